@@ -1,0 +1,131 @@
+package io.eventstreamcore.deploy;
+
+import com.typesafe.config.Config;
+import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.ring.EventPipeline;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import io.eventstreamcore.ingest.admin.AdminHttpServer;
+import io.eventstreamcore.ingest.admin.AdminSettings;
+import io.eventstreamcore.ingest.server.IngestServer;
+import io.eventstreamcore.ingest.server.IngestSettings;
+import io.eventstreamcore.processors.BuiltInProcessors;
+import io.eventstreamcore.processors.config.ProcessorSettings;
+import io.eventstreamcore.storage.StorageBackends;
+import io.eventstreamcore.storage.config.StorageSettings;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole service: storage, pipeline, TCP ingest and admin HTTP, started in that order and
+ * stopped in reverse (stop reading, drain the ring and send the last ACKs, flush storage, close
+ * connections, stop admin).
+ */
+public final class EventStreamService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EventStreamService.class);
+
+  private final EngineMetrics metrics;
+  private final List<StorageBackend> backends;
+  private final EventPipeline pipeline;
+  private final IngestServer ingest;
+  private final AdminHttpServer admin;
+  private final InetSocketAddress ingestAddress;
+  private final InetSocketAddress adminAddress;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private EventStreamService(Config config, InstantSource clock)
+      throws IOException, InterruptedException {
+    EngineSettings engine = new EngineSettings(config);
+    ProcessorSettings processors = new ProcessorSettings(config);
+    StorageSettings storage = new StorageSettings(config);
+    IngestSettings ingestSettings = new IngestSettings(config);
+    AdminSettings adminSettings = new AdminSettings(config);
+    LOG.info("configuration: {} | {} | {} | {}", engine, processors, storage, ingestSettings);
+
+    metrics = new EngineMetrics();
+    JvmMetrics.builder().register(metrics.registry());
+    backends = StorageBackends.open(storage);
+    pipeline =
+        new EventPipeline(
+            engine,
+            metrics,
+            clock,
+            BuiltInProcessors.create(processors, engine, metrics),
+            backends);
+    pipeline.start();
+    ingest = new IngestServer(ingestSettings, pipeline, metrics);
+    ingestAddress = ingest.start();
+    if (adminSettings.enabled()) {
+      admin = new AdminHttpServer(adminSettings, metrics.registry(), this::ready);
+      adminAddress = admin.start();
+    } else {
+      admin = null;
+      adminAddress = null;
+    }
+  }
+
+  /** Starts a service from a resolved configuration, with the system clock. */
+  public static EventStreamService start(Config config) throws IOException, InterruptedException {
+    return start(config, InstantSource.system());
+  }
+
+  /** Starts a service from a resolved configuration and a clock. */
+  public static EventStreamService start(Config config, InstantSource clock)
+      throws IOException, InterruptedException {
+    return new EventStreamService(config, clock);
+  }
+
+  /** True while the pipeline runs and the service is not stopping. */
+  public boolean ready() {
+    return !stopped.get() && pipeline.state() == EventPipeline.State.STARTED;
+  }
+
+  /** Where the TCP ingest listens. */
+  public InetSocketAddress ingestAddress() {
+    return ingestAddress;
+  }
+
+  /** Where admin HTTP listens, or null when disabled. */
+  public InetSocketAddress adminAddress() {
+    return adminAddress;
+  }
+
+  public EngineMetrics metrics() {
+    return metrics;
+  }
+
+  /** The open storage backends, in configuration order. */
+  public List<StorageBackend> backends() {
+    return backends;
+  }
+
+  /** The backend named {@code name}. */
+  public StorageBackend backend(String name) {
+    return backends.stream()
+        .filter(b -> b.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no backend " + name));
+  }
+
+  /** Stops the service cleanly; later calls do nothing. */
+  @Override
+  public void close() throws InterruptedException {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("stopping: no more frames read; draining the ring");
+    ingest.stopReading();
+    pipeline.stop();
+    ingest.close();
+    if (admin != null) {
+      admin.close();
+    }
+    LOG.info("stopped");
+  }
+}

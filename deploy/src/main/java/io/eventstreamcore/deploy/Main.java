@@ -1,0 +1,97 @@
+package io.eventstreamcore.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.io.File;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+// CHECKSTYLE:OFF IllegalImport: sun.misc.Signal is the only way to exit 0 on SIGTERM.
+import sun.misc.Signal;
+
+// CHECKSTYLE:ON
+
+/** Command-line entry point of EventStreamCore. */
+@Command(
+    name = "eventstream",
+    mixinStandardHelpOptions = true,
+    description = "EventStreamCore: high-performance event processing service.",
+    subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  /** {@code serve}: runs the service until SIGTERM or Ctrl-C, then stops cleanly. */
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the service.")
+  static final class Serve implements Callable<Integer> {
+    @Option(
+        names = {"-c", "--config"},
+        description = "Configuration file (HOCON); defaults to -Dconfig.file or built-in defaults.")
+    File config;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Config resolved;
+      try {
+        resolved = load(config);
+      } catch (ConfigException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("configuration error: " + e.getMessage());
+        return 2;
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      // Handle TERM and INT ourselves so that a clean stop exits 0, not 128+signal.
+      Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+      Signal.handle(new Signal("INT"), signal -> stop.countDown());
+      try (EventStreamService service = EventStreamService.start(resolved)) {
+        LOG.info(
+            "EventStreamCore ready: ingest {} admin {}",
+            service.ingestAddress(),
+            service.adminAddress());
+        stop.await();
+      } catch (ConfigException e) {
+        spec.commandLine().getErr().println("configuration error: " + e.getMessage());
+        return 2;
+      }
+      return 0;
+    }
+  }
+
+  /** Defaults from every module's reference.conf, under the given file, under -D overrides. */
+  static Config load(File file) {
+    if (file == null) {
+      return ConfigFactory.load();
+    }
+    if (!file.isFile()) {
+      throw new ConfigException.IO(
+          com.typesafe.config.ConfigOriginFactory.newSimple(file.getPath()), "no such file");
+    }
+    Config parsed =
+        ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    return ConfigFactory.defaultOverrides()
+        .withFallback(parsed)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+}

@@ -1,0 +1,51 @@
+package io.eventstreamcore.engine.classify;
+
+import com.lmax.disruptor.EventHandler;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.SlotKind;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+
+/**
+ * Stage 1 of the ring: resolves the topic, applies the topic table, deduplicates by event id and
+ * routes. Rules of the original engine: a listed topic can only raise a frame's priority; an
+ * unlisted topic is capped at MEDIUM; HIGH/CRITICAL go to realtime, MEDIUM/LOW to transactional,
+ * BATCH to batch.
+ */
+public final class ClassifyHandler implements EventHandler<EventSlot> {
+  private final TopicIndex topics;
+  private final DedupWindow dedup;
+  private final CounterDataPoint duplicates;
+
+  /** Creates the stage over its topic index and dedup window, which it then owns. */
+  public ClassifyHandler(TopicIndex topics, DedupWindow dedup, EngineMetrics metrics) {
+    this.topics = topics;
+    this.dedup = dedup;
+    this.duplicates = metrics.eventsDuplicate();
+  }
+
+  @Override
+  public void onStart() {
+    Thread.currentThread().setName("eventstream-classify");
+  }
+
+  @Override
+  public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
+    if (slot.kind() != SlotKind.EVENT) {
+      return;
+    }
+    TopicIndex.Entry topic = topics.resolve(slot.topicBytes(), slot.topicLength());
+    Priority priority = effectivePriority(slot.framePriority(), topic.configured());
+    boolean duplicate = dedup.checkAndRecord(slot.eventId(), slot.receivedMillis());
+    if (duplicate) {
+      duplicates.inc();
+    }
+    slot.classify(topic.name(), topic.id(), priority, duplicate);
+  }
+
+  /** The original engine's topic-table rule. */
+  static Priority effectivePriority(Priority frame, Priority listed) {
+    return listed != null ? Priority.max(frame, listed) : Priority.min(frame, Priority.MEDIUM);
+  }
+}

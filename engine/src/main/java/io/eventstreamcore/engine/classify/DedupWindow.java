@@ -1,0 +1,135 @@
+package io.eventstreamcore.engine.classify;
+
+/**
+ * Remembers event ids for a time window, bounded in keys, with no allocation per check.
+ *
+ * <p>An open-addressing table of {@code long} keys (linear probing, backward-shift deletion)
+ * indexes a FIFO of (key, first-seen time). Keys leave the FIFO in insertion order, either when
+ * they are older than the window or, when the table holds {@code maxKeys}, to make room: then the
+ * oldest key is forgotten early, which is counted. Key 0 means "no id" and is never stored.
+ *
+ * <p>Single-threaded: owned by the classify stage.
+ */
+public final class DedupWindow {
+  /** Upper bound of {@code maxKeys}: 2^26 keys take about 1.5 GiB. */
+  public static final int MAX_KEYS = 1 << 26;
+
+  private final long windowMillis;
+  private final int maxKeys;
+  private final long[] table;
+  private final int tableMask;
+  private final long[] fifoKeys;
+  private final long[] fifoTimes;
+  private int fifoHead;
+  private int size;
+  private long evictedEarly;
+
+  /** Creates a window of {@code windowMillis} holding at most {@code maxKeys} ids. */
+  public DedupWindow(long windowMillis, int maxKeys) {
+    if (windowMillis <= 0) {
+      throw new IllegalArgumentException("dedup window must be positive: " + windowMillis);
+    }
+    if (maxKeys < 1 || maxKeys > MAX_KEYS) {
+      throw new IllegalArgumentException(
+          "dedup max-keys out of range 1.." + MAX_KEYS + ": " + maxKeys);
+    }
+    this.windowMillis = windowMillis;
+    this.maxKeys = maxKeys;
+    int tableSize = Integer.highestOneBit(maxKeys - 1 | 1) << 2; // load factor <= 0.5
+    this.table = new long[tableSize];
+    this.tableMask = tableSize - 1;
+    this.fifoKeys = new long[maxKeys];
+    this.fifoTimes = new long[maxKeys];
+  }
+
+  /**
+   * Returns true when {@code id} was seen within the window before {@code nowMillis}; otherwise
+   * remembers it and returns false.
+   */
+  public boolean checkAndRecord(long id, long nowMillis) {
+    if (id == 0) {
+      return false;
+    }
+    expire(nowMillis);
+    int slot = indexOf(id);
+    if (table[slot] == id) {
+      return true;
+    }
+    if (size == maxKeys) {
+      removeOldest();
+      evictedEarly++;
+      slot = indexOf(id);
+    }
+    table[slot] = id;
+    int tail = fifoHead + size;
+    if (tail >= maxKeys) {
+      tail -= maxKeys;
+    }
+    fifoKeys[tail] = id;
+    fifoTimes[tail] = nowMillis;
+    size++;
+    return false;
+  }
+
+  /** Number of ids remembered now. */
+  public int size() {
+    return size;
+  }
+
+  /** Number of ids forgotten before their window ended because the table was full. */
+  public long evictedEarly() {
+    return evictedEarly;
+  }
+
+  private void expire(long nowMillis) {
+    long oldestAllowed = nowMillis - windowMillis;
+    while (size > 0 && fifoTimes[fifoHead] <= oldestAllowed) {
+      removeOldest();
+    }
+  }
+
+  private void removeOldest() {
+    delete(fifoKeys[fifoHead]);
+    fifoHead = fifoHead + 1 == maxKeys ? 0 : fifoHead + 1;
+    size--;
+  }
+
+  /** Index holding {@code id}, or the empty index where it would go. */
+  private int indexOf(long id) {
+    int i = hash(id) & tableMask;
+    while (table[i] != 0 && table[i] != id) {
+      i = (i + 1) & tableMask;
+    }
+    return i;
+  }
+
+  private void delete(long id) {
+    int hole = indexOf(id);
+    if (table[hole] == 0) {
+      return;
+    }
+    table[hole] = 0;
+    // Backward-shift: move later entries of the probe run into the hole when their home allows.
+    int i = (hole + 1) & tableMask;
+    while (table[i] != 0) {
+      int home = hash(table[i]) & tableMask;
+      boolean movable = ((i - home) & tableMask) >= ((i - hole) & tableMask);
+      if (movable) {
+        table[hole] = table[i];
+        table[i] = 0;
+        hole = i;
+      }
+      i = (i + 1) & tableMask;
+    }
+  }
+
+  private static int hash(long id) {
+    long h = id;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return (int) h;
+  }
+}

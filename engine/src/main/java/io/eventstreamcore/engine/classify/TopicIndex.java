@@ -1,0 +1,123 @@
+package io.eventstreamcore.engine.classify;
+
+import io.eventstreamcore.engine.event.Priority;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Maps topic bytes to a topic entry (id, interned name, configured priority) without allocating for
+ * topics already seen. A topic seen for the first time is interned once; after {@code maxTopics}
+ * distinct topics, further new topics share the {@link #OVERFLOW_TOPIC} entry (their events are
+ * stored with their own topic; only per-topic state such as windows is shared).
+ *
+ * <p>Single-threaded: owned by the classify stage. Entries are immutable and may be read by later
+ * stages.
+ */
+public final class TopicIndex {
+  /** Name of the shared entry for topics beyond the bound. */
+  public static final String OVERFLOW_TOPIC = "_overflow";
+
+  /** One known topic. */
+  public static final class Entry {
+    private final byte[] bytes;
+    private final int hash;
+    private final String name;
+    private final int id;
+    private final Priority configured;
+
+    Entry(byte[] bytes, int hash, int id, Priority configured) {
+      this.bytes = bytes;
+      this.hash = hash;
+      this.name = new String(bytes, StandardCharsets.UTF_8);
+      this.id = id;
+      this.configured = configured;
+    }
+
+    /** The topic. */
+    public String name() {
+      return name;
+    }
+
+    /** Dense id, 0-based, in order of first sight. */
+    public int id() {
+      return id;
+    }
+
+    /** Priority from the topic table, or null when the topic is not listed. */
+    public Priority configured() {
+      return configured;
+    }
+  }
+
+  private final Entry[] table;
+  private final int mask;
+  private final int maxTopics;
+  private final Entry overflow;
+  private int count;
+  private long overflowed;
+
+  /** Creates an index preloaded with the topic table. */
+  public TopicIndex(Map<String, Priority> topicTable, int maxTopics) {
+    if (maxTopics < topicTable.size() || maxTopics < 1) {
+      throw new IllegalArgumentException(
+          "topics max (" + maxTopics + ") must cover the topic table (" + topicTable.size() + ")");
+    }
+    this.maxTopics = maxTopics;
+    int size = Integer.highestOneBit(maxTopics) << 2;
+    this.table = new Entry[size];
+    this.mask = size - 1;
+    for (Map.Entry<String, Priority> e : topicTable.entrySet()) {
+      byte[] bytes = e.getKey().getBytes(StandardCharsets.UTF_8);
+      insert(bytes, hash(bytes, bytes.length), e.getValue());
+    }
+    byte[] overflowBytes = OVERFLOW_TOPIC.getBytes(StandardCharsets.UTF_8);
+    this.overflow = new Entry(overflowBytes, 0, maxTopics, null);
+  }
+
+  /** The entry for the topic in {@code bytes[0..length)}; interns it when first seen. */
+  public Entry resolve(byte[] bytes, int length) {
+    int h = hash(bytes, length);
+    int i = h & mask;
+    Entry e;
+    while ((e = table[i]) != null) {
+      if (e.hash == h && Arrays.equals(e.bytes, 0, e.bytes.length, bytes, 0, length)) {
+        return e;
+      }
+      i = (i + 1) & mask;
+    }
+    if (count >= maxTopics) {
+      overflowed++;
+      return overflow;
+    }
+    return insert(Arrays.copyOf(bytes, length), h, null);
+  }
+
+  /** Number of distinct topics interned. */
+  public int size() {
+    return count;
+  }
+
+  /** Number of events whose topic found the index full. */
+  public long overflowed() {
+    return overflowed;
+  }
+
+  private Entry insert(byte[] bytes, int h, Priority configured) {
+    int i = h & mask;
+    while (table[i] != null) {
+      i = (i + 1) & mask;
+    }
+    Entry e = new Entry(bytes, h, count++, configured);
+    table[i] = e;
+    return e;
+  }
+
+  private static int hash(byte[] bytes, int length) {
+    int h = 0x811c9dc5;
+    for (int i = 0; i < length; i++) {
+      h = (h ^ bytes[i]) * 0x01000193;
+    }
+    return h ^ (h >>> 16);
+  }
+}

@@ -1,0 +1,163 @@
+package io.eventstreamcore.engine.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import io.eventstreamcore.engine.classify.DedupWindow;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.ring.WaitStrategyChoice;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The engine's settings, read once from {@code eventstream.ring}, {@code eventstream.dedup} and
+ * {@code eventstream.topics}, checked, then immutable. A bad value fails at start with its key.
+ */
+public final class EngineSettings {
+  private final int ringSize;
+  private final WaitStrategyChoice waitStrategy;
+  private final int slotPayloadBytes;
+  private final int recordQueueSize;
+  private final Duration tickInterval;
+  private final Duration shutdownTimeout;
+  private final Duration dedupWindow;
+  private final int dedupMaxKeys;
+  private final int maxTopics;
+  private final Map<String, Priority> topicPriorities;
+
+  /** Reads and validates the engine settings from the root configuration. */
+  public EngineSettings(Config root) {
+    Config ring = root.getConfig("eventstream.ring");
+    ringSize = powerOfTwo(ring, "size", "eventstream.ring.size");
+    waitStrategy = waitStrategy(ring.getString("wait-strategy"));
+    slotPayloadBytes = positive(ring, "slot-payload-bytes", "eventstream.ring.slot-payload-bytes");
+    recordQueueSize = powerOfTwo(ring, "record-queue-size", "eventstream.ring.record-queue-size");
+    tickInterval = positive(ring.getDuration("tick-interval"), "eventstream.ring.tick-interval");
+    shutdownTimeout =
+        positive(ring.getDuration("shutdown-timeout"), "eventstream.ring.shutdown-timeout");
+    Config dedup = root.getConfig("eventstream.dedup");
+    dedupWindow = positive(dedup.getDuration("window"), "eventstream.dedup.window");
+    dedupMaxKeys = positive(dedup, "max-keys", "eventstream.dedup.max-keys");
+    if (dedupMaxKeys > DedupWindow.MAX_KEYS) {
+      throw bad("eventstream.dedup.max-keys", dedupMaxKeys, "at most " + DedupWindow.MAX_KEYS);
+    }
+    Config topics = root.getConfig("eventstream.topics");
+    maxTopics = positive(topics, "max", "eventstream.topics.max");
+    topicPriorities = priorities(topics);
+    if (topicPriorities.size() > maxTopics) {
+      throw bad("eventstream.topics.max", maxTopics, "smaller than the topic table");
+    }
+  }
+
+  private static WaitStrategyChoice waitStrategy(String name) {
+    try {
+      return WaitStrategyChoice.ofConfigName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue("eventstream.ring.wait-strategy", e.getMessage());
+    }
+  }
+
+  private static Map<String, Priority> priorities(Config topics) {
+    Map<String, Priority> table = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : topics.getObject("priorities").entrySet()) {
+      String value = String.valueOf(e.getValue().unwrapped()).toUpperCase(Locale.ROOT);
+      try {
+        table.put(e.getKey(), Priority.valueOf(value));
+      } catch (IllegalArgumentException ex) {
+        throw bad(
+            "eventstream.topics.priorities.\"" + e.getKey() + "\"",
+            e.getValue().unwrapped(),
+            "one of BATCH, LOW, MEDIUM, HIGH, CRITICAL");
+      }
+    }
+    return Collections.unmodifiableMap(table);
+  }
+
+  private static int powerOfTwo(Config config, String key, String path) {
+    int value = positive(config, key, path);
+    if (Integer.bitCount(value) != 1) {
+      throw bad(path, value, "must be a power of two, e.g. " + Integer.highestOneBit(value) * 2);
+    }
+    return value;
+  }
+
+  private static int positive(Config config, String key, String path) {
+    int value = config.getInt(key);
+    if (value <= 0) {
+      throw bad(path, value, "must be positive");
+    }
+    return value;
+  }
+
+  private static Duration positive(Duration value, String path) {
+    if (value.isNegative() || value.isZero()) {
+      throw bad(path, value, "must be positive");
+    }
+    return value;
+  }
+
+  /** An error naming the bad key and value. */
+  public static ConfigException bad(String path, Object value, String why) {
+    return new ConfigException.BadValue(path, "'" + value + "' " + why);
+  }
+
+  public int ringSize() {
+    return ringSize;
+  }
+
+  public WaitStrategyChoice waitStrategy() {
+    return waitStrategy;
+  }
+
+  public int slotPayloadBytes() {
+    return slotPayloadBytes;
+  }
+
+  public int recordQueueSize() {
+    return recordQueueSize;
+  }
+
+  public Duration tickInterval() {
+    return tickInterval;
+  }
+
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  public Duration dedupWindow() {
+    return dedupWindow;
+  }
+
+  public int dedupMaxKeys() {
+    return dedupMaxKeys;
+  }
+
+  public int maxTopics() {
+    return maxTopics;
+  }
+
+  /** Topic table: topic to configured priority, in configuration order. */
+  public Map<String, Priority> topicPriorities() {
+    return topicPriorities;
+  }
+
+  @Override
+  public String toString() {
+    return "ring.size="
+        + ringSize
+        + " ring.wait-strategy="
+        + waitStrategy.configName()
+        + " dedup.window="
+        + dedupWindow
+        + " dedup.max-keys="
+        + dedupMaxKeys
+        + " topics.max="
+        + maxTopics
+        + " topics.priorities="
+        + topicPriorities.size();
+  }
+}

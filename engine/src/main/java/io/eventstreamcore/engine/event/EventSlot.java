@@ -1,0 +1,249 @@
+package io.eventstreamcore.engine.event;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One preallocated slot of the ring. The ingest side fills it in place from the network buffer; the
+ * stages read and annotate it in order; it is reused when the ring wraps.
+ *
+ * <p>Threading: each field is written by exactly one stage and read only by later stages, which the
+ * Disruptor's sequence barriers order (a stage's sequence is published with release semantics after
+ * it writes, and read with acquire semantics before the next stage reads). Buffers grow to fit the
+ * largest topic or payload seen and are then reused, so steady state allocates nothing.
+ */
+public final class EventSlot implements EventView {
+  private static final int INITIAL_TOPIC_BYTES = 64;
+
+  // Written by the publisher (ingest or ticker).
+  private SlotKind kind = SlotKind.TICK;
+  private AckTarget source;
+  private long frameNo;
+  private boolean acksRequested;
+  private ErrorCode error;
+  private boolean closeAfter;
+  private Priority framePriority = Priority.BATCH;
+  private byte[] topicBytes = new byte[INITIAL_TOPIC_BYTES];
+  private int topicLength;
+  private long eventId;
+  private long clientTimeMicros;
+  private long receivedMillis;
+  private long receivedNanos;
+  private byte[] payloadBytes;
+  private int payloadLength;
+
+  // Written by the classify stage.
+  private Priority priority = Priority.BATCH;
+  private Route route = Route.BATCH;
+  private String topic;
+  private int topicId;
+  private boolean duplicate;
+
+  // Written by each processor stage: end of the records it emitted up to this slot.
+  private final long[] recordsEnd = new long[Route.values().length];
+
+  /** Creates a slot whose payload buffer starts at {@code initialPayloadBytes}. */
+  public EventSlot(int initialPayloadBytes) {
+    this.payloadBytes = new byte[initialPayloadBytes];
+  }
+
+  /** Starts filling this slot with a frame from {@code source}; clears what the last use left. */
+  public void beginFrame(AckTarget source, long frameNo, boolean acksRequested) {
+    this.kind = SlotKind.EVENT;
+    this.source = source;
+    this.frameNo = frameNo;
+    this.acksRequested = acksRequested;
+    this.error = null;
+    this.closeAfter = false;
+    this.topicLength = 0;
+    this.payloadLength = 0;
+    this.eventId = 0;
+    this.clientTimeMicros = 0;
+    this.duplicate = false;
+    this.topic = null;
+  }
+
+  /** Turns this slot into a control slot (tick or flush) with no source. */
+  public void beginControl(SlotKind controlKind, long nowMillis, long nowNanos) {
+    this.kind = controlKind;
+    this.source = null;
+    this.frameNo = 0;
+    this.acksRequested = false;
+    this.error = null;
+    this.closeAfter = false;
+    this.receivedMillis = nowMillis;
+    this.receivedNanos = nowNanos;
+  }
+
+  /** Marks the frame as rejected; {@code closeAfter} closes the connection once answered. */
+  public void reject(ErrorCode code, boolean closeAfter) {
+    this.kind = SlotKind.REJECTED;
+    this.error = code;
+    this.closeAfter = closeAfter;
+  }
+
+  /** Sets the header fields of an event frame. */
+  public void header(Priority framePriority, long eventId, long clientTimeMicros) {
+    this.framePriority = framePriority;
+    this.eventId = eventId;
+    this.clientTimeMicros = clientTimeMicros;
+  }
+
+  /** Sets when the frame was read. */
+  public void received(long millis, long nanos) {
+    this.receivedMillis = millis;
+    this.receivedNanos = nanos;
+  }
+
+  /** Returns a topic buffer of at least {@code length} bytes to fill, and sets the length. */
+  public byte[] topicBuffer(int length) {
+    if (topicBytes.length < length) {
+      topicBytes = new byte[Math.max(length, topicBytes.length * 2)];
+    }
+    topicLength = length;
+    return topicBytes;
+  }
+
+  /** Returns a payload buffer of at least {@code length} bytes to fill, and sets the length. */
+  public byte[] payloadBuffer(int length) {
+    if (payloadBytes.length < length) {
+      payloadBytes = new byte[Math.max(length, payloadBytes.length * 2)];
+    }
+    payloadLength = length;
+    return payloadBytes;
+  }
+
+  /** Sets the classification of this event. */
+  public void classify(String topic, int topicId, Priority priority, boolean duplicate) {
+    this.topic = topic;
+    this.topicId = topicId;
+    this.priority = priority;
+    this.route = Route.of(priority);
+    this.duplicate = duplicate;
+  }
+
+  /** Records where processor {@code route}'s emitted records end after this slot. */
+  public void recordsEnd(Route route, long end) {
+    recordsEnd[route.ordinal()] = end;
+  }
+
+  /** Where processor {@code route}'s emitted records end after this slot. */
+  public long recordsEnd(Route route) {
+    return recordsEnd[route.ordinal()];
+  }
+
+  public SlotKind kind() {
+    return kind;
+  }
+
+  public AckTarget source() {
+    return source;
+  }
+
+  public long frameNo() {
+    return frameNo;
+  }
+
+  /** True when the connection had asked for acks by the time of this frame. */
+  public boolean acksRequested() {
+    return acksRequested;
+  }
+
+  public ErrorCode error() {
+    return error;
+  }
+
+  public boolean closeAfter() {
+    return closeAfter;
+  }
+
+  /** True when classify found this event_id already seen within the dedup window. */
+  public boolean duplicate() {
+    return duplicate;
+  }
+
+  /** The raw topic bytes; valid up to {@link #topicLength()}. */
+  public byte[] topicBytes() {
+    return topicBytes;
+  }
+
+  @Override
+  public Priority priority() {
+    return priority;
+  }
+
+  @Override
+  public Priority framePriority() {
+    return framePriority;
+  }
+
+  @Override
+  public Route route() {
+    return route;
+  }
+
+  @Override
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public int topicId() {
+    return topicId;
+  }
+
+  @Override
+  public int topicLength() {
+    return topicLength;
+  }
+
+  @Override
+  public void writeTopic(ByteBuffer target) {
+    target.put(topicBytes, 0, topicLength);
+  }
+
+  @Override
+  public long eventId() {
+    return eventId;
+  }
+
+  @Override
+  public long clientTimeMicros() {
+    return clientTimeMicros;
+  }
+
+  @Override
+  public long receivedMillis() {
+    return receivedMillis;
+  }
+
+  @Override
+  public long receivedNanos() {
+    return receivedNanos;
+  }
+
+  @Override
+  public int payloadLength() {
+    return payloadLength;
+  }
+
+  @Override
+  public byte payloadByte(int index) {
+    if (index >= payloadLength) {
+      throw new IndexOutOfBoundsException(index);
+    }
+    return payloadBytes[index];
+  }
+
+  @Override
+  public void writePayload(ByteBuffer target) {
+    target.put(payloadBytes, 0, payloadLength);
+  }
+
+  @Override
+  public void copyPayload(int offset, byte[] target, int targetOffset, int length) {
+    if (offset + length > payloadLength) {
+      throw new IndexOutOfBoundsException(offset + length);
+    }
+    System.arraycopy(payloadBytes, offset, target, targetOffset, length);
+  }
+}

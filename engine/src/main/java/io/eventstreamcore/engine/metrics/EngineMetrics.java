@@ -1,0 +1,192 @@
+package io.eventstreamcore.engine.metrics;
+
+import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.Route;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Every metric of the service, registered once with stable names and held in fields so that the hot
+ * path only increments. One instance per running service, with its own registry, so that several
+ * services (in tests) do not collide.
+ */
+public final class EngineMetrics {
+  private static final double[] LATENCY_BUCKETS_SECONDS = {
+    0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+    0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
+  private final PrometheusRegistry registry;
+  private final CounterDataPoint framesReceived;
+  private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
+  private final CounterDataPoint eventsDuplicate;
+  private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
+  private final Counter eventsStored;
+  private final Counter storageErrors;
+  private final Counter handlerErrors;
+  private final CounterDataPoint alerts;
+  private final CounterDataPoint windowsClosed;
+  private final Gauge connectionsActive;
+  private final Histogram eventLatency;
+
+  /** Registers every metric in a new registry. */
+  public EngineMetrics() {
+    this(new PrometheusRegistry());
+  }
+
+  /** Registers every metric in {@code registry}. */
+  public EngineMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
+    framesReceived =
+        counter(
+                "eventstream_frames_received_total",
+                "Frames read from TCP connections, rejected ones included.")
+            .labelValues();
+    Counter rejected =
+        Counter.builder()
+            .name("eventstream_frames_rejected_total")
+            .help("Frames rejected, by reason.")
+            .labelNames("reason")
+            .withoutExemplars()
+            .register(registry);
+    for (ErrorCode code : ErrorCode.values()) {
+      framesRejected.put(code, rejected.labelValues(code.label()));
+    }
+    eventsDuplicate =
+        counter(
+                "eventstream_events_duplicate_total",
+                "Events whose event_id was already seen within the dedup window.")
+            .labelValues();
+    Counter processed =
+        Counter.builder()
+            .name("eventstream_events_processed_total")
+            .help("Events handled by each processor.")
+            .labelNames("processor")
+            .withoutExemplars()
+            .register(registry);
+    for (Route route : Route.values()) {
+      eventsProcessed.put(route, processed.labelValues(route.label()));
+    }
+    eventsStored =
+        labelled(
+            "eventstream_events_stored_total",
+            "Events committed by each storage backend.",
+            "backend");
+    storageErrors =
+        labelled(
+            "eventstream_storage_errors_total",
+            "Failed storage operations, each retried.",
+            "backend");
+    handlerErrors =
+        labelled(
+            "eventstream_handler_errors_total",
+            "Exceptions thrown by ring handlers, by stage.",
+            "stage");
+    alerts =
+        counter("eventstream_alerts_total", "Alert records written by the realtime processor.")
+            .labelValues();
+    windowsClosed =
+        counter(
+                "eventstream_windows_closed_total",
+                "Window summaries written by the batch processor.")
+            .labelValues();
+    connectionsActive =
+        Gauge.builder()
+            .name("eventstream_connections_active")
+            .help("Open ingest TCP connections.")
+            .withoutExemplars()
+            .register(registry);
+    eventLatency =
+        Histogram.builder()
+            .name("eventstream_event_latency_seconds")
+            .help(
+                "Time from reading a frame to its event being committed by every storage backend.")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+            .withoutExemplars()
+            .register(registry);
+  }
+
+  private Counter counter(String name, String help) {
+    return Counter.builder().name(name).help(help).withoutExemplars().register(registry);
+  }
+
+  private Counter labelled(String name, String help, String label) {
+    return Counter.builder()
+        .name(name)
+        .help(help)
+        .labelNames(label)
+        .withoutExemplars()
+        .register(registry);
+  }
+
+  /** Registers the ring's free-slot gauge; called once by the pipeline at start. */
+  public void ringRemainingSlots(LongSupplier remaining) {
+    GaugeWithCallback.builder()
+        .name("eventstream_ring_remaining_slots")
+        .help("Free slots in the ring; 0 means ingest is backpressured.")
+        .callback(callback -> callback.call(remaining.getAsLong()))
+        .register(registry);
+  }
+
+  /** The registry to expose. */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  public CounterDataPoint framesReceived() {
+    return framesReceived;
+  }
+
+  public CounterDataPoint framesRejected(ErrorCode code) {
+    return framesRejected.get(code);
+  }
+
+  public CounterDataPoint eventsDuplicate() {
+    return eventsDuplicate;
+  }
+
+  public CounterDataPoint eventsProcessed(Route route) {
+    return eventsProcessed.get(route);
+  }
+
+  /** Stored-event counter of one backend; look up once and keep. */
+  public CounterDataPoint eventsStored(String backend) {
+    return eventsStored.labelValues(backend);
+  }
+
+  /** Error counter of one backend; look up once and keep. */
+  public CounterDataPoint storageErrors(String backend) {
+    return storageErrors.labelValues(backend);
+  }
+
+  /** Error counter of one ring stage; look up once and keep. */
+  public CounterDataPoint handlerErrors(String stage) {
+    return handlerErrors.labelValues(stage);
+  }
+
+  public CounterDataPoint alerts() {
+    return alerts;
+  }
+
+  public CounterDataPoint windowsClosed() {
+    return windowsClosed;
+  }
+
+  public Gauge connectionsActive() {
+    return connectionsActive;
+  }
+
+  public Histogram eventLatency() {
+    return eventLatency;
+  }
+}

@@ -1,0 +1,234 @@
+package io.eventstreamcore.engine.ring;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.eventstreamcore.engine.classify.ClassifyHandler;
+import io.eventstreamcore.engine.classify.DedupWindow;
+import io.eventstreamcore.engine.classify.TopicIndex;
+import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.event.SlotKind;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.spi.ProcessorHandler;
+import io.eventstreamcore.engine.spi.RecordSink;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one ring and its handler graph, wired once at construction:
+ *
+ * <pre>
+ *   classify -> realtime | transactional | batch -> storage writer per backend -> acknowledger
+ * </pre>
+ *
+ * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Stop
+ * lets processors flush, drains the ring within the configured deadline, then closes the backends.
+ */
+public final class EventPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+  /** Lifecycle states. */
+  public enum State {
+    NEW,
+    STARTED,
+    STOPPING,
+    STOPPED
+  }
+
+  private final EngineSettings settings;
+  private final InstantSource clock;
+  private final List<StorageBackend> backends;
+  private final Disruptor<EventSlot> disruptor;
+  private final RingPublisher publisher;
+  private final Ticker ticker;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private volatile boolean halted;
+
+  /**
+   * Wires the pipeline.
+   *
+   * @param handlers at most one per route; a route without a handler only passes events on
+   * @param backends at least one; each gets its own writer thread
+   */
+  public EventPipeline(
+      EngineSettings settings,
+      EngineMetrics metrics,
+      InstantSource clock,
+      List<ProcessorHandler> handlers,
+      List<StorageBackend> backends) {
+    if (backends.isEmpty()) {
+      throw new IllegalArgumentException("at least one storage backend is required");
+    }
+    this.settings = settings;
+    this.clock = clock;
+    this.backends = List.copyOf(backends);
+    int payloadBytes = settings.slotPayloadBytes();
+    this.disruptor =
+        new Disruptor<>(
+            () -> new EventSlot(payloadBytes),
+            settings.ringSize(),
+            new StageThreadFactory(),
+            ProducerType.MULTI,
+            settings.waitStrategy().create());
+    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
+    this.publisher = new RingPublisher(ring);
+    this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
+    wire(metrics, byRoute(handlers));
+    metrics.ringRemainingSlots(ring::remainingCapacity);
+  }
+
+  private void wire(EngineMetrics metrics, Map<Route, ProcessorHandler> handlers) {
+    ClassifyHandler classify =
+        new ClassifyHandler(
+            new TopicIndex(settings.topicPriorities(), settings.maxTopics()),
+            new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys()),
+            metrics);
+    RecordQueue[] queues = new RecordQueue[Route.values().length];
+    List<ProcessorStage> processors = new ArrayList<>();
+    for (Route route : Route.values()) {
+      queues[route.ordinal()] =
+          new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted);
+      processors.add(
+          new ProcessorStage(
+              handlers.get(route), queues[route.ordinal()], metrics.eventsProcessed(route)));
+    }
+    List<StorageStage> writers = new ArrayList<>();
+    for (int i = 0; i < backends.size(); i++) {
+      StorageBackend backend = backends.get(i);
+      writers.add(
+          new StorageStage(
+              backend,
+              i,
+              queues,
+              metrics.eventsStored(backend.name()),
+              metrics.storageErrors(backend.name()),
+              () -> halted));
+    }
+    Acknowledger acknowledger = new Acknowledger(metrics);
+
+    disruptor
+        .handleEventsWith(classify)
+        .then(processors.toArray(new ProcessorStage[0]))
+        .then(writers.toArray(new StorageStage[0]))
+        .then(acknowledger);
+    countErrors(classify, "classify", metrics);
+    for (ProcessorStage stage : processors) {
+      countErrors(stage, "processor", metrics);
+    }
+    for (StorageStage stage : writers) {
+      countErrors(stage, "storage", metrics);
+    }
+    countErrors(acknowledger, "ack", metrics);
+  }
+
+  private void countErrors(EventHandler<EventSlot> handler, String stage, EngineMetrics metrics) {
+    disruptor.handleExceptionsFor(handler).with(new CountingExceptionHandler(stage, metrics));
+  }
+
+  private static Map<Route, ProcessorHandler> byRoute(List<ProcessorHandler> handlers) {
+    Map<Route, ProcessorHandler> byRoute = new EnumMap<>(Route.class);
+    for (ProcessorHandler handler : handlers) {
+      if (byRoute.put(handler.route(), handler) != null) {
+        throw new IllegalArgumentException("two processor handlers for route " + handler.route());
+      }
+    }
+    for (Route route : Route.values()) {
+      byRoute.putIfAbsent(route, new PassThroughHandler(route));
+    }
+    return byRoute;
+  }
+
+  /** Starts the stage threads and the ticker. */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException("pipeline already " + state.get());
+    }
+    disruptor.start();
+    ticker.start();
+    LOG.info("pipeline started: {}, {} storage backend(s)", settings, backends.size());
+  }
+
+  /**
+   * Stops: no more ticks, processors flush, the ring drains within the shutdown timeout (then
+   * halts, reporting what was left), and backends close. Publishers must have stopped first.
+   */
+  public void stop() throws InterruptedException {
+    if (!state.compareAndSet(State.STARTED, State.STOPPING)) {
+      state.compareAndSet(State.NEW, State.STOPPED);
+      return;
+    }
+    ticker.stop();
+    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
+    long flush = ring.next();
+    ring.get(flush).beginControl(SlotKind.FLUSH, clock.millis(), System.nanoTime());
+    ring.publish(flush);
+    try {
+      disruptor.shutdown(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      long left = ring.getCursor() - ring.getMinimumGatingSequence();
+      LOG.error(
+          "ring did not drain within {}: {} slots left; halting", settings.shutdownTimeout(), left);
+      halted = true;
+      disruptor.halt();
+    }
+    for (StorageBackend backend : backends) {
+      try {
+        backend.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("closing storage backend '{}' failed", backend.name(), e);
+      }
+    }
+    state.set(State.STOPPED);
+    LOG.info("pipeline stopped");
+  }
+
+  /** Where ingest publishes frames. */
+  public RingPublisher publisher() {
+    return publisher;
+  }
+
+  /** The engine clock: wall time for received timestamps, windows and dedup. */
+  public InstantSource clock() {
+    return clock;
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  /** Free slots in the ring. */
+  public long remainingCapacity() {
+    return publisher.remainingCapacity();
+  }
+
+  /** Handler for a route nobody configured: events pass on to storage untouched. */
+  private record PassThroughHandler(Route route) implements ProcessorHandler {
+    @Override
+    public void onEvent(EventView event, RecordSink sink) {}
+  }
+
+  /** Threads for the stages; each stage renames its thread after its role when it starts. */
+  private static final class StageThreadFactory implements java.util.concurrent.ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable runnable) {
+      return new Thread(runnable, "eventstream-stage-" + count.incrementAndGet());
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.eventstreamcore.engine.spi;
+
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.event.Route;
+
+/**
+ * Business logic of one processor kind. The engine calls a handler from one thread only (its
+ * stage's), for every non-duplicate event routed to it, in ring order.
+ *
+ * <p>Hot path: {@link #onEvent} must not allocate, block or log per event.
+ */
+public interface ProcessorHandler {
+  /** The route whose events this handler takes. */
+  Route route();
+
+  /** Handles one event; emits records to {@code sink}. */
+  void onEvent(EventView event, RecordSink sink);
+
+  /** Periodic tick with the engine clock, even without traffic (e.g. to close windows). */
+  default void onTick(long nowMillis, RecordSink sink) {}
+
+  /** Flushes open state at stop (e.g. open windows); called once, before the ring drains. */
+  default void onFlush(long nowMillis, RecordSink sink) {}
+}

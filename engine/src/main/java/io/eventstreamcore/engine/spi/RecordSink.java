@@ -1,0 +1,23 @@
+package io.eventstreamcore.engine.spi;
+
+import io.eventstreamcore.engine.record.Record;
+
+/**
+ * Where a processor handler emits records for storage. Records emitted while handling an event are
+ * stored in ring order, right after that event, by every storage backend.
+ */
+public interface RecordSink {
+  /**
+   * Claims the next record to fill; fill it with one of its {@code alert}/{@code window} methods
+   * and nothing else. Waits (backpressure) while storage has not yet taken earlier records.
+   *
+   * @throws IllegalStateException when {@link #remainingForEvent()} is 0
+   */
+  Record emit();
+
+  /**
+   * How many more records may be emitted while handling the current event or tick. The bound keeps
+   * one event from overrunning the queue to storage; work beyond it waits for the next tick.
+   */
+  int remainingForEvent();
+}

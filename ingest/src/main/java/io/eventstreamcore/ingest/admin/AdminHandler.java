@@ -1,0 +1,98 @@
+package io.eventstreamcore.ingest.admin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Serves {@code /metrics} (Prometheus text, or OpenMetrics when the scraper asks for it), {@code
+ * /health/live} and {@code /health/ready}.
+ */
+@ChannelHandler.Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private final PrometheusRegistry registry;
+  private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BooleanSupplier ready;
+
+  AdminHandler(PrometheusRegistry registry, BooleanSupplier ready) {
+    this.registry = registry;
+    this.ready = ready;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
+      throws IOException {
+    String path = new QueryStringDecoder(request.uri()).path();
+    FullHttpResponse response;
+    if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
+      response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
+    } else if ("/metrics".equals(path)) {
+      response = metrics(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
+    } else if ("/health/live".equals(path)) {
+      response = text(HttpResponseStatus.OK, "live\n");
+    } else if ("/health/ready".equals(path)) {
+      response =
+          ready.getAsBoolean()
+              ? text(HttpResponseStatus.OK, "ready\n")
+              : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+    } else {
+      response =
+          text(HttpResponseStatus.NOT_FOUND, "not found: /metrics, /health/live, /health/ready\n");
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    if (HttpMethod.HEAD.equals(request.method())) {
+      response.content().clear();
+    }
+    if (keepAlive) {
+      HttpUtil.setKeepAlive(response, true);
+      ctx.writeAndFlush(response);
+    } else {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private FullHttpResponse metrics(ChannelHandlerContext ctx, String accept) throws IOException {
+    ExpositionFormatWriter writer = formats.findWriter(accept);
+    ByteBuf body = ctx.alloc().buffer(16 * 1024);
+    try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
+      writer.write(out, registry.scrape());
+    }
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, writer.getContentType());
+    return response;
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String body) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    return response;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

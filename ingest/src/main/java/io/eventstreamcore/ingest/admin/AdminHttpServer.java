@@ -1,0 +1,74 @@
+package io.eventstreamcore.ingest.admin;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The admin HTTP server: metrics and health, on one small event loop of its own. */
+public final class AdminHttpServer {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
+  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+  private final AdminSettings settings;
+  private final AdminHandler handler;
+  private EventLoopGroup group;
+  private Channel channel;
+
+  /** Creates the server over a registry and a readiness check. */
+  public AdminHttpServer(
+      AdminSettings settings, PrometheusRegistry registry, BooleanSupplier ready) {
+    this.settings = settings;
+    this.handler = new AdminHandler(registry, ready);
+  }
+
+  /** Binds and serves; returns the bound address. */
+  public InetSocketAddress start() throws InterruptedException {
+    group =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("eventstream-admin"), NioIoHandler.newFactory());
+    channel =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast(handler);
+                  }
+                })
+            .bind(settings.host(), settings.port())
+            .sync()
+            .channel();
+    InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+    LOG.info("admin HTTP on http://{}:{}/metrics", address.getHostString(), address.getPort());
+    return address;
+  }
+
+  /** Stops serving. */
+  public void close() throws InterruptedException {
+    if (channel != null) {
+      channel.close().sync();
+    }
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    }
+  }
+}

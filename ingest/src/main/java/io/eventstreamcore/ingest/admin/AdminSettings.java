@@ -1,0 +1,34 @@
+package io.eventstreamcore.ingest.admin;
+
+import com.typesafe.config.Config;
+import io.eventstreamcore.engine.config.EngineSettings;
+
+/** Settings of the admin HTTP server, read once from {@code eventstream.admin}. */
+public final class AdminSettings {
+  private final boolean enabled;
+  private final String host;
+  private final int port;
+
+  /** Reads and validates the admin settings from the root configuration. */
+  public AdminSettings(Config root) {
+    Config c = root.getConfig("eventstream.admin");
+    enabled = c.getBoolean("enabled");
+    host = c.getString("host");
+    port = c.getInt("port");
+    if (port < 0 || port > 65535) {
+      throw EngineSettings.bad("eventstream.admin.port", port, "must be 0..65535");
+    }
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+}

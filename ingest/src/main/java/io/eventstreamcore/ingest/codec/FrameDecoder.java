@@ -1,0 +1,208 @@
+package io.eventstreamcore.ingest.codec;
+
+import io.eventstreamcore.engine.event.AckTarget;
+import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.ring.RingPublisher;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decodes event frames straight from the connection's buffer into claimed ring slots: no object per
+ * frame. Every frame, valid or not, takes a slot and is numbered, so that its ACK or ERROR comes
+ * back in order from the end of the ring.
+ *
+ * <p>Backpressure: when the ring has no free slot, the decoder stops reading the socket (autoRead
+ * off), keeps the undecoded bytes, and retries on its event loop after a short delay; the event
+ * loop never blocks and no frame is dropped. A frame longer than the maximum loses the frame
+ * boundaries: it is answered with ERROR 3 and the connection closes after its earlier frames are
+ * acknowledged.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+  private final RingPublisher ring;
+  private final AckTarget connection;
+  private final InstantSource clock;
+  private final long maxFrameBytes;
+  private final long resumeDelayNanos;
+  private final CounterDataPoint received;
+  private final EngineMetrics metrics;
+  private final Runnable resume = this::resume;
+  private ChannelHandlerContext context;
+  private long frameCount;
+  private boolean acksRequested;
+  private boolean paused;
+  private boolean broken;
+
+  /** Creates the decoder of one connection. */
+  public FrameDecoder(
+      RingPublisher ring,
+      AckTarget connection,
+      InstantSource clock,
+      long maxFrameBytes,
+      long resumeDelayNanos,
+      EngineMetrics metrics) {
+    this.ring = ring;
+    this.connection = connection;
+    this.clock = clock;
+    this.maxFrameBytes = maxFrameBytes;
+    this.resumeDelayNanos = resumeDelayNanos;
+    this.metrics = metrics;
+    this.received = metrics.framesReceived();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.context = ctx;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (broken) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    long nowMillis = clock.millis();
+    long nowNanos = System.nanoTime();
+    while (in.readableBytes() >= FrameDescriptor.LENGTH_FIELD_BYTES) {
+      int start = in.readerIndex();
+      long length = in.getUnsignedInt(start);
+      if (length == 0) {
+        in.skipBytes(FrameDescriptor.LENGTH_FIELD_BYTES); // keep-alive
+        continue;
+      }
+      boolean tooLarge = length > maxFrameBytes;
+      if (!tooLarge && in.readableBytes() < FrameDescriptor.LENGTH_FIELD_BYTES + length) {
+        return; // wait for the rest of the frame
+      }
+      long sequence = ring.tryClaim();
+      if (sequence == RingPublisher.NO_SLOT) {
+        pause(ctx);
+        return;
+      }
+      EventSlot slot = ring.slot(sequence);
+      received.inc();
+      if (tooLarge) {
+        slot.beginFrame(connection, ++frameCount, acksRequested);
+        slot.received(nowMillis, nowNanos);
+        slot.reject(ErrorCode.FRAME_TOO_LARGE, true);
+        ring.publish(sequence);
+        metrics.framesRejected(ErrorCode.FRAME_TOO_LARGE).inc();
+        broken = true;
+        ctx.channel().config().setAutoRead(false);
+        in.skipBytes(in.readableBytes());
+        return;
+      }
+      int body = start + FrameDescriptor.LENGTH_FIELD_BYTES;
+      decodeBody(in, body, (int) length, slot, nowMillis, nowNanos);
+      in.readerIndex(body + (int) length);
+      ring.publish(sequence);
+    }
+  }
+
+  /** Fills {@code slot} from the body at {@code body} of {@code length} bytes, or rejects it. */
+  private void decodeBody(
+      ByteBuf in, int body, int length, EventSlot slot, long nowMillis, long nowNanos) {
+    int head = in.getUnsignedByte(body);
+    boolean badHead =
+        (head & FrameDescriptor.RESERVED_MASK) != 0
+            || !Priority.isValidCode(head & FrameDescriptor.PRIORITY_MASK);
+    // A client that set the ACK bit, or whose head byte is invalid, has asked for acks.
+    if (badHead || (head & FrameDescriptor.ACK_FLAG) != 0) {
+      acksRequested = true;
+    }
+    slot.beginFrame(connection, ++frameCount, acksRequested);
+    slot.received(nowMillis, nowNanos);
+    ErrorCode error = badHead ? ErrorCode.BAD_HEAD : fill(in, body, length, head, slot);
+    if (error != null) {
+      slot.reject(error, false);
+      metrics.framesRejected(error).inc();
+    }
+  }
+
+  /** Validates the rest of the body and copies it into the slot; returns the error, if any. */
+  private static ErrorCode fill(ByteBuf in, int body, int length, int head, EventSlot slot) {
+    if (length < FrameDescriptor.FIXED_HEADER_BYTES) {
+      return ErrorCode.BAD_TOPIC;
+    }
+    int topicLength = in.getUnsignedShort(body + 1);
+    int topic = body + FrameDescriptor.FIXED_HEADER_BYTES;
+    if (topicLength == 0 || FrameDescriptor.FIXED_HEADER_BYTES + topicLength > length) {
+      return ErrorCode.BAD_TOPIC;
+    }
+    if (!Utf8Validator.isValid(in, topic, topicLength)) {
+      return ErrorCode.BAD_TOPIC;
+    }
+    int payload = topic + topicLength;
+    long eventId = 0;
+    long clientTime = 0;
+    if ((head & FrameDescriptor.EXTENDED_FLAG) != 0) {
+      if (payload + FrameDescriptor.EXTENDED_HEADER_BYTES > body + length) {
+        return ErrorCode.TRUNCATED_HEADER;
+      }
+      eventId = in.getLong(payload);
+      clientTime = in.getLong(payload + 8);
+      payload += FrameDescriptor.EXTENDED_HEADER_BYTES;
+    }
+    slot.header(Priority.ofCode(head & FrameDescriptor.PRIORITY_MASK), eventId, clientTime);
+    in.getBytes(topic, slot.topicBuffer(topicLength), 0, topicLength);
+    int payloadLength = body + length - payload;
+    in.getBytes(payload, slot.payloadBuffer(payloadLength), 0, payloadLength);
+    return null;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // Unlike the base class, never request a read while autoRead is off: that is the backpressure.
+    discardSomeReadBytes();
+    ctx.fireChannelReadComplete();
+  }
+
+  private void pause(ChannelHandlerContext ctx) {
+    if (!paused) {
+      paused = true;
+      ctx.channel().config().setAutoRead(false);
+    }
+    ctx.executor().schedule(resume, resumeDelayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** On the event loop: decode what is buffered; read the socket again once it all fits. */
+  private void resume() {
+    ChannelHandlerContext ctx = context;
+    if (!paused || !ctx.channel().isActive()) {
+      return;
+    }
+    paused = false;
+    try {
+      channelRead(ctx, Unpooled.EMPTY_BUFFER);
+    } catch (Exception e) {
+      ctx.fireExceptionCaught(e);
+      return;
+    }
+    if (!paused && !broken) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * Stops decoding for good (service stopping): turns reading off; bytes not yet decoded are
+   * dropped unacknowledged. Call on the channel's event loop.
+   */
+  public void stopReading() {
+    broken = true;
+    paused = false;
+    context.channel().config().setAutoRead(false);
+  }
+
+  /** Frames numbered so far on this connection. */
+  public long frameCount() {
+    return frameCount;
+  }
+}

@@ -1,0 +1,107 @@
+package io.eventstreamcore.storage.config;
+
+import com.typesafe.config.Config;
+import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.storage.file.SyncPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
+public final class StorageSettings {
+  /** Backend names this build knows. */
+  public static final List<String> KNOWN_BACKENDS = List.of("memory", "file");
+
+  private final List<String> backends;
+  private final int memoryMaxEvents;
+  private final int memoryMaxBytes;
+  private final int memoryMaxRecords;
+  private final Path fileDirectory;
+  private final SyncPolicy fileSync;
+  private final int fileBufferBytes;
+
+  /** Reads and validates the storage settings from the root configuration. */
+  public StorageSettings(Config root) {
+    Config c = root.getConfig("eventstream.storage");
+    backends = List.copyOf(c.getStringList("backends"));
+    if (backends.isEmpty()) {
+      throw EngineSettings.bad(
+          "eventstream.storage.backends", backends, "needs at least one backend");
+    }
+    for (String backend : backends) {
+      if (!KNOWN_BACKENDS.contains(backend)) {
+        throw EngineSettings.bad(
+            "eventstream.storage.backends", backend, "is not a backend; one of " + KNOWN_BACKENDS);
+      }
+    }
+    if (backends.stream().distinct().count() != backends.size()) {
+      throw EngineSettings.bad("eventstream.storage.backends", backends, "names a backend twice");
+    }
+    memoryMaxEvents = positiveInt(c, "memory.max-events");
+    memoryMaxBytes = (int) Math.min(Integer.MAX_VALUE - 8, positiveBytes(c, "memory.max-bytes"));
+    memoryMaxRecords = positiveInt(c, "memory.max-records");
+    fileDirectory = Path.of(c.getString("file.directory"));
+    String sync = c.getString("file.sync");
+    try {
+      fileSync = SyncPolicy.valueOf(sync.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw EngineSettings.bad("eventstream.storage.file.sync", sync, "must be always or never");
+    }
+    fileBufferBytes = (int) Math.min(1 << 30, positiveBytes(c, "file.buffer-bytes"));
+  }
+
+  private static int positiveInt(Config c, String key) {
+    int value = c.getInt(key);
+    if (value <= 0) {
+      throw EngineSettings.bad("eventstream.storage." + key, value, "must be positive");
+    }
+    return value;
+  }
+
+  private static long positiveBytes(Config c, String key) {
+    long value = c.getBytes(key);
+    if (value <= 0) {
+      throw EngineSettings.bad("eventstream.storage." + key, value, "must be positive");
+    }
+    return value;
+  }
+
+  /** Configured backend names, in order. */
+  public List<String> backends() {
+    return backends;
+  }
+
+  public int memoryMaxEvents() {
+    return memoryMaxEvents;
+  }
+
+  public int memoryMaxBytes() {
+    return memoryMaxBytes;
+  }
+
+  public int memoryMaxRecords() {
+    return memoryMaxRecords;
+  }
+
+  public Path fileDirectory() {
+    return fileDirectory;
+  }
+
+  public SyncPolicy fileSync() {
+    return fileSync;
+  }
+
+  public int fileBufferBytes() {
+    return fileBufferBytes;
+  }
+
+  @Override
+  public String toString() {
+    return "storage.backends="
+        + backends
+        + " file.directory="
+        + fileDirectory
+        + " file.sync="
+        + fileSync.name().toLowerCase(Locale.ROOT);
+  }
+}
