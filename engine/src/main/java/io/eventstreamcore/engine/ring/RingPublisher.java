@@ -15,7 +15,8 @@ public final class RingPublisher {
 
   private final RingBuffer<EventSlot> ring;
 
-  RingPublisher(RingBuffer<EventSlot> ring) {
+  /** Wraps a ring; the pipeline makes one, tests may wrap a bare ring. */
+  public RingPublisher(RingBuffer<EventSlot> ring) {
     this.ring = ring;
   }
 
