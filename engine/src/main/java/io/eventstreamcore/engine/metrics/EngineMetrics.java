@@ -26,6 +26,7 @@ public final class EngineMetrics {
 
   private final PrometheusRegistry registry;
   private final CounterDataPoint framesReceived;
+  private final CounterDataPoint backpressurePauses;
   private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
   private final CounterDataPoint eventsDuplicate;
   private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
@@ -49,6 +50,11 @@ public final class EngineMetrics {
         counter(
                 "eventstream_frames_received_total",
                 "Frames read from TCP connections, rejected ones included.")
+            .labelValues();
+    backpressurePauses =
+        counter(
+                "eventstream_ingest_backpressure_pauses_total",
+                "Times a connection stopped reading because the ring was full.")
             .labelValues();
     Counter rejected =
         Counter.builder()
@@ -145,6 +151,10 @@ public final class EngineMetrics {
 
   public CounterDataPoint framesReceived() {
     return framesReceived;
+  }
+
+  public CounterDataPoint backpressurePauses() {
+    return backpressurePauses;
   }
 
   public CounterDataPoint framesRejected(ErrorCode code) {

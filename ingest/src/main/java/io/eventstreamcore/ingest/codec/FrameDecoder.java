@@ -39,6 +39,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private long frameCount;
   private boolean acksRequested;
   private boolean paused;
+  private boolean stalled;
   private boolean broken;
 
   /** Creates the decoder of one connection. */
@@ -166,8 +167,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   private void pause(ChannelHandlerContext ctx) {
+    stalled = true;
     if (!paused) {
       paused = true;
+      metrics.backpressurePauses().inc();
       ctx.channel().config().setAutoRead(false);
     }
     ctx.executor().schedule(resume, resumeDelayNanos, TimeUnit.NANOSECONDS);
@@ -179,14 +182,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (!paused || !ctx.channel().isActive()) {
       return;
     }
-    paused = false;
+    stalled = false;
     try {
       channelRead(ctx, Unpooled.EMPTY_BUFFER);
     } catch (Exception e) {
       ctx.fireExceptionCaught(e);
       return;
     }
-    if (!paused && !broken) {
+    if (!stalled && !broken) {
+      paused = false;
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -1,0 +1,21 @@
+package io.eventstreamcore.deploy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/** Configurations for tests: loopback, port 0, on top of the modules' reference.conf. */
+final class TestConfigs {
+  private TestConfigs() {}
+
+  /** The defaults with ephemeral ports and {@code overrides} (HOCON) on top. */
+  static Config withOverrides(String overrides) {
+    return ConfigFactory.parseString(overrides)
+        .withFallback(
+            ConfigFactory.parseString(
+                "eventstream.ingest.port = 0\n"
+                    + "eventstream.admin.port = 0\n"
+                    + "eventstream.ring.size = 16384\n"))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+}

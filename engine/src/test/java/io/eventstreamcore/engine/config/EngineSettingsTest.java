@@ -1,0 +1,142 @@
+package io.eventstreamcore.engine.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.ring.WaitStrategyChoice;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineSettingsTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  @Test
+  void defaultsComeFromTheReferenceConfiguration() {
+    EngineSettings settings = new EngineSettings(ConfigFactory.defaultReference());
+
+    assertThat(settings.ringSize()).isEqualTo(65_536);
+    assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.BLOCKING);
+    assertThat(settings.slotPayloadBytes()).isEqualTo(256);
+    assertThat(settings.recordQueueSize()).isEqualTo(8192);
+    assertThat(settings.tickInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.dedupWindow()).isEqualTo(Duration.ofHours(1));
+    assertThat(settings.dedupMaxKeys()).isEqualTo(1_000_000);
+    assertThat(settings.maxTopics()).isEqualTo(65_536);
+    assertThat(settings.topicPriorities()).isEmpty();
+  }
+
+  @Test
+  void readsOverridesAndTheTopicTableInOrder() {
+    EngineSettings settings =
+        new EngineSettings(
+            with(
+                "eventstream.ring { size = 1024, wait-strategy = lite-blocking }\n"
+                    + "eventstream.dedup.window = 5m\n"
+                    + "eventstream.topics.priorities {\n"
+                    + "  \"sensor/temperature\" = critical\n"
+                    + "  \"metrics\" = BATCH\n"
+                    + "  \"orders\" = Medium\n"
+                    + "}"));
+
+    assertThat(settings.ringSize()).isEqualTo(1024);
+    assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.LITE_BLOCKING);
+    assertThat(settings.dedupWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.topicPriorities())
+        .containsExactly(
+            Map.entry("sensor/temperature", Priority.CRITICAL),
+            Map.entry("metrics", Priority.BATCH),
+            Map.entry("orders", Priority.MEDIUM));
+    assertThatThrownBy(() -> settings.topicPriorities().put("x", Priority.LOW))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void everyWaitStrategyNameIsAccepted() {
+    for (WaitStrategyChoice choice : WaitStrategyChoice.values()) {
+      EngineSettings settings =
+          new EngineSettings(with("eventstream.ring.wait-strategy = " + choice.configName()));
+      assertThat(settings.waitStrategy()).isEqualTo(choice);
+      assertThat(choice.create()).isNotNull();
+    }
+  }
+
+  @Test
+  void aRingSizeThatIsNotAPowerOfTwoNamesTheKey() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.size = 1000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.size")
+        .hasMessageContaining("1000");
+  }
+
+  @Test
+  void aNonPositiveRingSizeNamesTheKey() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.size = 0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.size");
+  }
+
+  @Test
+  void aRecordQueueSizeThatIsNotAPowerOfTwoNamesTheKey() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.record-queue-size = 100")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.record-queue-size");
+  }
+
+  @Test
+  void anUnknownWaitStrategyNamesTheKeyAndTheChoices() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.wait-strategy = spin-fast")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.wait-strategy")
+        .hasMessageContaining("spin-fast")
+        .hasMessageContaining("busy-spin");
+  }
+
+  @Test
+  void aBadTopicPriorityNamesTheKeyAndTheValue() {
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with("eventstream.topics.priorities { \"sensor/temperature\" = URGENT }")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.topics.priorities")
+        .hasMessageContaining("sensor/temperature")
+        .hasMessageContaining("URGENT");
+  }
+
+  @Test
+  void aTopicTableLargerThanTheTopicBoundNamesTheKey() {
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with("eventstream.topics { max = 1, priorities { a = LOW, b = HIGH } }")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.topics.max");
+  }
+
+  @Test
+  void nonPositiveDurationsAndBoundsNameTheirKeys() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.dedup.window = 0s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.dedup.window");
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.tick-interval = 0ms")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.tick-interval");
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.dedup.max-keys = -1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.dedup.max-keys");
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.dedup.max-keys = 100000000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.dedup.max-keys");
+  }
+}
