@@ -1,0 +1,66 @@
+package io.eventstreamcore.engine.ring;
+
+import io.eventstreamcore.engine.event.AckTarget;
+import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.Priority;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Publishes frames of one test connection into a ring the way the ingest decoder does: claim, fill
+ * the slot in place, publish. Frames are numbered from 1. Waits (bounded) while the ring is full.
+ */
+final class FramePublisher {
+  private static final long CLAIM_TIMEOUT_NANOS = Duration.ofSeconds(10).toNanos();
+
+  private final RingPublisher ring;
+  private final AckTarget source;
+  private final boolean acksRequested;
+  private final long receivedMillis;
+  private long frameNo;
+
+  FramePublisher(RingPublisher ring, AckTarget source, boolean acksRequested, long receivedMillis) {
+    this.ring = ring;
+    this.source = source;
+    this.acksRequested = acksRequested;
+    this.receivedMillis = receivedMillis;
+  }
+
+  /** Publishes one event frame and returns its frame number. */
+  long event(Priority priority, String topic, long eventId, byte[] payload) {
+    long sequence = claim();
+    EventSlot slot = ring.slot(sequence);
+    slot.beginFrame(source, ++frameNo, acksRequested);
+    slot.received(receivedMillis, System.nanoTime());
+    slot.header(priority, eventId, eventId * 10);
+    byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(topicBytes, 0, slot.topicBuffer(topicBytes.length), 0, topicBytes.length);
+    System.arraycopy(payload, 0, slot.payloadBuffer(payload.length), 0, payload.length);
+    ring.publish(sequence);
+    return frameNo;
+  }
+
+  /** Publishes a rejected frame and returns its frame number. */
+  long rejected(ErrorCode code) {
+    long sequence = claim();
+    EventSlot slot = ring.slot(sequence);
+    slot.beginFrame(source, ++frameNo, acksRequested);
+    slot.received(receivedMillis, System.nanoTime());
+    slot.reject(code, false);
+    ring.publish(sequence);
+    return frameNo;
+  }
+
+  private long claim() {
+    long deadline = System.nanoTime() + CLAIM_TIMEOUT_NANOS;
+    long sequence;
+    while ((sequence = ring.tryClaim()) == RingPublisher.NO_SLOT) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("ring stayed full for 10 s: the pipeline is stalled");
+      }
+      Thread.onSpinWait();
+    }
+    return sequence;
+  }
+}
