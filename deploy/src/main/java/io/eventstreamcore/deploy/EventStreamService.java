@@ -47,6 +47,15 @@ public final class EventStreamService implements AutoCloseable {
     IngestSettings ingestSettings = new IngestSettings(config);
     AdminSettings adminSettings = new AdminSettings(config);
     LOG.info("configuration: {} | {} | {} | {}", engine, processors, storage, ingestSettings);
+    if (storage.backends().contains("memory")
+        && storage.memoryMaxBytes() < ingestSettings.maxFrameBytes()) {
+      throw EngineSettings.bad(
+          "eventstream.storage.memory.max-bytes",
+          storage.memoryMaxBytes(),
+          "is smaller than eventstream.ingest.max-frame-bytes ("
+              + ingestSettings.maxFrameBytes()
+              + ")");
+    }
 
     metrics = new EngineMetrics();
     JvmMetrics.builder().register(metrics.registry());
@@ -58,15 +67,25 @@ public final class EventStreamService implements AutoCloseable {
             clock,
             BuiltInProcessors.create(processors, engine, metrics),
             backends);
-    pipeline.start();
     ingest = new IngestServer(ingestSettings, pipeline, metrics);
-    ingestAddress = ingest.start();
-    if (adminSettings.enabled()) {
-      admin = new AdminHttpServer(adminSettings, metrics.registry(), this::ready);
-      adminAddress = admin.start();
-    } else {
-      admin = null;
-      adminAddress = null;
+    admin =
+        adminSettings.enabled()
+            ? new AdminHttpServer(adminSettings, metrics.registry(), this::ready)
+            : null;
+    pipeline.start();
+    try {
+      ingestAddress = ingest.start();
+      adminAddress = admin != null ? admin.start() : null;
+    } catch (Exception e) {
+      // e.g. a port in use (Netty rethrows the BindException unchecked): undo what started, or
+      // its threads keep the JVM alive; the precise rethrow below keeps the declared types.
+      stopped.set(true);
+      ingest.close();
+      pipeline.stop();
+      if (admin != null) {
+        admin.close();
+      }
+      throw e;
     }
   }
 

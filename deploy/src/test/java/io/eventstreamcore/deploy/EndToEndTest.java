@@ -90,8 +90,10 @@ class EndToEndTest {
       ReadableBackend memory = (ReadableBackend) service.backend("memory");
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> service.metrics().framesReceived().get() == CONNECTIONS * FRAMES_PER_CONNECTION
-              && memory.readEvents().size() == unique);
+          .until(
+              () ->
+                  service.metrics().framesReceived().get() == CONNECTIONS * FRAMES_PER_CONNECTION
+                      && memory.readEvents().size() == unique);
       assertThat(service.metrics().eventsDuplicate().get()).isEqualTo(duplicatesSent);
       checkMetrics(service, unique, duplicatesSent);
     } finally {
@@ -103,9 +105,9 @@ class EndToEndTest {
   }
 
   /**
-   * Connection 0 speaks v1 (no ids, no acks); 1 asks an ACK on every frame; 2 on every 100th
-   * only; 3 asks on every frame and resends every 10th frame's predecessor (same id, same
-   * content) as a client retrying would.
+   * Connection 0 speaks v1 (no ids, no acks); 1 asks an ACK on every frame; 2 on every 100th only;
+   * 3 asks on every frame and resends every 10th frame's predecessor (same id, same content) as a
+   * client retrying would.
    */
   private static List<Sent> produce(EventStreamService service, int connection) throws Exception {
     List<Sent> frames = new ArrayList<>();
@@ -186,7 +188,8 @@ class EndToEndTest {
       Route route = Route.of(expectedPriority(frame));
       if (route == Route.REALTIME) {
         expectedAlerts += frame.payload().length > 1024 ? 1 : 0;
-        boolean hot = frame.topic().equals("sensor/temperature") && (frame.payload()[0] & 0xff) > 100;
+        boolean hot =
+            frame.topic().equals("sensor/temperature") && (frame.payload()[0] & 0xff) > 100;
         expectedAlerts += hot ? 1 : 0;
       } else if (route == Route.BATCH) {
         batchEvents++;
@@ -194,7 +197,10 @@ class EndToEndTest {
     }
     long alerts = records.stream().filter(r -> r.kind() == RecordKind.ALERT).count();
     long windowed =
-        records.stream().filter(r -> r.kind() == RecordKind.WINDOW).mapToLong(StoredRecord::count).sum();
+        records.stream()
+            .filter(r -> r.kind() == RecordKind.WINDOW)
+            .mapToLong(StoredRecord::count)
+            .sum();
     assertThat(expectedAlerts).isPositive();
     assertThat(alerts).isEqualTo(expectedAlerts);
     assertThat(batchEvents).isPositive();
@@ -213,23 +219,27 @@ class EndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     String body = response.body();
-    assertThat(value(body, "eventstream_frames_received_total")).isEqualTo(CONNECTIONS * FRAMES_PER_CONNECTION);
+    assertThat(value(body, "eventstream_frames_received_total"))
+        .isEqualTo(CONNECTIONS * FRAMES_PER_CONNECTION);
     assertThat(value(body, "eventstream_events_duplicate_total")).isEqualTo(duplicates);
-    assertThat(value(body, "eventstream_events_stored_total{backend=\"memory\"}")).isEqualTo(unique);
+    assertThat(value(body, "eventstream_events_stored_total{backend=\"memory\"}"))
+        .isEqualTo(unique);
     double processed =
         value(body, "eventstream_events_processed_total{processor=\"realtime\"}")
             + value(body, "eventstream_events_processed_total{processor=\"transactional\"}")
             + value(body, "eventstream_events_processed_total{processor=\"batch\"}");
     assertThat(processed).isEqualTo(unique);
     assertThat(value(body, "eventstream_frames_rejected_total{reason=\"bad_head\"}")).isZero();
-    assertThat(value(body, "eventstream_event_latency_seconds_count")).isEqualTo(unique + duplicates);
+    assertThat(value(body, "eventstream_event_latency_seconds_count"))
+        .isEqualTo(unique + duplicates);
     assertThat(value(body, "eventstream_connections_active")).isBetween(0.0, 4.0);
     assertThat(body).contains("eventstream_ring_remaining_slots", "jvm_memory_used_bytes");
   }
 
   private static double value(String exposition, String series) {
     Matcher m =
-        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(exposition);
+        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
+            .matcher(exposition);
     assertThat(m.find()).as("series %s present", series).isTrue();
     return Double.parseDouble(m.group(1));
   }

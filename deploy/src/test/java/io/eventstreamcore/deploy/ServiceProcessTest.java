@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The service as a process: {@code serve} starts it, SIGTERM drains it and it exits 0. */
 class ServiceProcessTest {
-  private static final Pattern LISTENING = Pattern.compile("ingest listening on /127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("ingest listening on /127\\.0\\.0\\.1:(\\d+)");
 
   @TempDir Path dir;
 
@@ -48,7 +49,8 @@ class ServiceProcessTest {
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       BufferedReader output =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       int port = awaitPort(output);
       // Keep reading the child's log so that it never blocks on a full pipe.
       Thread drain = new Thread(() -> drain(output), "service-log-drain");

@@ -8,9 +8,9 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.ring.WaitStrategyChoice;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The engine's settings, read once from {@code eventstream.ring}, {@code eventstream.dedup} and
@@ -61,7 +61,8 @@ public final class EngineSettings {
   }
 
   private static Map<String, Priority> priorities(Config topics) {
-    Map<String, Priority> table = new LinkedHashMap<>();
+    // HOCON objects keep no order: sort, so that topic ids are the same from run to run.
+    Map<String, Priority> table = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : topics.getObject("priorities").entrySet()) {
       String value = String.valueOf(e.getValue().unwrapped()).toUpperCase(Locale.ROOT);
       try {
@@ -140,7 +141,7 @@ public final class EngineSettings {
     return maxTopics;
   }
 
-  /** Topic table: topic to configured priority, in configuration order. */
+  /** Topic table: topic to configured priority, sorted by topic. */
   public Map<String, Priority> topicPriorities() {
     return topicPriorities;
   }

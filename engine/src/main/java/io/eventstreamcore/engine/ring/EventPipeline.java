@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,18 +174,18 @@ public final class EventPipeline {
       return;
     }
     ticker.stop();
-    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
-    long flush = ring.next();
-    ring.get(flush).beginControl(SlotKind.FLUSH, clock.millis(), System.nanoTime());
-    ring.publish(flush);
-    try {
-      disruptor.shutdown(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      long left = ring.getCursor() - ring.getMinimumGatingSequence();
-      LOG.error(
-          "ring did not drain within {}: {} slots left; halting", settings.shutdownTimeout(), left);
-      halted = true;
-      disruptor.halt();
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    // The flush slot is claimed within the deadline too: a ring full behind a stalled backend
+    // must not hold stop() forever.
+    if (publishFlush(deadline)) {
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        disruptor.shutdown(TimeUnit.NANOSECONDS.toMillis(left), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        halt();
+      }
+    } else {
+      halt();
     }
     for (StorageBackend backend : backends) {
       try {
@@ -195,6 +196,30 @@ public final class EventPipeline {
     }
     state.set(State.STOPPED);
     LOG.info("pipeline stopped");
+  }
+
+  private boolean publishFlush(long deadlineNanos) {
+    long sequence;
+    while ((sequence = publisher.tryClaim()) == RingPublisher.NO_SLOT) {
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    publisher.slot(sequence).beginControl(SlotKind.FLUSH, clock.millis(), System.nanoTime());
+    publisher.publish(sequence);
+    return true;
+  }
+
+  private void halt() {
+    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
+    long left = ring.getCursor() - ring.getMinimumGatingSequence();
+    LOG.error(
+        "ring did not drain within {}: {} slots left unacknowledged; halting",
+        settings.shutdownTimeout(),
+        left);
+    halted = true;
+    disruptor.halt();
   }
 
   /** Where ingest publishes frames. */

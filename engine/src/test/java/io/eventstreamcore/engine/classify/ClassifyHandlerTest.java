@@ -32,7 +32,8 @@ class ClassifyHandlerTest {
     }
     metrics = new EngineMetrics();
     handler =
-        new ClassifyHandler(new TopicIndex(table, 64), new DedupWindow(WINDOW_MILLIS, 1024), metrics);
+        new ClassifyHandler(
+            new TopicIndex(table, 64), new DedupWindow(WINDOW_MILLIS, 1024), metrics);
   }
 
   private EventSlot classify(String topic, Priority framePriority, long eventId, long millis) {

@@ -7,8 +7,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+// A corrupt probe table can make a lookup loop forever: fail instead of hanging the build.
+@Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DedupWindowTest {
   private static final long WINDOW = 1_000;
 
@@ -153,7 +157,9 @@ class DedupWindowTest {
       assertThat(actual)
           .as("op %d: maxKeys=%d id=%d now=%d", op, maxKeys, id, now)
           .isEqualTo(expected);
-      assertThat(dedup.size()).as("size after op %d, maxKeys=%d", op, maxKeys).isEqualTo(model.size());
+      assertThat(dedup.size())
+          .as("size after op %d, maxKeys=%d", op, maxKeys)
+          .isEqualTo(model.size());
     }
     assertThat(dedup.evictedEarly()).isEqualTo(model.evictedEarly);
     // Every id the model still holds must be found, every other one must not.

@@ -130,8 +130,7 @@ class TopicIndexTest {
   void rejectsABoundSmallerThanTheTopicTable() {
     Map<String, Priority> table = Map.of("a", Priority.LOW, "b", Priority.LOW);
 
-    assertThatThrownBy(() -> new TopicIndex(table, 1))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TopicIndex(table, 1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new TopicIndex(Map.of(), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -37,7 +37,7 @@ class EngineSettingsTest {
   }
 
   @Test
-  void readsOverridesAndTheTopicTableInOrder() {
+  void readsOverridesAndTheTopicTable() {
     EngineSettings settings =
         new EngineSettings(
             with(
@@ -53,12 +53,27 @@ class EngineSettingsTest {
     assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.LITE_BLOCKING);
     assertThat(settings.dedupWindow()).isEqualTo(Duration.ofMinutes(5));
     assertThat(settings.topicPriorities())
-        .containsExactly(
+        .containsOnly(
             Map.entry("sensor/temperature", Priority.CRITICAL),
             Map.entry("metrics", Priority.BATCH),
             Map.entry("orders", Priority.MEDIUM));
     assertThatThrownBy(() -> settings.topicPriorities().put("x", Priority.LOW))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void theTopicTableIsSortedByTopic() {
+    EngineSettings settings =
+        new EngineSettings(
+            with(
+                "eventstream.topics.priorities {\n"
+                    + "  \"sensor/temperature\" = CRITICAL\n"
+                    + "  \"metrics\" = BATCH\n"
+                    + "  \"orders\" = MEDIUM\n"
+                    + "}"));
+
+    assertThat(settings.topicPriorities().keySet())
+        .containsExactly("metrics", "orders", "sensor/temperature");
   }
 
   @Test

@@ -16,11 +16,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A small blocking client of the ingest protocol (shared/PROTOCOL.md): sends v1 or v2 frames on
- * one connection and tracks the server's cumulative ACKs and ERRORs on a reader thread.
+ * A small blocking client of the ingest protocol (shared/PROTOCOL.md): sends v1 or v2 frames on one
+ * connection and tracks the server's cumulative ACKs and ERRORs on a reader thread.
  *
- * <p>Not thread-safe for sending: one thread sends. Frame numbers returned by {@code send} are
- * the server's numbering (keep-alives are not numbered).
+ * <p>Not thread-safe for sending: one thread sends. Frame numbers returned by {@code send} are the
+ * server's numbering (keep-alives are not numbered).
  */
 public final class EventStreamClient implements AutoCloseable {
   /** An ERROR frame received from the server. */
@@ -66,7 +66,8 @@ public final class EventStreamClient implements AutoCloseable {
    */
   public long send(Priority priority, String topic, long eventId, byte[] payload, boolean ack)
       throws IOException {
-    int head = priority.code() | FrameDescriptor.EXTENDED_FLAG | (ack ? FrameDescriptor.ACK_FLAG : 0);
+    int head =
+        priority.code() | FrameDescriptor.EXTENDED_FLAG | (ack ? FrameDescriptor.ACK_FLAG : 0);
     writeFrame(head, topic, true, eventId, System.currentTimeMillis() * 1000, payload);
     return ++frames;
   }

@@ -72,8 +72,9 @@ public final class BatchHandler implements ProcessorHandler {
     bytes[t] += event.payloadLength();
     long id = event.eventId();
     if (id != 0) {
-      minId[t] = minId[t] == 0 ? id : Math.min(minId[t], id);
-      maxId[t] = maxId[t] == 0 ? id : Math.max(maxId[t], id);
+      // event_id is a u64 on the wire: compare unsigned.
+      minId[t] = minId[t] == 0 || Long.compareUnsigned(id, minId[t]) < 0 ? id : minId[t];
+      maxId[t] = maxId[t] == 0 || Long.compareUnsigned(id, maxId[t]) > 0 ? id : maxId[t];
     }
   }
 

@@ -46,7 +46,7 @@ public final class MemoryBackend implements ReadableBackend {
 
   private volatile long oldest;
   private volatile long committed;
-  private long evicted;
+  private volatile long evicted;
 
   /** Creates a backend holding at most {@code maxEvents} events in {@code maxBytes} of arena. */
   public MemoryBackend(String name, int maxEvents, int maxBytes, int maxRecords) {
@@ -73,7 +73,11 @@ public final class MemoryBackend implements ReadableBackend {
   public void append(EventView event) {
     int size = event.topicLength() + event.payloadLength();
     if (size > arena.length) {
-      throw new IllegalArgumentException("event of " + size + " bytes exceeds memory arena");
+      // Larger than the whole arena: it would evict everything and still not fit. Like any
+      // eviction in this bounded, non-durable store it is counted; the service refuses at start
+      // an arena smaller than the largest frame, so this only happens when used on its own.
+      evicted++;
+      return;
     }
     long start = arenaNext;
     int offset = (int) (start % arena.length);
@@ -89,6 +93,7 @@ public final class MemoryBackend implements ReadableBackend {
     }
     if (oldestNow != oldest) {
       oldest = oldestNow; // publish eviction before overwriting the freed space
+      VarHandle.storeStoreFence(); // and keep the overwrites after it on weakly ordered CPUs
     }
     int i = slot(next);
     arenaView.position(offset);

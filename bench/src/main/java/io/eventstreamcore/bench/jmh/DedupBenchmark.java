@@ -1,0 +1,67 @@
+package io.eventstreamcore.bench.jmh;
+
+import io.eventstreamcore.engine.classify.DedupWindow;
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Dedup checks per second: the primitive window against a {@code HashMap<Long, Long>} doing the
+ * same bounded work (baseline). Ids cycle so that a share of them are duplicates and the table is
+ * kept full, forcing evictions.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Thread)
+public class DedupBenchmark {
+  @Param({"1000000"})
+  int maxKeys;
+
+  private DedupWindow window;
+  private HashMap<Long, Long> baseline;
+  private long next;
+  private long now;
+
+  @Setup
+  public void setUp() {
+    window = new DedupWindow(TimeUnit.HOURS.toMillis(1), maxKeys);
+    baseline = new HashMap<>();
+  }
+
+  /** Every 8th id repeats a recent one. */
+  private long nextId() {
+    long n = ++next;
+    return (n & 7) == 0 ? n - 5 : n;
+  }
+
+  @Benchmark
+  public boolean dedupWindow() {
+    now += (next & 1023) == 0 ? 1 : 0;
+    return window.checkAndRecord(nextId(), now);
+  }
+
+  @Benchmark
+  public boolean hashMapBaseline() {
+    long id = nextId();
+    boolean duplicate = baseline.putIfAbsent(id, now) != null;
+    if (baseline.size() > maxKeys) {
+      baseline.remove(id - maxKeys - 8);
+    }
+    return duplicate;
+  }
+}

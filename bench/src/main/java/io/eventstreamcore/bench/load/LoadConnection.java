@@ -1,0 +1,213 @@
+package io.eventstreamcore.bench.load;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+
+/**
+ * One load connection: a sender thread that writes frames at the configured pace, and (v2) a reader
+ * thread that turns cumulative ACKs into per-frame latencies.
+ *
+ * <p>Latency is measured from the frame's <em>intended</em> send time in fixed-rate mode, so a
+ * stalled server is charged for every frame it delayed (coordinated omission corrected), and from
+ * the actual encode time in max-rate mode.
+ */
+final class LoadConnection {
+  private static final int BUFFER_BYTES = 256 * 1024;
+  private static final long[] NO_TIMES = new long[0];
+
+  private final int index;
+  private final LoadSettings settings;
+  private final SocketChannel channel;
+  private final Recorder latency;
+  private final long[] sendNanos;
+  private final int mask;
+  private final byte[][] topics;
+  private final byte[] payload;
+  private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+  private volatile long sent;
+  private volatile boolean readerDone;
+
+  LoadConnection(int index, LoadSettings settings, Recorder latency) throws IOException {
+    this.index = index;
+    this.settings = settings;
+    this.latency = latency;
+    this.channel = SocketChannel.open(settings.address());
+    channel.socket().setTcpNoDelay(true);
+    int capacity = Integer.highestOneBit(Math.max(1, settings.maxInFlight() - 1)) << 1;
+    this.sendNanos = settings.v2() ? new long[capacity] : NO_TIMES;
+    this.mask = capacity - 1;
+    this.topics = new byte[settings.topics()][];
+    for (int t = 0; t < topics.length; t++) {
+      topics[t] = ("load/topic-" + t).getBytes(StandardCharsets.UTF_8);
+    }
+    this.payload = new byte[settings.payloadBytes()];
+    new SplittableRandom(index).nextBytes(payload);
+  }
+
+  long sent() {
+    return sent;
+  }
+
+  long acked() {
+    return acked.get();
+  }
+
+  long rejected() {
+    return rejected.get();
+  }
+
+  /** Sends until {@code deadlineNanos}; {@code rate} is this connection's events per second. */
+  void send(long startNanos, long deadlineNanos, double rate) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    SplittableRandom random = new SplittableRandom(31L * index + 7);
+    double intervalNanos = rate > 0 ? 1e9 / rate : 0;
+    int maxFrame = 4 + 3 + 32 + 16 + payload.length;
+    long frame = 0;
+    while (true) {
+      long intended = rate > 0 ? startNanos + (long) (frame * intervalNanos) : 0;
+      long now = System.nanoTime();
+      if (rate > 0 && now < intended) {
+        flush(buffer); // caught up: put what is buffered on the wire, then wait for the slot
+        waitUntil(intended);
+        now = System.nanoTime();
+      }
+      if (now >= deadlineNanos) {
+        break;
+      }
+      if (settings.v2() && frame - acked.get() >= settings.maxInFlight()) {
+        flush(buffer);
+        while (frame - acked.get() >= settings.maxInFlight() && !readerDone) {
+          LockSupport.parkNanos(20_000);
+        }
+        if (readerDone) {
+          break;
+        }
+      }
+      if (buffer.remaining() < maxFrame) {
+        flush(buffer);
+      }
+      frame++;
+      encode(buffer, frame, random);
+      if (settings.v2()) {
+        sendNanos[(int) (frame & mask)] = rate > 0 ? intended : System.nanoTime();
+      }
+      sent = frame;
+    }
+    if (settings.v2() && frame % settings.ackEvery() != 0 && frame > 0) {
+      // One more event that asks for the ACK covering the unrequested tail of the run.
+      if (buffer.remaining() < maxFrame) {
+        flush(buffer);
+      }
+      frame++;
+      encode(buffer, frame, random, true);
+      sendNanos[(int) (frame & mask)] = System.nanoTime();
+      sent = frame;
+    }
+    flush(buffer);
+  }
+
+  private void encode(ByteBuffer b, long frame, SplittableRandom random) {
+    encode(b, frame, random, frame % settings.ackEvery() == 0);
+  }
+
+  private void encode(ByteBuffer b, long frame, SplittableRandom random, boolean ack) {
+    byte[] topic = topics[(int) (frame % topics.length)];
+    int priority = (int) (frame % 5);
+    if (!settings.v2()) {
+      b.putInt(3 + topic.length + payload.length);
+      b.put((byte) priority);
+      b.putShort((short) topic.length).put(topic).put(payload);
+      return;
+    }
+    long id = frame;
+    if (settings.duplicateRatio() > 0
+        && frame > 100
+        && random.nextDouble() < settings.duplicateRatio()) {
+      id = frame - 1 - random.nextInt(100); // resend of a recent event_id
+    }
+    b.putInt(3 + topic.length + 16 + payload.length);
+    b.put((byte) (priority | 0x80 | (ack ? 0x40 : 0)));
+    b.putShort((short) topic.length).put(topic);
+    b.putLong(((long) (index + 1) << 40) | id);
+    b.putLong(System.currentTimeMillis() * 1000);
+    b.put(payload);
+  }
+
+  private void flush(ByteBuffer buffer) throws IOException {
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    buffer.clear();
+  }
+
+  private static void waitUntil(long nanos) {
+    long left;
+    while ((left = nanos - System.nanoTime()) > 0) {
+      if (left > 100_000) {
+        LockSupport.parkNanos(left - 50_000);
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** Reads ACK and ERROR frames until the connection closes. */
+  void read() {
+    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+    try {
+      while (channel.read(in) >= 0) {
+        in.flip();
+        while (in.remaining() >= 4 && in.remaining() >= 4 + in.getInt(in.position())) {
+          int length = in.getInt();
+          int start = in.position();
+          int type = in.get();
+          long frameNo = in.getLong();
+          if (type == 1) {
+            onAck(frameNo);
+          } else {
+            rejected.incrementAndGet();
+          }
+          in.position(start + length);
+        }
+        in.compact();
+      }
+    } catch (IOException e) {
+      // closed
+    } finally {
+      readerDone = true;
+    }
+  }
+
+  private void onAck(long frameNo) {
+    long now = System.nanoTime();
+    long from = acked.get();
+    for (long f = from + 1; f <= frameNo; f++) {
+      latency.recordValue(Math.max(0, now - sendNanos[(int) (f & mask)]));
+    }
+    acked.set(Math.max(from, frameNo));
+  }
+
+  /** Waits up to {@code timeoutNanos} for every sent frame to be acknowledged. */
+  boolean awaitAcks(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    while (acked.get() < sent && !readerDone) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    return acked.get() >= sent;
+  }
+
+  void close() throws IOException {
+    channel.close();
+  }
+}

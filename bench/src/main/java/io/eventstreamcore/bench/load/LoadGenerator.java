@@ -1,0 +1,116 @@
+package io.eventstreamcore.bench.load;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Runs one load scenario against a server of the EventStreamCore protocol and reports what it
+ * measured. Works against any server of the protocol; v1 mode sends without acks and reads nothing,
+ * as the original's clients did.
+ */
+public final class LoadGenerator {
+  private final LoadSettings settings;
+  private final PrintWriter out;
+
+  /** Creates a generator that prints progress and the summary to {@code out}. */
+  public LoadGenerator(LoadSettings settings, PrintWriter out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  /** Runs the scenario to its end and returns the result. */
+  public LoadResult run() throws IOException, InterruptedException {
+    Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    List<LoadConnection> connections = new ArrayList<>();
+    for (int i = 0; i < settings.connections(); i++) {
+      connections.add(new LoadConnection(i, settings, recorder));
+    }
+    List<Thread> threads = new ArrayList<>();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    long deadline = start + settings.duration().toNanos();
+    double perConnectionRate = (double) settings.ratePerSecond() / settings.connections();
+    List<Throwable> failures = new ArrayList<>();
+    for (LoadConnection connection : connections) {
+      if (settings.v2()) {
+        threads.add(start("load-reader", connection::read));
+      }
+      threads.add(
+          start(
+              "load-sender",
+              () -> {
+                try {
+                  connection.send(start, deadline, perConnectionRate);
+                } catch (IOException e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              }));
+    }
+    Histogram total = progress(connections, recorder, start, deadline);
+    for (LoadConnection connection : connections) {
+      if (settings.v2()) {
+        connection.awaitAcks(TimeUnit.SECONDS.toNanos(30));
+      }
+    }
+    long elapsedNanos = System.nanoTime() - start;
+    total.add(recorder.getIntervalHistogram());
+    for (LoadConnection connection : connections) {
+      connection.close();
+    }
+    for (Thread thread : threads) {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+    long sent = connections.stream().mapToLong(LoadConnection::sent).sum();
+    long acked = connections.stream().mapToLong(LoadConnection::acked).sum();
+    long rejected = connections.stream().mapToLong(LoadConnection::rejected).sum();
+    LoadResult result =
+        new LoadResult(
+            sent, acked, rejected, elapsedNanos, settings.v2() ? total : null, failures.size());
+    out.println(result.summary(settings));
+    out.flush();
+    return result;
+  }
+
+  /** Prints a progress line each second until the deadline; returns the latencies recorded. */
+  private Histogram progress(
+      List<LoadConnection> connections, Recorder recorder, long start, long deadline)
+      throws InterruptedException {
+    Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    long lastSent = 0;
+    long lastAcked = 0;
+    long tick = start;
+    while (System.nanoTime() < deadline) {
+      tick += TimeUnit.SECONDS.toNanos(1);
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(tick, deadline) - System.nanoTime()));
+      long sent = connections.stream().mapToLong(LoadConnection::sent).sum();
+      long acked = connections.stream().mapToLong(LoadConnection::acked).sum();
+      Histogram interval = recorder.getIntervalHistogram();
+      total.add(interval);
+      out.printf(
+          "  %5.1fs  sent %,12d (%,10d/s)  acked %,12d (%,10d/s)  p99 %s%n",
+          (System.nanoTime() - start) / 1e9,
+          sent,
+          sent - lastSent,
+          acked,
+          acked - lastAcked,
+          settings.v2() ? LoadResult.micros(interval.getValueAtPercentile(99)) : "-");
+      out.flush();
+      lastSent = sent;
+      lastAcked = acked;
+    }
+    return total;
+  }
+
+  private static Thread start(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+}

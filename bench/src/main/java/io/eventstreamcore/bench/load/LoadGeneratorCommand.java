@@ -1,0 +1,109 @@
+package io.eventstreamcore.bench.load;
+
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code loadgen}: the TCP load generator's command line. */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    description = "Stream events to an EventStreamCore server and measure throughput and latency.")
+public final class LoadGeneratorCommand implements Callable<Integer> {
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Server host (${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "9000", description = "Server port (${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(
+      names = {"-c", "--connections"},
+      defaultValue = "1",
+      description = "TCP connections (${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(
+      names = {"-r", "--rate"},
+      defaultValue = "0",
+      description = "Total events/s; 0 = max rate (${DEFAULT-VALUE}).")
+  long rate;
+
+  @Option(
+      names = {"-d", "--duration"},
+      defaultValue = "10s",
+      description = "How long to send, e.g. 30s, 5m (${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(
+      names = "--payload",
+      defaultValue = "100",
+      description = "Payload bytes (${DEFAULT-VALUE}).")
+  int payload;
+
+  @Option(
+      names = "--topics",
+      defaultValue = "16",
+      description = "Distinct topics (${DEFAULT-VALUE}).")
+  int topics;
+
+  @Option(
+      names = "--duplicates",
+      defaultValue = "0",
+      description = "Fraction of resent event_ids, 0..1 (${DEFAULT-VALUE}).")
+  double duplicates;
+
+  @Option(names = "--v1", description = "Send v1 frames: no event ids, no acks.")
+  boolean v1;
+
+  @Option(
+      names = "--ack-every",
+      defaultValue = "1",
+      description = "Request an ACK on every Kth frame (${DEFAULT-VALUE}).")
+  int ackEvery;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "65536",
+      description = "Unacknowledged frames per connection (${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its code. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new LoadGeneratorCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    LoadSettings settings;
+    try {
+      settings =
+          new LoadSettings(
+              new InetSocketAddress(host, port),
+              connections,
+              rate,
+              Duration.parse("PT" + duration.toUpperCase(java.util.Locale.ROOT)),
+              payload,
+              topics,
+              duplicates,
+              !v1,
+              ackEvery,
+              maxInFlight);
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+      spec.commandLine().getErr().println("loadgen: " + e.getMessage());
+      return 2;
+    }
+    LoadResult result = new LoadGenerator(settings, out).run();
+    boolean allAcked = !settings.v2() || result.acked() == result.sent();
+    return result.failures() == 0 && allAcked ? 0 : 1;
+  }
+}

@@ -1,0 +1,69 @@
+package io.eventstreamcore.bench.load;
+
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What a load run measured.
+ *
+ * @param sent frames sent
+ * @param acked frames covered by ACKs (v2)
+ * @param rejected ERROR frames received
+ * @param elapsedNanos from the first send to the last ACK (v2) or the end of sending (v1)
+ * @param latency send to ACK, in nanoseconds; null in v1 mode
+ * @param failures connections that failed
+ */
+public record LoadResult(
+    long sent, long acked, long rejected, long elapsedNanos, Histogram latency, int failures) {
+
+  /** Events per second: acknowledged ones in v2, sent ones in v1. */
+  public double eventsPerSecond() {
+    long events = latency != null ? acked : sent;
+    return events / (elapsedNanos / 1e9);
+  }
+
+  /** Latency at a percentile, in microseconds; NaN without latency. */
+  public double micros(double percentile) {
+    return latency == null ? Double.NaN : latency.getValueAtPercentile(percentile) / 1e3;
+  }
+
+  /** The multi-line human summary. */
+  public String summary(LoadSettings settings) {
+    StringBuilder s = new StringBuilder();
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "summary: %d connection(s), %s, %s, payload %d B%n",
+            settings.connections(),
+            settings.ratePerSecond() == 0 ? "max rate" : settings.ratePerSecond() + " events/s",
+            settings.v2() ? "v2, ACK every " + settings.ackEvery() : "v1, no acks",
+            settings.payloadBytes()));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  sent %,d  acked %,d  rejected %,d  failed connections %d  in %.2f s  => %,.0f events/s%n",
+            sent,
+            acked,
+            rejected,
+            failures,
+            elapsedNanos / 1e9,
+            eventsPerSecond()));
+    if (latency != null) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  latency send->ACK: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s",
+              micros(latency.getValueAtPercentile(50)),
+              micros(latency.getValueAtPercentile(90)),
+              micros(latency.getValueAtPercentile(99)),
+              micros(latency.getValueAtPercentile(99.9)),
+              micros(latency.getMaxValue())));
+    }
+    return s.toString();
+  }
+
+  /** Formats nanoseconds as microseconds. */
+  static String micros(long nanos) {
+    return String.format(Locale.ROOT, "%,.0f us", nanos / 1e3);
+  }
+}

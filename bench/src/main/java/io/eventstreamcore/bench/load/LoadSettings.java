@@ -1,0 +1,47 @@
+package io.eventstreamcore.bench.load;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * One load run: where, how many connections, what rate, what traffic.
+ *
+ * @param address server to load
+ * @param connections concurrent TCP connections
+ * @param ratePerSecond total events per second over all connections; 0 = as fast as possible
+ * @param duration how long to send
+ * @param payloadBytes payload size of every event
+ * @param topics number of distinct topics (round robin)
+ * @param duplicateRatio fraction of events that resend an earlier event_id, 0..1
+ * @param v2 send v2 frames with event ids and ACK requests; false = v1, no acks
+ * @param ackEvery ask for an ACK on every Kth frame (v2); ACKs are cumulative
+ * @param maxInFlight bound on unacknowledged frames per connection (v2)
+ */
+public record LoadSettings(
+    InetSocketAddress address,
+    int connections,
+    long ratePerSecond,
+    Duration duration,
+    int payloadBytes,
+    int topics,
+    double duplicateRatio,
+    boolean v2,
+    int ackEvery,
+    int maxInFlight) {
+
+  /** Checks the values; throws naming the bad one. */
+  public LoadSettings {
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections must be at least 1: " + connections);
+    }
+    if (ratePerSecond < 0) {
+      throw new IllegalArgumentException("rate must not be negative: " + ratePerSecond);
+    }
+    if (payloadBytes < 0 || topics < 1 || ackEvery < 1 || maxInFlight < 1) {
+      throw new IllegalArgumentException("payload >= 0, topics, ack-every, max-in-flight >= 1");
+    }
+    if (duplicateRatio < 0 || duplicateRatio > 1) {
+      throw new IllegalArgumentException("duplicate ratio must be within 0..1: " + duplicateRatio);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.eventstreamcore.storage.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import io.eventstreamcore.storage.StorageBackends;
+import io.eventstreamcore.storage.file.FileBackend;
+import io.eventstreamcore.storage.file.SyncPolicy;
+import io.eventstreamcore.storage.memory.MemoryBackend;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StorageSettingsTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides)
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  @Test
+  void defaultsComeFromTheReferenceConfiguration() {
+    StorageSettings settings = new StorageSettings(ConfigFactory.defaultReference());
+
+    assertThat(settings.backends()).containsExactly("file");
+    assertThat(settings.memoryMaxEvents()).isEqualTo(100_000);
+    assertThat(settings.memoryMaxBytes()).isEqualTo(32 * 1024 * 1024);
+    assertThat(settings.memoryMaxRecords()).isEqualTo(100_000);
+    assertThat(settings.fileDirectory()).isEqualTo(Path.of("data"));
+    assertThat(settings.fileSync()).isEqualTo(SyncPolicy.NEVER);
+    assertThat(settings.fileBufferBytes()).isEqualTo(4 * 1024 * 1024);
+  }
+
+  @Test
+  void anUnknownBackendIsNamedWithTheKey() {
+    assertThatThrownBy(
+            () -> new StorageSettings(with("eventstream.storage.backends = [memory, cassandra]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.backends")
+        .hasMessageContaining("cassandra");
+  }
+
+  @Test
+  void noBackendAtAllIsRejectedWithTheKey() {
+    assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.backends = []")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.backends");
+  }
+
+  @Test
+  void aBackendNamedTwiceIsRejectedWithTheKey() {
+    assertThatThrownBy(
+            () -> new StorageSettings(with("eventstream.storage.backends = [file, memory, file]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.backends");
+  }
+
+  @Test
+  void anUnknownSyncPolicyIsNamedWithTheKey() {
+    assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.file.sync = sometimes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.file.sync")
+        .hasMessageContaining("sometimes");
+  }
+
+  @Test
+  void nonPositiveBoundsAreNamedWithTheKey() {
+    assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.memory.max-events = 0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.memory.max-events");
+    assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.memory.max-bytes = 0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.memory.max-bytes");
+  }
+
+  @Test
+  void opensTheConfiguredBackendsInOrder(@TempDir Path dir) throws IOException {
+    StorageSettings settings =
+        new StorageSettings(
+            with(
+                "eventstream.storage { backends = [memory, file], file.directory = \""
+                    + dir.toString().replace("\\", "/")
+                    + "\", memory.max-bytes = 1MiB }"));
+
+    List<StorageBackend> backends = StorageBackends.open(settings);
+    try {
+      assertThat(backends).hasSize(2);
+      assertThat(backends.get(0)).isInstanceOf(MemoryBackend.class);
+      assertThat(backends.get(0).name()).isEqualTo("memory");
+      assertThat(backends.get(1)).isInstanceOf(FileBackend.class);
+      assertThat(((FileBackend) backends.get(1)).file()).isEqualTo(dir.resolve("events.log"));
+    } finally {
+      for (StorageBackend backend : backends) {
+        backend.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package io.eventstreamcore.storage.file;
+
+import static io.eventstreamcore.storage.TestEvents.event;
+import static io.eventstreamcore.storage.TestEvents.payload;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.Record;
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.storage.TestEvents.Expected;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileBackendTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final int BUFFER_BYTES = 4096;
+
+  @TempDir Path dir;
+
+  private FileBackend open() throws IOException {
+    return open(SyncPolicy.NEVER, BUFFER_BYTES);
+  }
+
+  private FileBackend open(SyncPolicy sync, int bufferBytes) throws IOException {
+    return new FileBackend("file", dir, sync, bufferBytes);
+  }
+
+  private static StoredRecord alert(long eventId) {
+    return StoredRecord.of(
+        new Record().alert("large-payload", "WARNING", "orders", NOW + eventId, eventId, 2048.5));
+  }
+
+  private static StoredRecord window(long start) {
+    return StoredRecord.of(
+        new Record().window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99));
+  }
+
+  private static void append(FileBackend backend, StoredRecord r) throws IOException {
+    Record record = new Record();
+    if (r.kind() == RecordKind.ALERT) {
+      record.alert(r.name(), r.severity(), r.topic(), r.timeMillis(), r.eventId(), r.value());
+    } else {
+      record.window(
+          r.topic(),
+          r.startMillis(),
+          r.endMillis(),
+          r.count(),
+          r.payloadBytes(),
+          r.minEventId(),
+          r.maxEventId());
+    }
+    backend.append(record);
+  }
+
+  /** Everything in the log, in order: events as {@link Expected}, records as themselves. */
+  private List<Object> readLog() throws IOException {
+    List<Object> items = new ArrayList<>();
+    FileLogReader.read(
+        dir.resolve("events.log"),
+        new FileLogReader.Visitor() {
+          @Override
+          public void event(StoredEvent event) {
+            assertThat(event.route()).isEqualTo(Route.of(event.priority()));
+            items.add(Expected.of(event));
+          }
+
+          @Override
+          public void record(StoredRecord record) {
+            items.add(record);
+          }
+        });
+    return items;
+  }
+
+  private static List<Expected> sampleEvents() {
+    List<Expected> events = new ArrayList<>();
+    events.add(event("orders", Priority.MEDIUM, 1, NOW, payload(10, 1)));
+    events.add(event("sensor/temperature", Priority.CRITICAL, 2, NOW + 1, payload(1, 200)));
+    events.add(event("température/č", Priority.LOW, 0, NOW + 2, payload(0, 0)));
+    events.add(event("metrics", Priority.BATCH, -1, NOW + 3, payload(256, 0)));
+    events.add(event("big", Priority.HIGH, Long.MAX_VALUE, NOW + 4, payload(3000, 9)));
+    return events;
+  }
+
+  private List<Object> writeSample(FileBackend backend) throws IOException {
+    List<Object> written = new ArrayList<>();
+    List<Expected> events = sampleEvents();
+    for (int i = 0; i < events.size(); i++) {
+      Expected e = events.get(i);
+      backend.append(e.slot());
+      written.add(e);
+      if (i % 2 == 0) {
+        StoredRecord a = alert(e.eventId());
+        append(backend, a);
+        written.add(a);
+      }
+      if (i == 3) {
+        StoredRecord w = window(NOW - 5_000);
+        append(backend, w);
+        written.add(w);
+      }
+    }
+    backend.commit();
+    return written;
+  }
+
+  @Test
+  void aRecordWrittenBeforeACleanStopIsReadBackAfterAStart() throws IOException {
+    FileBackend backend = open();
+    List<Object> written = writeSample(backend);
+    backend.close();
+
+    FileBackend reopened = open();
+    try {
+      assertThat(reopened.readEvents().stream().map(Expected::of).toList())
+          .containsExactlyElementsOf(
+              written.stream()
+                  .filter(Expected.class::isInstance)
+                  .map(Expected.class::cast)
+                  .toList());
+      assertThat(reopened.readRecords())
+          .containsExactlyElementsOf(
+              written.stream()
+                  .filter(StoredRecord.class::isInstance)
+                  .map(StoredRecord.class::cast)
+                  .toList());
+      assertThat(readLog()).containsExactlyElementsOf(written);
+    } finally {
+      reopened.close();
+    }
+  }
+
+  @Test
+  void storesTheEffectivePriorityAndEveryEventField() throws IOException {
+    Expected e = event("orders", Priority.CRITICAL, 77, NOW, payload(5, 5));
+    try (FileBackend backend = open()) {
+      backend.append(e.slot());
+      backend.commit();
+
+      List<StoredEvent> read = backend.readEvents();
+
+      assertThat(read).hasSize(1);
+      StoredEvent stored = read.get(0);
+      assertThat(stored.priority()).isEqualTo(Priority.CRITICAL);
+      assertThat(stored.route()).isEqualTo(Route.REALTIME);
+      assertThat(stored.eventId()).isEqualTo(77);
+      assertThat(stored.clientTimeMicros()).isEqualTo(77 * 3);
+      assertThat(stored.receivedMillis()).isEqualTo(NOW);
+      assertThat(stored.payload()).containsExactly(payload(5, 5));
+    }
+  }
+
+  @Test
+  void committedRecordsAreReadableWhileTheBackendIsOpen() throws IOException {
+    try (FileBackend backend = open(SyncPolicy.ALWAYS, BUFFER_BYTES)) {
+      List<Object> written = writeSample(backend);
+
+      assertThat(readLog()).containsExactlyElementsOf(written);
+    }
+  }
+
+  @Test
+  void appendsAfterAReopenFollowTheEarlierRecords() throws IOException {
+    List<Object> written = new ArrayList<>();
+    try (FileBackend first = open()) {
+      written.addAll(writeSample(first));
+    }
+    try (FileBackend second = open()) {
+      written.addAll(writeSample(second));
+    }
+
+    assertThat(readLog()).containsExactlyElementsOf(written);
+  }
+
+  @Test
+  void recordsLargerThanTheBufferAndManyBufferFullsAreWrittenInOrder() throws IOException {
+    List<Object> written = new ArrayList<>();
+    try (FileBackend backend = open(SyncPolicy.NEVER, 64)) {
+      for (int i = 1; i <= 200; i++) {
+        Expected e = event("t" + (i % 7), Priority.LOW, i, NOW + i, payload(i * 13 % 300, i));
+        backend.append(e.slot());
+        written.add(e);
+        if (i % 10 == 0) {
+          StoredRecord a = alert(i);
+          append(backend, a);
+          written.add(a);
+        }
+        if (i % 50 == 0) {
+          backend.commit();
+        }
+      }
+    }
+
+    assertThat(readLog()).containsExactlyElementsOf(written);
+  }
+
+  @Test
+  void createsAMissingDirectory() throws IOException {
+    Path nested = dir.resolve("a/b/c");
+    try (FileBackend backend = new FileBackend("file", nested, SyncPolicy.NEVER, 128)) {
+      assertThat(backend.file()).isEqualTo(nested.resolve("events.log"));
+      assertThat(backend.name()).isEqualTo("file");
+    }
+    assertThat(nested.resolve("events.log")).exists();
+  }
+
+  /** Writes one event per commit and returns the log size after each. */
+  private List<Long> writeEventsOnePerCommit(FileBackend backend, int count) throws IOException {
+    List<Long> sizes = new ArrayList<>();
+    for (int i = 1; i <= count; i++) {
+      backend.append(event("orders", Priority.MEDIUM, i, NOW + i, payload(20, i)).slot());
+      backend.commit();
+      sizes.add(Files.size(backend.file()));
+    }
+    return sizes;
+  }
+
+  private List<Long> readIds() throws IOException {
+    try (FileBackend backend = open()) {
+      return backend.readEvents().stream().map(StoredEvent::eventId).toList();
+    }
+  }
+
+  @Test
+  void garbageAfterTheLastRecordIsTruncatedAtOpenAndNewAppendsAreReadable() throws IOException {
+    Path log;
+    long validSize;
+    try (FileBackend backend = open()) {
+      validSize = writeEventsOnePerCommit(backend, 3).get(2);
+      log = backend.file();
+    }
+    Files.write(
+        log,
+        "not a record at all, just bytes".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
+    assertThat(Files.size(log)).isGreaterThan(validSize);
+
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(validSize);
+      assertThat(recovered.readEvents())
+          .extracting(StoredEvent::eventId)
+          .containsExactly(1L, 2L, 3L);
+      recovered.append(event("orders", Priority.MEDIUM, 4, NOW, payload(3, 3)).slot());
+      append(recovered, alert(4));
+      recovered.commit();
+    }
+
+    assertThat(readIds()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(readLog()).last().isEqualTo(alert(4));
+  }
+
+  @Test
+  void aRecordCutInTheMiddleIsTruncatedAtOpen() throws IOException {
+    Path log;
+    List<Long> sizes;
+    try (FileBackend backend = open()) {
+      sizes = writeEventsOnePerCommit(backend, 4);
+      log = backend.file();
+    }
+    long cut = sizes.get(2) + (sizes.get(3) - sizes.get(2)) / 2;
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.truncate(cut);
+    }
+
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(sizes.get(2));
+      assertThat(recovered.readEvents())
+          .extracting(StoredEvent::eventId)
+          .containsExactly(1L, 2L, 3L);
+      recovered.append(event("orders", Priority.MEDIUM, 5, NOW, payload(30, 5)).slot());
+      recovered.commit();
+    }
+
+    assertThat(readIds()).containsExactly(1L, 2L, 3L, 5L);
+  }
+
+  @Test
+  void aCutHeaderAndAZeroFilledTailAreTornTails() throws IOException {
+    Path log;
+    List<Long> sizes;
+    try (FileBackend backend = open()) {
+      sizes = writeEventsOnePerCommit(backend, 2);
+      log = backend.file();
+    }
+    // Half a header.
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.truncate(sizes.get(0) + 5);
+    }
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(sizes.get(0));
+      assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+    // Blocks the file system allocated but the process never wrote: zeros.
+    Files.write(log, new byte[4096], StandardOpenOption.APPEND);
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(sizes.get(0));
+      assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void anAbsurdLengthIsATornTailNotAnAllocation() throws IOException {
+    Path log;
+    long validSize;
+    try (FileBackend backend = open()) {
+      validSize = writeEventsOnePerCommit(backend, 1).get(0);
+      log = backend.file();
+    }
+    ByteBuffer header = ByteBuffer.allocate(8).putInt(0x7fff_ffff).putInt(0).flip();
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.write(header, validSize);
+    }
+
+    assertThat(FileLogReader.read(log, ignoring())).isEqualTo(validSize);
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(validSize);
+      assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void aChecksumMismatchInTheMiddleStopsReadingThere() throws IOException {
+    Path log;
+    List<Long> sizes;
+    try (FileBackend backend = open()) {
+      sizes = writeEventsOnePerCommit(backend, 3);
+      log = backend.file();
+    }
+    // Flip one payload byte of the second record: its length is intact, its checksum is not.
+    long inSecondBody = sizes.get(1) - 3;
+    flipByte(log, inSecondBody);
+
+    List<Long> visited = new ArrayList<>();
+    long valid =
+        FileLogReader.read(
+            log,
+            new FileLogReader.Visitor() {
+              @Override
+              public void event(StoredEvent event) {
+                visited.add(event.eventId());
+              }
+
+              @Override
+              public void record(StoredRecord record) {
+                visited.add(-1L);
+              }
+            });
+
+    assertThat(valid).isEqualTo(sizes.get(0));
+    assertThat(visited).containsExactly(1L);
+    // Recovery cuts the log at the corrupt record: what follows it is not trusted either.
+    try (FileBackend recovered = open()) {
+      assertThat(Files.size(log)).isEqualTo(sizes.get(0));
+      assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void aChecksummedBodyOfUnknownTypeStopsReading() throws IOException {
+    Path log;
+    long validSize;
+    try (FileBackend backend = open()) {
+      validSize = writeEventsOnePerCommit(backend, 1).get(0);
+      log = backend.file();
+    }
+    byte[] body = {9, 1, 2, 3};
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    ByteBuffer record =
+        ByteBuffer.allocate(8 + body.length)
+            .putInt(body.length)
+            .putInt((int) crc.getValue())
+            .put(body)
+            .flip();
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.write(record, validSize);
+    }
+
+    assertThat(FileLogReader.read(log, ignoring())).isEqualTo(validSize);
+  }
+
+  private static void flipByte(Path file, long position) throws IOException {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      channel.read(one, position);
+      one.flip();
+      byte b = one.get();
+      channel.write(ByteBuffer.wrap(new byte[] {(byte) (b ^ 0x5a)}), position);
+    }
+  }
+
+  private static FileLogReader.Visitor ignoring() {
+    return new FileLogReader.Visitor() {
+      @Override
+      public void event(StoredEvent event) {}
+
+      @Override
+      public void record(StoredRecord record) {}
+    };
+  }
+}
