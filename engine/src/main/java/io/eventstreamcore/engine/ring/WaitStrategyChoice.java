@@ -16,7 +16,12 @@ import java.util.function.Supplier;
  * zero; the spinning kinds trade a core per handler for latency.
  */
 public enum WaitStrategyChoice {
-  /** Lock and condition: no CPU while idle; the default. */
+  /**
+   * Blocks while nothing is published, parks with backoff while an upstream stage works: no CPU
+   * while idle, and none burnt by stages waiting on each other.
+   */
+  PARKING(ParkingWaitStrategy::new),
+  /** Lock and condition for new events, but busy-spins while waiting on an upstream stage. */
   BLOCKING(BlockingWaitStrategy::new),
   /** Blocking, but skips the signal when no consumer waits: cheaper publish under load. */
   LITE_BLOCKING(LiteBlockingWaitStrategy::new),
