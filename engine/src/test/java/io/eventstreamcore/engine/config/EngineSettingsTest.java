@@ -25,7 +25,7 @@ class EngineSettingsTest {
     EngineSettings settings = new EngineSettings(ConfigFactory.defaultReference());
 
     assertThat(settings.ringSize()).isEqualTo(65_536);
-    assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.BLOCKING);
+    assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.PARKING);
     assertThat(settings.slotPayloadBytes()).isEqualTo(256);
     assertThat(settings.recordQueueSize()).isEqualTo(8192);
     assertThat(settings.tickInterval()).isEqualTo(Duration.ofMillis(100));
