@@ -17,6 +17,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private final Route route;
   private final RecordQueue records;
   private final CounterDataPoint processed;
+  private long processedInBatch;
 
   ProcessorStage(ProcessorHandler handler, RecordQueue records, CounterDataPoint processed) {
     this.handler = handler;
@@ -43,7 +44,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
         case EVENT:
           if (slot.route() == route && !slot.duplicate()) {
             handler.onEvent(slot, records);
-            processed.inc();
+            processedInBatch++;
           }
           break;
         case TICK:
@@ -58,6 +59,10 @@ final class ProcessorStage implements EventHandler<EventSlot> {
     } finally {
       // Even when the handler throws, writers must see where this slot's records end.
       slot.recordsEnd(route, records.produced());
+      if (endOfBatch && processedInBatch > 0) {
+        processed.inc(processedInBatch); // one contended add per batch, not per event
+        processedInBatch = 0;
+      }
     }
   }
 }

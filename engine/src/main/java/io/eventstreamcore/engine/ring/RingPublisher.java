@@ -30,6 +30,18 @@ public final class RingPublisher {
     }
   }
 
+  /**
+   * Claims the next {@code count} slots at once, or returns {@link #NO_SLOT} when the ring has
+   * fewer free; returns the last sequence claimed (the first is {@code last - count + 1}).
+   */
+  public long tryClaim(int count) {
+    try {
+      return ring.tryNext(count);
+    } catch (InsufficientCapacityException full) {
+      return NO_SLOT;
+    }
+  }
+
   /** The slot of a claimed sequence. */
   public EventSlot slot(long sequence) {
     return ring.get(sequence);
@@ -38,6 +50,11 @@ public final class RingPublisher {
   /** Makes a claimed, filled slot visible to the stages. */
   public void publish(long sequence) {
     ring.publish(sequence);
+  }
+
+  /** Makes a claimed, filled range of slots visible to the stages. */
+  public void publish(long first, long last) {
+    ring.publish(first, last);
   }
 
   /** Free slots now. */

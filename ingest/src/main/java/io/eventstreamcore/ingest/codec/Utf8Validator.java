@@ -13,6 +13,10 @@ final class Utf8Validator {
   static boolean isValid(ByteBuf buf, int index, int length) {
     int i = index;
     int end = index + length;
+    // Fast path: topics are mostly ASCII; skip eight ASCII bytes at a time.
+    while (end - i >= 8 && (buf.getLong(i) & 0x8080808080808080L) == 0) {
+      i += 8;
+    }
     while (i < end) {
       int b0 = buf.getByte(i) & 0xff;
       if (b0 < 0x80) {
