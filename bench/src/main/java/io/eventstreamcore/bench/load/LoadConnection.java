@@ -81,14 +81,8 @@ final class LoadConnection {
       if (now >= deadlineNanos) {
         break;
       }
-      if (settings.v2() && frame - acked.get() >= settings.maxInFlight()) {
-        flush(buffer);
-        while (frame - acked.get() >= settings.maxInFlight() && !readerDone) {
-          LockSupport.parkNanos(20_000);
-        }
-        if (readerDone) {
-          break;
-        }
+      if (settings.v2() && !awaitWindow(frame, buffer)) {
+        break;
       }
       if (buffer.remaining() < maxFrame) {
         flush(buffer);
@@ -100,8 +94,12 @@ final class LoadConnection {
       }
       sent = frame;
     }
-    if (settings.v2() && frame % settings.ackEvery() != 0 && frame > 0) {
-      // One more event that asks for the ACK covering the unrequested tail of the run.
+    if (settings.v2()
+        && frame % settings.ackEvery() != 0
+        && frame > 0
+        && awaitWindow(frame, buffer)) {
+      // One more event that asks for the ACK covering the unrequested tail of the run; it too
+      // waits for room in the window, or it would overwrite the send time of an unacked frame.
       if (buffer.remaining() < maxFrame) {
         flush(buffer);
       }
@@ -111,6 +109,21 @@ final class LoadConnection {
       sent = frame;
     }
     flush(buffer);
+  }
+
+  /**
+   * Waits until one more frame after {@code frame} fits in the in-flight window, flushing first so
+   * that the frames the ACKs must cover are on the wire; false if the reader stopped.
+   */
+  private boolean awaitWindow(long frame, ByteBuffer buffer) throws IOException {
+    if (frame - acked.get() < settings.maxInFlight()) {
+      return true;
+    }
+    flush(buffer);
+    while (frame - acked.get() >= settings.maxInFlight() && !readerDone) {
+      LockSupport.parkNanos(20_000);
+    }
+    return !readerDone;
   }
 
   private void encode(ByteBuffer b, long frame, SplittableRandom random) {
@@ -148,13 +161,17 @@ final class LoadConnection {
     buffer.clear();
   }
 
+  /**
+   * Waits for an intended send time. Short waits yield rather than spin: on a 2-core machine a
+   * spinning load generator would take a core from the server it measures.
+   */
   private static void waitUntil(long nanos) {
     long left;
     while ((left = nanos - System.nanoTime()) > 0) {
-      if (left > 100_000) {
-        LockSupport.parkNanos(left - 50_000);
+      if (left > 200_000) {
+        LockSupport.parkNanos(left - 100_000);
       } else {
-        Thread.onSpinWait();
+        Thread.yield();
       }
     }
   }

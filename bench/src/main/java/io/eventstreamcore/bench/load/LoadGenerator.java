@@ -14,6 +14,9 @@ import org.HdrHistogram.Recorder;
  * as the original's clients did.
  */
 public final class LoadGenerator {
+  /** How long after the sending deadline the last writes and ACKs may take. */
+  private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private final LoadSettings settings;
   private final PrintWriter out;
 
@@ -31,6 +34,7 @@ public final class LoadGenerator {
       connections.add(new LoadConnection(i, settings, recorder));
     }
     List<Thread> threads = new ArrayList<>();
+    List<Thread> senders = new ArrayList<>();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     long deadline = start + settings.duration().toNanos();
     double perConnectionRate = (double) settings.ratePerSecond() / settings.connections();
@@ -39,7 +43,7 @@ public final class LoadGenerator {
       if (settings.v2()) {
         threads.add(start("load-reader", connection::read));
       }
-      threads.add(
+      senders.add(
           start(
               "load-sender",
               () -> {
@@ -52,10 +56,19 @@ public final class LoadGenerator {
                 }
               }));
     }
+    threads.addAll(senders);
     Histogram total = progress(connections, recorder, start, deadline);
+    // A sender stops at the deadline on its own, but may still be writing its last buffer or (v2)
+    // waiting for room in its in-flight window: closing the channel under it would fail the
+    // connection and count frames that never reached the server as sent. So wait for the senders,
+    // then for the ACKs, all within one drain deadline.
+    long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+    for (Thread sender : senders) {
+      TimeUnit.NANOSECONDS.timedJoin(sender, drainDeadline - System.nanoTime());
+    }
     for (LoadConnection connection : connections) {
       if (settings.v2()) {
-        connection.awaitAcks(TimeUnit.SECONDS.toNanos(30));
+        connection.awaitAcks(Math.max(0, drainDeadline - System.nanoTime()));
       }
     }
     long elapsedNanos = System.nanoTime() - start;

@@ -40,6 +40,12 @@ public record LoadSettings(
     if (payloadBytes < 0 || topics < 1 || ackEvery < 1 || maxInFlight < 1) {
       throw new IllegalArgumentException("payload >= 0, topics, ack-every, max-in-flight >= 1");
     }
+    if (ackEvery > maxInFlight) {
+      // The window would fill before the first frame that asks for an ACK: the sender would wait
+      // for an ACK that never comes.
+      throw new IllegalArgumentException(
+          "ack-every (" + ackEvery + ") must not exceed max-in-flight (" + maxInFlight + ")");
+    }
     if (duplicateRatio < 0 || duplicateRatio > 1) {
       throw new IllegalArgumentException("duplicate ratio must be within 0..1: " + duplicateRatio);
     }

@@ -1,0 +1,321 @@
+package io.eventstreamcore.bench.jmh;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.storage.StorageBackends;
+import io.eventstreamcore.storage.config.StorageSettings;
+import io.eventstreamcore.storage.file.SyncPolicy;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A storage writer's work alone: append events and commit once per batch of {@code batchSize}, as
+ * the writer stage does at the end of every ring batch. The score is <b>events/s</b>: each
+ * invocation appends {@value #EVENTS} events (100-byte payloads, 16 topics, filled as the decoder
+ * and classify would), committing after every {@code batchSize} of them.
+ *
+ * <p>Backends, opened through the service's own configuration path ({@code reference.conf}
+ * defaults): {@code memory}; {@code file-never} (file log, {@code sync = never}); {@code
+ * file-always} ({@code sync = always}: every commit is one fsync). For {@code file-always} the
+ * events per fsync are exactly {@code batchSize}, so fsyncs/s = score / batchSize; batch 1 is the
+ * cost of an fsync per event, larger batches show what group commit buys.
+ *
+ * <p>Baseline in the same run, {@link #baselineConventionalStore}: what a conventional
+ * implementation of the same backend would do. For {@code memory}, a bounded, synchronized {@code
+ * ArrayDeque} of {@link StoredEvent} copies (an object, a topic reference and a payload array per
+ * event); for the file backends, the same log format ({@code LogRecordDescriptor}) written through
+ * {@code DataOutputStream} over a {@code BufferedOutputStream} (default 8 KiB), each record encoded
+ * into a fresh array, flushed at commit and, for {@code always}, forced like the real one.
+ *
+ * <p>The file logs grow: each warm-up and measurement iteration opens them afresh in a temporary
+ * directory, so a log never holds more than one iteration's worth, and the directory is deleted at
+ * the end of the trial. The memory stores are bounded: they are opened once per trial and run full,
+ * evicting, as in a long-running service. JMH's {@code gc.alloc.rate.norm} counts what iteration
+ * set-up allocates too, so for {@code file-always} at small batches, where few events run per
+ * iteration, the opening of the logs shows as a few bytes per event; the append path itself
+ * allocates nothing.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@State(Scope.Thread)
+public class StorageAppendBenchmark {
+  static final int EVENTS = 1024;
+  private static final String LOG_FILE = "events.log";
+  private static final String BASELINE_FILE = "baseline.log";
+
+  @Param({"memory", "file-never", "file-always"})
+  String backend;
+
+  /** Events per commit; divides {@value #EVENTS}. For file-always: events per fsync. */
+  @Param({"1", "64", "1024"})
+  int batchSize;
+
+  private final EventSlot[] events = new EventSlot[EVENTS];
+  private Path directory;
+  private StorageSettings settings;
+  private StorageBackend store;
+  private StorageBackend baseline;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    if (batchSize < 1 || EVENTS % batchSize != 0) {
+      throw new IllegalArgumentException("batchSize must divide " + EVENTS + ": " + batchSize);
+    }
+    for (int i = 0; i < EVENTS; i++) {
+      EventSlot slot = new EventSlot(256);
+      PipelineBenchmark.fill(slot, i + 1, null);
+      String topic = new String(slot.topicBytes(), 0, slot.topicLength(), StandardCharsets.UTF_8);
+      slot.classify(topic, (i + 1) & 15, slot.framePriority(), false);
+      events[i] = slot;
+    }
+    directory = Files.createTempDirectory("eventstream-storage-bench-");
+    settings = new StorageSettings(config(backend, directory));
+  }
+
+  private static Config config(String backend, Path directory) {
+    String kind = backend.startsWith("file") ? "file" : backend;
+    String sync = backend.equals("file-always") ? "always" : "never";
+    return ConfigFactory.defaultReference()
+        .withValue("eventstream.storage.backends", ConfigValueFactory.fromIterable(List.of(kind)))
+        .withValue("eventstream.storage.file.sync", ConfigValueFactory.fromAnyRef(sync))
+        .withValue(
+            "eventstream.storage.file.directory",
+            ConfigValueFactory.fromAnyRef(directory.toString()));
+  }
+
+  private boolean fileBacked() {
+    return !backend.equals("memory");
+  }
+
+  @Setup(Level.Iteration)
+  public void open() throws IOException {
+    if (store != null) {
+      return; // a memory store, kept for the whole trial
+    }
+    store = StorageBackends.open(settings).get(0);
+    baseline =
+        fileBacked()
+            ? new DataStreamFileLog(directory.resolve(BASELINE_FILE), settings.fileSync())
+            : new DequeMemoryStore(settings.memoryMaxEvents());
+  }
+
+  @TearDown(Level.Iteration)
+  public void closeFiles() throws IOException {
+    if (!fileBacked()) {
+      return;
+    }
+    // Empty the logs before closing: the file backend forces its log at close, and what this
+    // iteration wrote need not reach the disk. Then delete them, so the next one starts empty.
+    truncate(settings.fileDirectory().resolve(LOG_FILE));
+    truncate(directory.resolve(BASELINE_FILE));
+    closeStores();
+    Files.deleteIfExists(settings.fileDirectory().resolve(LOG_FILE));
+    Files.deleteIfExists(directory.resolve(BASELINE_FILE));
+  }
+
+  private void closeStores() throws IOException {
+    try {
+      store.close();
+    } finally {
+      baseline.close();
+      store = null;
+      baseline = null;
+    }
+  }
+
+  private static void truncate(Path file) throws IOException {
+    if (Files.exists(file)) {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void deleteDirectory() throws IOException {
+    if (store != null) {
+      closeStores();
+    }
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  /** The configured backend: append and commit per batch. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void backend() throws IOException {
+    appendInBatches(store);
+  }
+
+  /** Baseline: a conventional store of the same kind, same events, same commits. */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void baselineConventionalStore() throws IOException {
+    appendInBatches(baseline);
+  }
+
+  // Appends land in the backend's heap arena or its file, state that outlives the invocation, so
+  // there is no result to sink in a Blackhole.
+  private void appendInBatches(StorageBackend target) throws IOException {
+    for (int batch = 0; batch < EVENTS; batch += batchSize) {
+      for (int i = batch; i < batch + batchSize; i++) {
+        target.append(events[i]);
+      }
+      target.commit();
+    }
+  }
+
+  /** Conventional memory store: a bounded deque of event copies, locked for readers. */
+  private static final class DequeMemoryStore implements StorageBackend {
+    private final ArrayDeque<StoredEvent> events = new ArrayDeque<>();
+    private final int maxEvents;
+
+    DequeMemoryStore(int maxEvents) {
+      this.maxEvents = maxEvents;
+    }
+
+    @Override
+    public String name() {
+      return "deque-memory";
+    }
+
+    @Override
+    public void append(EventView event) {
+      byte[] payload = new byte[event.payloadLength()];
+      event.copyPayload(0, payload, 0, payload.length);
+      StoredEvent copy =
+          new StoredEvent(
+              event.topic(),
+              event.priority(),
+              event.route(),
+              event.eventId(),
+              event.clientTimeMicros(),
+              event.receivedMillis(),
+              payload);
+      synchronized (events) {
+        if (events.size() == maxEvents) {
+          events.removeFirst();
+        }
+        events.addLast(copy);
+      }
+    }
+
+    @Override
+    public void append(RecordView record) {
+      throw new UnsupportedOperationException("events only");
+    }
+
+    @Override
+    public void commit() {}
+
+    @Override
+    public void close() {}
+  }
+
+  /** Conventional file log: the same record format through {@code java.io} streams. */
+  private static final class DataStreamFileLog implements StorageBackend {
+    private static final byte TYPE_EVENT = 1;
+
+    private final FileOutputStream file;
+    private final DataOutputStream out;
+    private final SyncPolicy sync;
+    private final ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+    private final DataOutputStream bodyOut = new DataOutputStream(body);
+    private final CRC32C crc = new CRC32C();
+
+    DataStreamFileLog(Path path, SyncPolicy sync) throws IOException {
+      this.file = new FileOutputStream(path.toFile());
+      this.out = new DataOutputStream(new BufferedOutputStream(file));
+      this.sync = sync;
+    }
+
+    @Override
+    public String name() {
+      return "data-stream-file";
+    }
+
+    @Override
+    public void append(EventView event) throws IOException {
+      body.reset();
+      bodyOut.writeByte(TYPE_EVENT);
+      bodyOut.writeByte(event.priority().code());
+      bodyOut.writeByte(event.framePriority().code());
+      bodyOut.writeLong(event.eventId());
+      bodyOut.writeLong(event.clientTimeMicros());
+      bodyOut.writeLong(event.receivedMillis());
+      byte[] topic = event.topic().getBytes(StandardCharsets.UTF_8);
+      bodyOut.writeShort(topic.length);
+      bodyOut.write(topic);
+      byte[] payload = new byte[event.payloadLength()];
+      event.copyPayload(0, payload, 0, payload.length);
+      bodyOut.writeInt(payload.length);
+      bodyOut.write(payload);
+      byte[] record = body.toByteArray();
+      crc.reset();
+      crc.update(record);
+      out.writeInt(record.length);
+      out.writeInt((int) crc.getValue());
+      out.write(record);
+    }
+
+    @Override
+    public void append(RecordView record) {
+      throw new UnsupportedOperationException("events only");
+    }
+
+    @Override
+    public void commit() throws IOException {
+      out.flush();
+      if (sync == SyncPolicy.ALWAYS) {
+        file.getChannel().force(false); // as the real log: data, not metadata
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+    }
+  }
+}
