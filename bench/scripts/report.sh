@@ -12,7 +12,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 RUNS="${RUNS:-3}"
-DURATION="${DURATION:-10s}"
+DURATION="${DURATION:-13s}"
+WARMUP="${WARMUP:-3s}"
 S5_DURATION="${S5_DURATION:-5m}"
 PORT="${PORT:-19000}"
 ADMIN_PORT="${ADMIN_PORT:-19464}"
@@ -100,15 +101,16 @@ scenario() { # name, -D options, loadgen args...
 
 memory="-Deventstream.storage.backends.0=memory"
 file_always="-Deventstream.storage.backends.0=file -Deventstream.storage.file.sync=always"
-scenario S1 "$memory" -c 4 -d "$DURATION" --payload 100
-scenario S2 "$memory" -c 1 -r 100000 -d "$DURATION" --payload 100
-scenario S3 "$file_always" -c 4 -d "$DURATION" --payload 100
-scenario S4 "$memory" -c 4 -d "$DURATION" --payload 100 --duplicates 0.1
+w=(--warmup "$WARMUP")
+scenario S1 "$memory" -c 4 -d "$DURATION" "${w[@]}" --payload 100
+scenario S2 "$memory" -c 1 -r 100000 -d "$DURATION" "${w[@]}" --payload 100
+scenario S3 "$file_always" -c 4 -d "$DURATION" "${w[@]}" --payload 100
+scenario S4 "$memory" -c 4 -d "$DURATION" "${w[@]}" --payload 100 --duplicates 0.1
 
 # S5: one long run at a fixed rate; RSS over time and GC from the service's own metrics.
 : >"$work/rss.log"
 start_service "$memory"
-s5=$(measure -c 1 -r 100000 -d "$S5_DURATION" --payload 100)
+s5=$(measure -c 1 -r 100000 -d "$S5_DURATION" "${w[@]}" --payload 100)
 gc=$(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^jvm_gc_collection_seconds_(count|sum)/ {print $1"="$2}' | tr '\n' ' ')
 # Idle CPU: the same service, no traffic, for 20 s.
 t0=$(cpu_ticks "$service_pid"); sleep 20; t1=$(cpu_ticks "$service_pid")
@@ -134,6 +136,7 @@ rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
   echo "- GC: $gc"
   echo "- Idle CPU afterwards (no traffic, 20 s): $idle of one core"
   echo
+  echo "Latencies leave out the first $WARMUP of each run (JIT warm-up of both JVMs)."
   echo "Latency is measured by the load generator from send (in fixed-rate mode: from the intended"
   echo "send time, correcting coordinated omission) to the ACK that covers the event; an ACK means"
   echo "every storage backend committed it. Max-rate scenarios keep up to 65,536 unacknowledged"

@@ -33,6 +33,7 @@ final class LoadConnection {
   private final AtomicLong rejected = new AtomicLong();
   private volatile long sent;
   private volatile boolean readerDone;
+  private volatile long recordFromNanos = Long.MIN_VALUE;
 
   LoadConnection(int index, LoadSettings settings, Recorder latency) throws IOException {
     this.index = index;
@@ -49,6 +50,11 @@ final class LoadConnection {
     }
     this.payload = new byte[settings.payloadBytes()];
     new SplittableRandom(index).nextBytes(payload);
+  }
+
+  /** Latencies of frames due before {@code nanos} (the warm-up) are not recorded. */
+  void recordFrom(long nanos) {
+    recordFromNanos = nanos;
   }
 
   long sent() {
@@ -162,17 +168,15 @@ final class LoadConnection {
   }
 
   /**
-   * Waits for an intended send time. Short waits yield rather than spin: on a 2-core machine a
-   * spinning load generator would take a core from the server it measures.
+   * Waits for an intended send time by parking, never spinning: on a 2-core machine a spinning (or
+   * yield-looping) load generator takes a core from the server it measures. Parking wakes some tens
+   * of microseconds late; the frames due by then go out together, and their latency still counts
+   * from their intended times.
    */
   private static void waitUntil(long nanos) {
     long left;
     while ((left = nanos - System.nanoTime()) > 0) {
-      if (left > 200_000) {
-        LockSupport.parkNanos(left - 100_000);
-      } else {
-        Thread.yield();
-      }
+      LockSupport.parkNanos(left);
     }
   }
 
@@ -207,7 +211,10 @@ final class LoadConnection {
     long now = System.nanoTime();
     long from = acked.get();
     for (long f = from + 1; f <= frameNo; f++) {
-      latency.recordValue(Math.max(0, now - sendNanos[(int) (f & mask)]));
+      long sentAt = sendNanos[(int) (f & mask)];
+      if (sentAt >= recordFromNanos) {
+        latency.recordValue(Math.max(0, now - sentAt));
+      }
     }
     acked.set(Math.max(from, frameNo));
   }

@@ -40,6 +40,7 @@ public final class LoadGenerator {
     double perConnectionRate = (double) settings.ratePerSecond() / settings.connections();
     List<Throwable> failures = new ArrayList<>();
     for (LoadConnection connection : connections) {
+      connection.recordFrom(start + settings.warmup().toNanos());
       if (settings.v2()) {
         threads.add(start("load-reader", connection::read));
       }

@@ -74,6 +74,13 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
       description = "Unacknowledged frames per connection (${DEFAULT-VALUE}).")
   int maxInFlight;
 
+  @Option(
+      names = "--warmup",
+      defaultValue = "0s",
+      description =
+          "Leading part of the run left out of the latencies, e.g. 3s (${DEFAULT-VALUE}).")
+  String warmup;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Runs the command line and exits with its code. */
@@ -97,7 +104,8 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
               duplicates,
               !v1,
               ackEvery,
-              maxInFlight);
+              maxInFlight,
+              Duration.parse("PT" + warmup.toUpperCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       spec.commandLine().getErr().println("loadgen: " + e.getMessage());
       return 2;

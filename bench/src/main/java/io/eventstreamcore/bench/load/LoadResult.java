@@ -33,11 +33,12 @@ public record LoadResult(
     s.append(
         String.format(
             Locale.ROOT,
-            "summary: %d connection(s), %s, %s, payload %d B%n",
+            "summary: %d connection(s), %s, %s, payload %d B, latency after %s warm-up%n",
             settings.connections(),
             settings.ratePerSecond() == 0 ? "max rate" : settings.ratePerSecond() + " events/s",
             settings.v2() ? "v2, ACK every " + settings.ackEvery() : "v1, no acks",
-            settings.payloadBytes()));
+            settings.payloadBytes(),
+            settings.warmup()));
     s.append(
         String.format(
             Locale.ROOT,

@@ -16,6 +16,7 @@ import java.time.Duration;
  * @param v2 send v2 frames with event ids and ACK requests; false = v1, no acks
  * @param ackEvery ask for an ACK on every Kth frame (v2); ACKs are cumulative
  * @param maxInFlight bound on unacknowledged frames per connection (v2)
+ * @param warmup first part of the run whose latencies are not recorded (JIT warm-up)
  */
 public record LoadSettings(
     InetSocketAddress address,
@@ -27,10 +28,14 @@ public record LoadSettings(
     double duplicateRatio,
     boolean v2,
     int ackEvery,
-    int maxInFlight) {
+    int maxInFlight,
+    Duration warmup) {
 
   /** Checks the values; throws naming the bad one. */
   public LoadSettings {
+    if (warmup.isNegative() || warmup.compareTo(duration) >= 0) {
+      throw new IllegalArgumentException("warm-up must be within 0 and the duration: " + warmup);
+    }
     if (connections < 1) {
       throw new IllegalArgumentException("connections must be at least 1: " + connections);
     }

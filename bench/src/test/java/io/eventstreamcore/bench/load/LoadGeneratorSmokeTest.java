@@ -34,7 +34,17 @@ class LoadGeneratorSmokeTest {
 
   private static LoadSettings settings(EventStreamService service, boolean v2) {
     return new LoadSettings(
-        service.ingestAddress(), CONNECTIONS, RATE_PER_SECOND, RUN, 100, 16, 0, v2, 1, 65_536);
+        service.ingestAddress(),
+        CONNECTIONS,
+        RATE_PER_SECOND,
+        RUN,
+        100,
+        16,
+        0,
+        v2,
+        1,
+        65_536,
+        Duration.ZERO);
   }
 
   @Test
