@@ -111,7 +111,7 @@ scenario S4 "$memory" -c 4 -d "$DURATION" "${w[@]}" --payload 100 --duplicates 0
 : >"$work/rss.log"
 start_service "$memory"
 s5=$(measure -c 1 -r 100000 -d "$S5_DURATION" "${w[@]}" --payload 100)
-gc=$(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^jvm_gc_collection_seconds_(count|sum)/ {print $1"="$2}' | tr '\n' ' ')
+gc=$(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^jvm_gc_collection_seconds_(count|sum)' | sed 's/jvm_gc_collection_seconds_//' | tr '\n' ';')
 # Idle CPU: the same service, no traffic, for 20 s.
 t0=$(cpu_ticks "$service_pid"); sleep 20; t1=$(cpu_ticks "$service_pid")
 idle=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f%%", (b-a)/20}')
