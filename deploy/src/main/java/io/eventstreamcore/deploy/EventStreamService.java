@@ -100,9 +100,9 @@ public final class EventStreamService implements AutoCloseable {
     return new EventStreamService(config, clock);
   }
 
-  /** True while the pipeline runs and the service is not stopping. */
+  /** True while the pipeline runs, has not failed, and the service is not stopping. */
   public boolean ready() {
-    return !stopped.get() && pipeline.state() == EventPipeline.State.STARTED;
+    return !stopped.get() && pipeline.state() == EventPipeline.State.STARTED && !pipeline.failed();
   }
 
   /** Where the TCP ingest listens. */

@@ -11,7 +11,7 @@ package io.eventstreamcore.engine.classify;
  * <p>Single-threaded: owned by the classify stage.
  */
 public final class DedupWindow {
-  /** Upper bound of {@code maxKeys}: 2^26 keys take about 1.5 GiB. */
+  /** Upper bound of {@code maxKeys}: 2^26 keys take about 2 GiB. */
   public static final int MAX_KEYS = 1 << 26;
 
   private final long windowMillis;

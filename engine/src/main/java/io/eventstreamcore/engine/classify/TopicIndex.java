@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Maps topic bytes to a topic entry (id, interned name, configured priority) without allocating for
  * topics already seen. A topic seen for the first time is interned once; after {@code maxTopics}
- * distinct topics, further new topics share the {@link #OVERFLOW_TOPIC} entry (their events are
- * stored with their own topic; only per-topic state such as windows is shared).
+ * distinct topics, further new topics share the {@link #OVERFLOW_TOPIC} entry: their events are
+ * stored with their own topic bytes, but processors see the topic as {@code _overflow}, so they
+ * share windows and only topic-wide ({@code *}) alert rules match them.
  *
  * <p>Single-threaded: owned by the classify stage. Entries are immutable and may be read by later
  * stages.

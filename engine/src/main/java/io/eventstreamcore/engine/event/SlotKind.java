@@ -9,5 +9,7 @@ public enum SlotKind {
   /** A clock tick from the ticker: lets time-driven work (window close, ACK retry) progress. */
   TICK,
   /** Published once at stop: processors flush open state before the ring drains. */
-  FLUSH
+  FLUSH,
+  /** Claimed but never filled (the publisher failed midway); every stage passes over it. */
+  SKIPPED
 }

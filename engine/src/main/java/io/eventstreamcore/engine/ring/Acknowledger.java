@@ -66,7 +66,7 @@ final class Acknowledger implements EventHandler<EventSlot> {
     AckTarget stillDue = null;
     while (target != null) {
       AckTarget next = target.nextDirty();
-      if (!target.flushDue()) {
+      if (!flush(target)) {
         target.nextDirty(stillDue);
         stillDue = target;
       } else {
@@ -75,5 +75,14 @@ final class Acknowledger implements EventHandler<EventSlot> {
       target = next;
     }
     dirtyHead = stillDue;
+  }
+
+  /** Flushes one connection; a failure (e.g. out of buffer memory) keeps its ACK due. */
+  private static boolean flush(AckTarget target) {
+    try {
+      return target.flushDue();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 }

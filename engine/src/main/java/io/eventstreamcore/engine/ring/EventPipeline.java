@@ -2,7 +2,6 @@ package io.eventstreamcore.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.eventstreamcore.engine.classify.ClassifyHandler;
@@ -58,7 +57,9 @@ public final class EventPipeline {
   private final RingPublisher publisher;
   private final Ticker ticker;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final StageThreadFactory threads = new StageThreadFactory();
   private volatile boolean halted;
+  private volatile boolean failed;
 
   /**
    * Wires the pipeline.
@@ -83,7 +84,7 @@ public final class EventPipeline {
         new Disruptor<>(
             () -> new EventSlot(payloadBytes),
             settings.ringSize(),
-            new StageThreadFactory(),
+            threads,
             ProducerType.MULTI,
             settings.waitStrategy().create());
     RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
@@ -127,18 +128,22 @@ public final class EventPipeline {
         .then(processors.toArray(new ProcessorStage[0]))
         .then(writers.toArray(new StorageStage[0]))
         .then(acknowledger);
-    countErrors(classify, "classify", metrics);
+    Runnable fail = () -> failed = true;
+    countErrors(classify, "classify", metrics, null);
     for (ProcessorStage stage : processors) {
-      countErrors(stage, "processor", metrics);
+      countErrors(stage, "processor", metrics, null);
     }
     for (StorageStage stage : writers) {
-      countErrors(stage, "storage", metrics);
+      countErrors(stage, "storage", metrics, fail);
     }
-    countErrors(acknowledger, "ack", metrics);
+    countErrors(acknowledger, "ack", metrics, fail);
   }
 
-  private void countErrors(EventHandler<EventSlot> handler, String stage, EngineMetrics metrics) {
-    disruptor.handleExceptionsFor(handler).with(new CountingExceptionHandler(stage, metrics));
+  private void countErrors(
+      EventHandler<EventSlot> handler, String stage, EngineMetrics metrics, Runnable onFatal) {
+    disruptor
+        .handleExceptionsFor(handler)
+        .with(new CountingExceptionHandler(stage, metrics, onFatal));
   }
 
   private static Map<Route, ProcessorHandler> byRoute(List<ProcessorHandler> handlers) {
@@ -177,16 +182,13 @@ public final class EventPipeline {
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
     // The flush slot is claimed within the deadline too: a ring full behind a stalled backend
     // must not hold stop() forever.
-    if (publishFlush(deadline)) {
-      try {
-        long left = Math.max(0, deadline - System.nanoTime());
-        disruptor.shutdown(TimeUnit.NANOSECONDS.toMillis(left), TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        halt();
-      }
+    if (publishFlush(deadline) && drained(deadline)) {
+      disruptor.halt();
     } else {
       halt();
     }
+    // Backends are closed only once their writer threads have ended.
+    threads.joinAll(deadline + TimeUnit.SECONDS.toNanos(5));
     for (StorageBackend backend : backends) {
       try {
         backend.close();
@@ -198,16 +200,39 @@ public final class EventPipeline {
     LOG.info("pipeline stopped");
   }
 
+  /**
+   * Publishes enough FLUSH slots for every open window of every topic: each slot lets a handler
+   * emit up to half the record queue, so one slot could leave windows unflushed.
+   */
   private boolean publishFlush(long deadlineNanos) {
-    long sequence;
-    while ((sequence = publisher.tryClaim()) == RingPublisher.NO_SLOT) {
+    int perSlot = settings.recordQueueSize() / 2;
+    int slots = (settings.maxTopics() + 1 + perSlot - 1) / perSlot;
+    for (int i = 0; i < slots; i++) {
+      long sequence;
+      while ((sequence = publisher.tryClaim()) == RingPublisher.NO_SLOT) {
+        if (System.nanoTime() >= deadlineNanos) {
+          return false;
+        }
+        LockSupport.parkNanos(1_000_000);
+      }
+      publisher.slot(sequence).beginControl(SlotKind.FLUSH, clock.millis(), System.nanoTime());
+      publisher.publish(sequence);
+    }
+    return true;
+  }
+
+  /**
+   * Waits, parking rather than spinning (the stages need the cores), until the last stage has
+   * passed everything published, or the deadline.
+   */
+  private boolean drained(long deadlineNanos) {
+    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
+    while (ring.getMinimumGatingSequence() < ring.getCursor()) {
       if (System.nanoTime() >= deadlineNanos) {
         return false;
       }
       LockSupport.parkNanos(1_000_000);
     }
-    publisher.slot(sequence).beginControl(SlotKind.FLUSH, clock.millis(), System.nanoTime());
-    publisher.publish(sequence);
     return true;
   }
 
@@ -232,6 +257,11 @@ public final class EventPipeline {
     return clock;
   }
 
+  /** True once a storage writer or the acknowledger stopped on an error it could not retry. */
+  public boolean failed() {
+    return failed;
+  }
+
   public State state() {
     return state.get();
   }
@@ -247,13 +277,33 @@ public final class EventPipeline {
     public void onEvent(EventView event, RecordSink sink) {}
   }
 
-  /** Threads for the stages; each stage renames its thread after its role when it starts. */
+  /**
+   * Threads for the stages, kept so that stop can join them; each stage renames its thread after
+   * its role when it starts.
+   */
   private static final class StageThreadFactory implements java.util.concurrent.ThreadFactory {
     private final AtomicInteger count = new AtomicInteger();
+    private final List<Thread> created = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Thread newThread(Runnable runnable) {
-      return new Thread(runnable, "eventstream-stage-" + count.incrementAndGet());
+      Thread thread = new Thread(runnable, "eventstream-stage-" + count.incrementAndGet());
+      // A stage thread ends with an exception only when its error was fatal, which its
+      // exception handler has already counted and reported.
+      thread.setUncaughtExceptionHandler(
+          (t, e) -> LOG.debug("stage thread {} ended: {}", t.getName(), e.toString()));
+      created.add(thread);
+      return thread;
+    }
+
+    void joinAll(long deadlineNanos) throws InterruptedException {
+      for (Thread thread : created) {
+        long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+        thread.join(Math.max(1, leftMillis));
+        if (thread.isAlive()) {
+          LOG.error("stage thread {} did not stop; closing storage anyway", thread.getName());
+        }
+      }
     }
   }
 }

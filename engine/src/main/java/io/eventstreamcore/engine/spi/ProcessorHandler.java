@@ -19,6 +19,10 @@ public interface ProcessorHandler {
   /** Periodic tick with the engine clock, even without traffic (e.g. to close windows). */
   default void onTick(long nowMillis, RecordSink sink) {}
 
-  /** Flushes open state at stop (e.g. open windows); called once, before the ring drains. */
+  /**
+   * Flushes open state at stop (e.g. open windows), before the ring drains. Called as many times as
+   * it takes for a handler with one open state per topic to emit it all within {@link
+   * RecordSink#remainingForEvent()} per call; a call with nothing left to flush does nothing.
+   */
   default void onFlush(long nowMillis, RecordSink sink) {}
 }

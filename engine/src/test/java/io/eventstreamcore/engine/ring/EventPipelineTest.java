@@ -13,11 +13,13 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.record.RecordView;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -363,7 +365,7 @@ class EventPipelineTest {
 
     assertThat(pipeline.state()).isEqualTo(EventPipeline.State.STOPPED);
     assertThat(backend.eventIds()).hasSize(count);
-    assertThat(batch.flushes.get()).isEqualTo(1);
+    assertThat(batch.flushes.get()).isPositive();
     List<CollectingBackend.Entry> entries = backend.entries();
     CollectingBackend.Entry last = entries.get(entries.size() - 1);
     assertThat(last.isEvent()).as("the flush record comes after every event").isFalse();
@@ -458,6 +460,104 @@ class EventPipelineTest {
       backend.recover();
       stopper.join(DEADLINE.toMillis());
     }
+  }
+
+  @Test
+  void anErrorAStorageWriterCannotRetryStopsItWithoutAcknowledgingUncommittedEvents()
+      throws Exception {
+    CollectingBackend stored = new CollectingBackend("dies");
+    StorageBackend dying =
+        new StorageBackend() {
+          @Override
+          public String name() {
+            return "dies";
+          }
+
+          @Override
+          public void append(EventView event) throws IOException {
+            if (event.eventId() == 5) {
+              throw new OutOfMemoryError("simulated: not an outage the writer can retry");
+            }
+            stored.append(event);
+          }
+
+          @Override
+          public void append(RecordView record) throws IOException {
+            stored.append(record);
+          }
+
+          @Override
+          public void commit() throws IOException {
+            stored.commit();
+          }
+
+          @Override
+          public void close() throws IOException {
+            stored.close();
+          }
+        };
+    EventPipeline pipeline =
+        new EventPipeline(
+            settings("eventstream.ring.shutdown-timeout = 300ms"),
+            metrics,
+            clock,
+            List.of(),
+            List.of(dying));
+    pipelines.add(pipeline);
+    pipeline.start();
+    RecordingAckTarget connection = new RecordingAckTarget(stored::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+    for (long id = 1; id <= 10; id++) {
+      frames.event(Priority.LOW, "orders", id, new byte[] {1});
+    }
+
+    await().atMost(DEADLINE).until(pipeline::failed);
+    assertThat(metrics.handlerErrors("storage").getLongValue()).isEqualTo(1);
+    assertThat(connection.lastAck())
+        .as("no ACK covers the event that was never stored")
+        .isLessThan(5);
+    for (RecordingAckTarget.Ack ack : connection.acks()) {
+      assertThat(ack.committedEvents()).isGreaterThanOrEqualTo(ack.frameNo());
+    }
+    pipeline.stop();
+    assertThat(pipeline.state()).isEqualTo(EventPipeline.State.STOPPED);
+    assertThat(connection.lastAck()).isLessThan(5);
+  }
+
+  @Test
+  void stopFlushesMoreOpenStateThanOneSlotMayEmit() throws Exception {
+    CollectingBackend stored = new CollectingBackend("memory");
+    int[] open = {20}; // more than record-queue-size / 2 = 8 records per slot
+    ProcessorHandler windows =
+        new ProcessorHandler() {
+          @Override
+          public Route route() {
+            return Route.BATCH;
+          }
+
+          @Override
+          public void onEvent(EventView event, RecordSink sink) {}
+
+          @Override
+          public void onFlush(long nowMillis, RecordSink sink) {
+            while (open[0] > 0 && sink.remainingForEvent() > 0) {
+              sink.emit().window("t" + open[0]--, 0, 1, 1, 1, 0, 0);
+            }
+          }
+        };
+    EventPipeline pipeline =
+        new EventPipeline(
+            settings("eventstream.topics.max = 32"),
+            metrics,
+            clock,
+            List.of(windows),
+            List.of(stored));
+    pipelines.add(pipeline);
+    pipeline.start();
+    pipeline.stop();
+
+    assertThat(open[0]).isZero();
+    assertThat(stored.records()).hasSize(20);
   }
 
   @Test
@@ -556,8 +656,10 @@ class EventPipelineTest {
 
     @Override
     public void onFlush(long nowMillis, RecordSink sink) {
-      flushes.incrementAndGet();
-      sink.emit().window("flush", 0, nowMillis, events.get(), 0, 0, 0);
+      // Flush may be called several times; only the first has something to flush.
+      if (flushes.getAndIncrement() == 0) {
+        sink.emit().window("flush", 0, nowMillis, events.get(), 0, 0, 0);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.RingPublisher;
 import io.netty.buffer.ByteBuf;
@@ -43,6 +44,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean acksRequested;
   private boolean paused;
   private boolean stalled;
+  private boolean resumeScheduled;
   private boolean broken;
 
   /** Creates the decoder of one connection. */
@@ -97,14 +99,24 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
       }
       long first = last - frames + 1;
-      for (long sequence = first; sequence <= last; sequence++) {
-        skipKeepAlives(in);
-        int body = in.readerIndex() + FrameDescriptor.LENGTH_FIELD_BYTES;
-        int length = in.getInt(in.readerIndex());
-        decodeBody(in, body, length, ring.slot(sequence), nowMillis, nowNanos);
-        in.readerIndex(body + length);
+      long sequence = first;
+      try {
+        for (; sequence <= last; sequence++) {
+          skipKeepAlives(in);
+          int body = in.readerIndex() + FrameDescriptor.LENGTH_FIELD_BYTES;
+          int length = in.getInt(in.readerIndex());
+          decodeBody(in, body, length, ring.slot(sequence), nowMillis, nowNanos);
+          in.readerIndex(body + length);
+        }
+      } finally {
+        // Claimed slots must always be published or the ring stalls for everyone: if filling
+        // failed (e.g. out of memory), the unfilled ones pass through as SKIPPED and the error
+        // closes this connection only.
+        for (long unfilled = sequence; unfilled <= last; unfilled++) {
+          ring.slot(unfilled).beginControl(SlotKind.SKIPPED, nowMillis, nowNanos);
+        }
+        ring.publish(first, last);
       }
-      ring.publish(first, last);
       received.inc(frames);
     }
   }
@@ -145,6 +157,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       pause(ctx);
       return;
     }
+    if (in.readableBytes() > FrameDescriptor.LENGTH_FIELD_BYTES) {
+      int head = in.getUnsignedByte(in.readerIndex() + FrameDescriptor.LENGTH_FIELD_BYTES);
+      if ((head & FrameDescriptor.ACK_FLAG) != 0 || badHead(head)) {
+        acksRequested = true; // the frame itself asked, as PROTOCOL.md counts it
+      }
+    }
     EventSlot slot = ring.slot(sequence);
     slot.beginFrame(connection, ++frameCount, acksRequested);
     slot.received(nowMillis, nowNanos);
@@ -161,9 +179,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private void decodeBody(
       ByteBuf in, int body, int length, EventSlot slot, long nowMillis, long nowNanos) {
     int head = in.getUnsignedByte(body);
-    boolean badHead =
-        (head & FrameDescriptor.RESERVED_MASK) != 0
-            || !Priority.isValidCode(head & FrameDescriptor.PRIORITY_MASK);
+    boolean badHead = badHead(head);
     // A client that set the ACK bit, or whose head byte is invalid, has asked for acks.
     if (badHead || (head & FrameDescriptor.ACK_FLAG) != 0) {
       acksRequested = true;
@@ -175,6 +191,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       slot.reject(error, false);
       metrics.framesRejected(error).inc();
     }
+  }
+
+  private static boolean badHead(int head) {
+    return (head & FrameDescriptor.RESERVED_MASK) != 0
+        || !Priority.isValidCode(head & FrameDescriptor.PRIORITY_MASK);
   }
 
   /** Validates the rest of the body and copies it into the slot; returns the error, if any. */
@@ -222,11 +243,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       metrics.backpressurePauses().inc();
       ctx.channel().config().setAutoRead(false);
     }
-    ctx.executor().schedule(resume, resumeDelayNanos, TimeUnit.NANOSECONDS);
+    if (!resumeScheduled) {
+      resumeScheduled = true; // one retry chain per connection, however often decode pauses
+      ctx.executor().schedule(resume, resumeDelayNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** On the event loop: decode what is buffered; read the socket again once it all fits. */
   private void resume() {
+    resumeScheduled = false;
     ChannelHandlerContext ctx = context;
     if (!paused || !ctx.channel().isActive()) {
       return;

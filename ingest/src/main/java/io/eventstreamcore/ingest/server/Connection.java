@@ -32,6 +32,12 @@ final class Connection extends AckTarget {
 
   @Override
   public void sendError(long frameNo, ErrorCode code) {
+    if (channel.isActive() && !channel.isWritable()) {
+      // The client asked for answers but does not read them: rather than queue ERRORs without
+      // bound, close. Nothing acknowledged is lost; the client resends what was not.
+      channel.close();
+      return;
+    }
     if (channel.isActive()) {
       channel.writeAndFlush(
           ResponseEncoder.error(channel.alloc(), frameNo, code), channel.voidPromise());

@@ -534,6 +534,29 @@ class FrameDecoderTest {
   @Nested
   class FramingError {
     @Test
+    void anOversizedFrameThatSetsTheAckBitHasAskedForAcksItself() {
+      use(64, 1024);
+      // The first frame of the connection, over the limit, with its head byte (ACK bit) present.
+      fixture.write(concat(FrameBuilder.lengthPrefix(1025), new byte[] {(byte) 0x42}));
+
+      List<EventSlot> slots = fixture.published();
+      assertThat(slots).hasSize(1);
+      assertThat(slots.get(0).error()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+      checkNumbered(slots.get(0), 1, true);
+    }
+
+    @Test
+    void anOversizedFirstFrameWithoutTheAckBitIsAnsweredByClosingOnly() {
+      use(64, 1024);
+      fixture.write(concat(FrameBuilder.lengthPrefix(1025), new byte[] {(byte) 0x02}));
+
+      List<EventSlot> slots = fixture.published();
+      assertThat(slots).hasSize(1);
+      assertThat(slots.get(0).closeAfter()).isTrue();
+      checkNumbered(slots.get(0), 1, false);
+    }
+
+    @Test
     void lengthAboveTheMaximumRejectsTheFrameAndStopsReading() {
       use(64, 1024);
       fixture.write(frame().ack().topic("ok").build());

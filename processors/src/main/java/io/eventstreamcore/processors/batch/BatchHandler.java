@@ -60,10 +60,7 @@ public final class BatchHandler implements ProcessorHandler {
     int t = event.topicId();
     long now = event.receivedMillis();
     if (openIndex[t] >= 0 && now >= start[t] + windowMillis) {
-      if (sink.remainingForEvent() == 0) {
-        return;
-      }
-      close(t, sink);
+      close(t, sink); // one record: always within the per-event bound
     }
     if (openIndex[t] < 0) {
       open(t, event.topic(), now - Math.floorMod(now, windowMillis));

@@ -9,6 +9,8 @@ import io.eventstreamcore.engine.spi.StoredRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class FileBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
   private static final String FILE_NAME = "events.log";
+  private static final String LOCK_NAME = "events.lock";
 
   private final String name;
   private final Path file;
   private final SyncPolicy sync;
+  private final FileLock lock;
   private final FileChannel channel;
   private final ByteBuffer buffer;
   private final CRC32C crc = new CRC32C();
@@ -54,11 +58,39 @@ public final class FileBackend implements ReadableBackend {
       throw new IOException("storage directory is not writable: " + directory.toAbsolutePath());
     }
     this.file = directory.resolve(FILE_NAME);
-    this.channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    this.position = recover();
+    this.lock = lockDirectory(directory);
+    try {
+      this.channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      this.position = recover();
+    } catch (IOException | RuntimeException e) {
+      lock.channel().close();
+      throw e;
+    }
     this.buffer = ByteBuffer.allocateDirect(bufferBytes);
+  }
+
+  /**
+   * Takes the directory for this process alone, before recovery: a second service on the same
+   * directory would otherwise truncate the live one's half-written commit as a torn tail.
+   */
+  private static FileLock lockDirectory(Path directory) throws IOException {
+    FileChannel lockChannel =
+        FileChannel.open(
+            directory.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock taken;
+    try {
+      taken = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      taken = null;
+    }
+    if (taken == null) {
+      lockChannel.close();
+      throw new IOException(
+          "storage directory in use by another file backend: " + directory.toAbsolutePath());
+    }
+    return taken;
   }
 
   private long recover() throws IOException {
@@ -165,7 +197,15 @@ public final class FileBackend implements ReadableBackend {
     b.putInt(start + 4, (int) crc.getValue());
     if (b != buffer) {
       b.flip();
-      writeFully(b);
+      long before = position;
+      try {
+        writeFully(b);
+      } catch (IOException e) {
+        // The append is retried whole: write it again over this fragment, not after it, or
+        // recovery would stop at the fragment and cut off what follows.
+        position = before;
+        throw e;
+      }
     }
   }
 
@@ -199,6 +239,7 @@ public final class FileBackend implements ReadableBackend {
       channel.force(true);
     } finally {
       channel.close();
+      lock.channel().close(); // releases the lock
     }
   }
 

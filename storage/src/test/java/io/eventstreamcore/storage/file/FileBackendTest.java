@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.file;
 import static io.eventstreamcore.storage.TestEvents.event;
 import static io.eventstreamcore.storage.TestEvents.payload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
@@ -36,6 +37,16 @@ class FileBackendTest {
 
   private FileBackend open(SyncPolicy sync, int bufferBytes) throws IOException {
     return new FileBackend("file", dir, sync, bufferBytes);
+  }
+
+  @Test
+  void aDirectoryServesOneFileBackendAtATime() throws IOException {
+    try (FileBackend first = open()) {
+      assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("in use");
+    }
+    try (FileBackend again = open()) {
+      assertThat(again.readEvents()).isEmpty();
+    }
   }
 
   private static StoredRecord alert(long eventId) {
