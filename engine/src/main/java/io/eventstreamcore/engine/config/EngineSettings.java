@@ -20,6 +20,8 @@ public final class EngineSettings {
   private final int ringSize;
   private final WaitStrategyChoice waitStrategy;
   private final int slotPayloadBytes;
+  private final int slotRetainedPayloadBytes;
+  private final long maxLargePayloadBytes;
   private final int recordQueueSize;
   private final Duration tickInterval;
   private final Duration shutdownTimeout;
@@ -34,6 +36,19 @@ public final class EngineSettings {
     ringSize = powerOfTwo(ring, "size", "eventstream.ring.size");
     waitStrategy = waitStrategy(ring.getString("wait-strategy"));
     slotPayloadBytes = positive(ring, "slot-payload-bytes", "eventstream.ring.slot-payload-bytes");
+    long retained = ring.getBytes("slot-retained-payload-bytes");
+    if (retained < slotPayloadBytes || retained > Integer.MAX_VALUE) {
+      throw bad(
+          "eventstream.ring.slot-retained-payload-bytes",
+          retained,
+          "must be at least slot-payload-bytes (" + slotPayloadBytes + ")");
+    }
+    slotRetainedPayloadBytes = (int) retained;
+    maxLargePayloadBytes = ring.getBytes("max-large-payload-bytes");
+    if (maxLargePayloadBytes <= 0) {
+      throw bad(
+          "eventstream.ring.max-large-payload-bytes", maxLargePayloadBytes, "must be positive");
+    }
     recordQueueSize = powerOfTwo(ring, "record-queue-size", "eventstream.ring.record-queue-size");
     tickInterval = positive(ring.getDuration("tick-interval"), "eventstream.ring.tick-interval");
     shutdownTimeout =
@@ -115,6 +130,16 @@ public final class EngineSettings {
 
   public int slotPayloadBytes() {
     return slotPayloadBytes;
+  }
+
+  /** Largest payload buffer a slot keeps for reuse; larger payloads get one of their own. */
+  public int slotRetainedPayloadBytes() {
+    return slotRetainedPayloadBytes;
+  }
+
+  /** Bound on the bytes of payloads larger than a slot keeps, in the ring at once. */
+  public long maxLargePayloadBytes() {
+    return maxLargePayloadBytes;
   }
 
   public int recordQueueSize() {

@@ -28,8 +28,11 @@ public final class EventSlot implements EventView {
   private long clientTimeMicros;
   private long receivedMillis;
   private long receivedNanos;
+  private byte[] ownPayload;
   private byte[] payloadBytes;
   private int payloadLength;
+  private final int retainedPayloadBytes;
+  private long largeReservation;
 
   // Written by the classify stage.
   private Priority priority = Priority.BATCH;
@@ -41,9 +44,21 @@ public final class EventSlot implements EventView {
   // Written by each processor stage: end of the records it emitted up to this slot.
   private final long[] recordsEnd = new long[Route.values().length];
 
-  /** Creates a slot whose payload buffer starts at {@code initialPayloadBytes}. */
+  /** Creates a slot whose own payload buffer starts at {@code initialPayloadBytes}, unbounded. */
   public EventSlot(int initialPayloadBytes) {
-    this.payloadBytes = new byte[initialPayloadBytes];
+    this(initialPayloadBytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Creates a slot whose own payload buffer starts at {@code initialPayloadBytes} and grows, to be
+   * reused, up to {@code retainedPayloadBytes}; a larger payload gets a buffer of its own that the
+   * slot drops once the event is acknowledged, so that a ring full of slots never holds more than
+   * ring size times the retained bytes.
+   */
+  public EventSlot(int initialPayloadBytes, int retainedPayloadBytes) {
+    this.ownPayload = new byte[Math.min(initialPayloadBytes, retainedPayloadBytes)];
+    this.payloadBytes = ownPayload;
+    this.retainedPayloadBytes = retainedPayloadBytes;
   }
 
   /** Starts filling this slot with a frame from {@code source}; clears what the last use left. */
@@ -105,11 +120,33 @@ public final class EventSlot implements EventView {
 
   /** Returns a payload buffer of at least {@code length} bytes to fill, and sets the length. */
   public byte[] payloadBuffer(int length) {
-    if (payloadBytes.length < length) {
-      payloadBytes = new byte[Math.max(length, payloadBytes.length * 2)];
+    if (length > retainedPayloadBytes) {
+      payloadBytes = new byte[length]; // this event only; dropped by releaseLarge()
+    } else {
+      if (ownPayload.length < length) {
+        ownPayload =
+            new byte[Math.min(retainedPayloadBytes, Math.max(length, ownPayload.length * 2))];
+      }
+      payloadBytes = ownPayload;
     }
     payloadLength = length;
     return payloadBytes;
+  }
+
+  /** Records the large-payload bytes the publisher reserved for this frame. */
+  public void largeReservation(long bytes) {
+    this.largeReservation = bytes;
+  }
+
+  /**
+   * Acknowledger use, once the event is done: drops a payload buffer beyond the retained size and
+   * returns the large-payload bytes reserved for it (0 when none), to be released.
+   */
+  public long releaseLarge() {
+    long reserved = largeReservation;
+    largeReservation = 0;
+    payloadBytes = ownPayload;
+    return reserved;
   }
 
   /** Sets the classification of this event. */

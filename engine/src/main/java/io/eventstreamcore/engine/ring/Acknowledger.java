@@ -16,8 +16,11 @@ final class Acknowledger implements EventHandler<EventSlot> {
   private final Histogram latency;
   private AckTarget dirtyHead;
 
-  Acknowledger(EngineMetrics metrics) {
+  private final RingPublisher publisher;
+
+  Acknowledger(EngineMetrics metrics, RingPublisher publisher) {
     this.latency = metrics.eventLatency();
+    this.publisher = publisher;
   }
 
   @Override
@@ -27,6 +30,11 @@ final class Acknowledger implements EventHandler<EventSlot> {
 
   @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
+    // Last stage: nobody reads this slot's payload again before it is claimed anew.
+    long large = slot.releaseLarge();
+    if (large > 0) {
+      publisher.releaseLarge(large);
+    }
     switch (slot.kind()) {
       case EVENT:
         latency.observe((System.nanoTime() - slot.receivedNanos()) / 1e9);

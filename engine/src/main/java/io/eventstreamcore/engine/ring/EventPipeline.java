@@ -80,15 +80,18 @@ public final class EventPipeline {
     this.clock = clock;
     this.backends = List.copyOf(backends);
     int payloadBytes = settings.slotPayloadBytes();
+    int retainedBytes = settings.slotRetainedPayloadBytes();
     this.disruptor =
         new Disruptor<>(
-            () -> new EventSlot(payloadBytes),
+            () -> new EventSlot(payloadBytes, retainedBytes),
             settings.ringSize(),
             threads,
             ProducerType.MULTI,
             settings.waitStrategy().create());
     RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
-    this.publisher = new RingPublisher(ring);
+    this.publisher =
+        new RingPublisher(
+            ring, settings.slotRetainedPayloadBytes(), settings.maxLargePayloadBytes());
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
     wire(metrics, byRoute(handlers));
     metrics.ringRemainingSlots(ring::remainingCapacity);
@@ -121,7 +124,7 @@ public final class EventPipeline {
               metrics.storageErrors(backend.name()),
               () -> halted));
     }
-    Acknowledger acknowledger = new Acknowledger(metrics);
+    Acknowledger acknowledger = new Acknowledger(metrics, publisher);
 
     disruptor
         .handleEventsWith(classify)

@@ -3,6 +3,7 @@ package io.eventstreamcore.engine.ring;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import io.eventstreamcore.engine.event.EventSlot;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How the ingest side puts frames into the ring: claim a slot without blocking, fill it in place,
@@ -14,10 +15,58 @@ public final class RingPublisher {
   public static final long NO_SLOT = -1;
 
   private final RingBuffer<EventSlot> ring;
+  private final int retainedBytes;
+  private final long maxLargeBytes;
+  private final AtomicLong largeBytes = new AtomicLong();
 
-  /** Wraps a ring; the pipeline makes one, tests may wrap a bare ring. */
+  /** Wraps a ring with no bound on large payloads; tests and benchmarks wrap a bare ring. */
   public RingPublisher(RingBuffer<EventSlot> ring) {
+    this(ring, Integer.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * Wraps a ring whose slots retain payload buffers up to {@code retainedBytes}; frames longer than
+   * that may hold at most {@code maxLargeBytes} in the ring at once.
+   */
+  public RingPublisher(RingBuffer<EventSlot> ring, int retainedBytes, long maxLargeBytes) {
     this.ring = ring;
+    this.retainedBytes = retainedBytes;
+    this.maxLargeBytes = maxLargeBytes;
+  }
+
+  /**
+   * True when a frame of this length may need a payload buffer of its own, and so must reserve its
+   * length with {@link #tryReserveLarge(long)} first.
+   */
+  public boolean isLarge(long frameLength) {
+    return frameLength > retainedBytes;
+  }
+
+  /**
+   * Reserves room for a large frame of {@code bytes}; false when the large-payload budget is spent
+   * (the caller backpressures as for a full ring). A frame is always admitted when no other large
+   * one is in the ring, so a frame larger than the budget still gets through.
+   */
+  public boolean tryReserveLarge(long bytes) {
+    while (true) {
+      long current = largeBytes.get();
+      if (current > 0 && current + bytes > maxLargeBytes) {
+        return false;
+      }
+      if (largeBytes.compareAndSet(current, current + bytes)) {
+        return true;
+      }
+    }
+  }
+
+  /** Returns large-payload bytes reserved earlier. */
+  public void releaseLarge(long bytes) {
+    largeBytes.addAndGet(-bytes);
+  }
+
+  /** Large-payload bytes in the ring now. */
+  public long largeBytes() {
+    return largeBytes.get();
   }
 
   /** Claims the next slot, or returns {@link #NO_SLOT} at once when the ring is full. */

@@ -45,6 +45,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean paused;
   private boolean stalled;
   private boolean resumeScheduled;
+  private boolean largeFrame;
   private boolean broken;
 
   /** Creates the decoder of one connection. */
@@ -87,6 +88,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         return; // otherwise wait for the rest of the frame
       }
+      // A large frame travels alone and first reserves its bytes against the bound on large
+      // payloads in the ring: when that is spent, backpressure as for a full ring.
+      long large = largeFrame ? in.getUnsignedInt(in.readerIndex()) : 0;
+      if (large > 0 && !ring.tryReserveLarge(large)) {
+        pause(ctx);
+        return;
+      }
       // One claim and one publish for every complete frame in the buffer: fewer contended
       // operations on the ring than one per frame.
       long last = ring.tryClaim(frames);
@@ -94,9 +102,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         frames = (int) Math.min(frames, ring.remainingCapacity());
         last = frames > 0 ? ring.tryClaim(frames) : RingPublisher.NO_SLOT;
         if (last == RingPublisher.NO_SLOT) {
+          if (large > 0) {
+            ring.releaseLarge(large);
+          }
           pause(ctx);
           return;
         }
+      }
+      if (large > 0) {
+        ring.slot(last).largeReservation(large); // released by the acknowledger
       }
       long first = last - frames + 1;
       long sequence = first;
@@ -128,14 +142,26 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
   }
 
-  /** Counts the complete frames (of allowed size) at the front of the buffer, up to a batch. */
+  /**
+   * Counts the complete frames (of allowed size) at the front of the buffer, up to a batch. A large
+   * frame ({@link RingPublisher#isLarge}) ends the batch before it, or is a batch of its own when
+   * it comes first; {@link #largeFrame} says which.
+   */
   private int completeFrames(ByteBuf in) {
     int position = in.readerIndex();
     int end = in.writerIndex();
     int frames = 0;
+    largeFrame = false;
     while (frames < MAX_FRAMES_PER_CLAIM && end - position >= FrameDescriptor.LENGTH_FIELD_BYTES) {
       long length = in.getUnsignedInt(position);
       if (length > maxFrameBytes || end - position - FrameDescriptor.LENGTH_FIELD_BYTES < length) {
+        break;
+      }
+      if (ring.isLarge(length)) {
+        if (frames == 0) {
+          largeFrame = true;
+          frames = 1;
+        }
         break;
       }
       if (length > 0) {
