@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Produces bench/RESULTS.md: starts the service per scenario, drives it with the load generator,
+# Produces bench/results-load.md (summarised in bench/RESULTS.md): starts the service per scenario, drives it with the load generator,
 # samples the server's RSS and CPU, and writes a Markdown table with the exact commands.
 #
-#   bench/scripts/report.sh                 all scenarios, 3 runs each (about 12 minutes)
+#   bench/scripts/report.sh                 all scenarios, 3 runs each (about 10 minutes)
 #   RUNS=1 S5_DURATION=30s bench/scripts/report.sh   a quick pass
 #
 # Scenarios (issue "Performance"): S1 max rate, 4 connections, 100 B, memory, v2 acks;
@@ -17,7 +17,7 @@ WARMUP="${WARMUP:-3s}"
 S5_DURATION="${S5_DURATION:-5m}"
 PORT="${PORT:-19000}"
 ADMIN_PORT="${ADMIN_PORT:-19464}"
-out="${OUT:-bench/RESULTS.md}"
+out="${OUT:-bench/results-load.md}"
 work="$(mktemp -d)"
 trap 'stop_service; rm -rf "$work"' EXIT
 
@@ -119,7 +119,7 @@ stop_service
 rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
 
 {
-  echo "# Benchmark results"
+  echo "# Load scenarios (generated)"
   echo
   echo "Produced by \`bench/scripts/report.sh\` (RUNS=$RUNS, DURATION=$DURATION, S5_DURATION=$S5_DURATION) on $(date -u +%Y-%m-%d)."
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)."

@@ -17,6 +17,12 @@ import java.util.TreeMap;
  * {@code eventstream.topics}, checked, then immutable. A bad value fails at start with its key.
  */
 public final class EngineSettings {
+  /** Upper bound of {@code topics.max}: per-topic state is preallocated for every id. */
+  public static final int MAX_TOPICS = 1 << 22;
+
+  /** Upper bound of {@code ring.size}: every slot is preallocated. */
+  public static final int MAX_RING_SIZE = 1 << 24;
+
   private final int ringSize;
   private final WaitStrategyChoice waitStrategy;
   private final int slotPayloadBytes;
@@ -34,6 +40,9 @@ public final class EngineSettings {
   public EngineSettings(Config root) {
     Config ring = root.getConfig("eventstream.ring");
     ringSize = powerOfTwo(ring, "size", "eventstream.ring.size");
+    if (ringSize > MAX_RING_SIZE) {
+      throw bad("eventstream.ring.size", ringSize, "at most " + MAX_RING_SIZE);
+    }
     waitStrategy = waitStrategy(ring.getString("wait-strategy"));
     slotPayloadBytes = positive(ring, "slot-payload-bytes", "eventstream.ring.slot-payload-bytes");
     long retained = ring.getBytes("slot-retained-payload-bytes");
@@ -61,6 +70,9 @@ public final class EngineSettings {
     }
     Config topics = root.getConfig("eventstream.topics");
     maxTopics = positive(topics, "max", "eventstream.topics.max");
+    if (maxTopics > MAX_TOPICS) {
+      throw bad("eventstream.topics.max", maxTopics, "at most " + MAX_TOPICS);
+    }
     topicPriorities = priorities(topics);
     if (topicPriorities.size() > maxTopics) {
       throw bad("eventstream.topics.max", maxTopics, "smaller than the topic table");

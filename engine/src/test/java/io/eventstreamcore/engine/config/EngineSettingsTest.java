@@ -87,6 +87,16 @@ class EngineSettingsTest {
   }
 
   @Test
+  void sizesBeyondWhatCanBePreallocatedNameTheKey() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.topics.max = 1073741824")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.topics.max");
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.size = 1073741824")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.size");
+  }
+
+  @Test
   void aRingSizeThatIsNotAPowerOfTwoNamesTheKey() {
     assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.size = 1000")))
         .isInstanceOf(ConfigException.class)
