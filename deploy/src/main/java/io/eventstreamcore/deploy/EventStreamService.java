@@ -60,13 +60,18 @@ public final class EventStreamService implements AutoCloseable {
     metrics = new EngineMetrics();
     JvmMetrics.builder().register(metrics.registry());
     backends = StorageBackends.open(storage);
-    pipeline =
-        new EventPipeline(
-            engine,
-            metrics,
-            clock,
-            BuiltInProcessors.create(processors, engine, metrics),
-            backends);
+    try {
+      pipeline =
+          new EventPipeline(
+              engine,
+              metrics,
+              clock,
+              BuiltInProcessors.create(processors, engine, metrics),
+              backends);
+    } catch (RuntimeException | Error e) {
+      closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
+      throw e;
+    }
     ingest = new IngestServer(ingestSettings, pipeline, metrics);
     admin =
         adminSettings.enabled()
@@ -86,6 +91,16 @@ public final class EventStreamService implements AutoCloseable {
         admin.close();
       }
       throw e;
+    }
+  }
+
+  private static void closeQuietly(List<StorageBackend> backends, Throwable failure) {
+    for (StorageBackend backend : backends) {
+      try {
+        backend.close();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +16,11 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
   private final int maxConnections;
   private final Gauge active;
+  private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+
   private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong refused = new AtomicLong();
+  private final AtomicLong lastWarnNanos = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
   ConnectionLimitHandler(int maxConnections, Gauge active) {
     this.maxConnections = maxConnections;
@@ -27,13 +32,25 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     int now = open.incrementAndGet();
     active.inc();
     if (now > maxConnections) {
-      LOG.warn(
-          "connection limit {} reached; closing {}", maxConnections, ctx.channel().remoteAddress());
+      warnRefused();
       ctx.close();
       return;
     }
     LOG.debug("connection opened: {}", ctx.channel().remoteAddress());
     super.channelActive(ctx);
+  }
+
+  /** Warns at most every ten seconds, with the count refused since the last warning. */
+  private void warnRefused() {
+    long refusedNow = refused.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastWarnNanos.get();
+    if (now - last >= WARN_INTERVAL_NANOS && lastWarnNanos.compareAndSet(last, now)) {
+      LOG.warn(
+          "connection limit {} reached; {} connection(s) refused so far",
+          maxConnections,
+          refusedNow);
+    }
   }
 
   @Override

@@ -36,6 +36,7 @@ public final class IngestServer {
   private EventLoopGroup bossGroup;
   private EventLoopGroup ioGroup;
   private Channel serverChannel;
+  private volatile boolean stopping;
 
   /** Creates the server; nothing is bound until {@link #start()}. */
   public IngestServer(IngestSettings settings, EventPipeline pipeline, EngineMetrics metrics) {
@@ -67,6 +68,10 @@ public final class IngestServer {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (stopping) {
+                      ch.close(); // accepted just before stop: it must not publish any more
+                      return;
+                    }
                     connections.add(ch);
                     Connection connection = new Connection(ch);
                     ch.pipeline()
@@ -90,6 +95,7 @@ public final class IngestServer {
 
   /** Stops accepting and stops reading every connection; connections stay open for final ACKs. */
   public void stopReading() throws InterruptedException {
+    stopping = true;
     if (serverChannel != null) {
       serverChannel.close().sync();
     }

@@ -24,6 +24,7 @@ public final class BatchHandler implements ProcessorHandler {
   private final long[] bytes;
   private final long[] minId;
   private final long[] maxId;
+  private final long[] closedUntil;
   private final int[] openTopics;
   private final int[] openIndex;
   private int openCount;
@@ -45,6 +46,7 @@ public final class BatchHandler implements ProcessorHandler {
     this.bytes = new long[maxTopicIds];
     this.minId = new long[maxTopicIds];
     this.maxId = new long[maxTopicIds];
+    this.closedUntil = new long[maxTopicIds];
     this.openTopics = new int[maxTopicIds];
     this.openIndex = new int[maxTopicIds];
     java.util.Arrays.fill(openIndex, -1);
@@ -58,7 +60,10 @@ public final class BatchHandler implements ProcessorHandler {
   @Override
   public void onEvent(EventView event, RecordSink sink) {
     int t = event.topicId();
-    long now = event.receivedMillis();
+    // I/O threads stamp events when they read them and publish in any order, so an event may
+    // carry a time inside a window a tick already closed: it joins the next one instead of
+    // reopening a window that was already summarised.
+    long now = Math.max(event.receivedMillis(), closedUntil[t]);
     if (openIndex[t] >= 0 && now >= start[t] + windowMillis) {
       close(t, sink); // one record: always within the per-event bound
     }
@@ -113,6 +118,7 @@ public final class BatchHandler implements ProcessorHandler {
         .window(
             topics[t], start[t], start[t] + windowMillis, count[t], bytes[t], minId[t], maxId[t]);
     windowsClosed.inc();
+    closedUntil[t] = start[t] + windowMillis;
     // Remove from the open list by moving the last open topic into its place.
     int i = openIndex[t];
     int last = openTopics[--openCount];

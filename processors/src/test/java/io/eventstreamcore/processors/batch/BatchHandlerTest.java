@@ -109,6 +109,19 @@ class BatchHandlerTest {
   }
 
   @Test
+  void anEventStampedInsideAWindowATickAlreadyClosedJoinsTheNextWindow() {
+    onEvent(START + 500);
+    handler.onTick(START + WINDOW, sink);
+    sink.clear();
+
+    // Read by another I/O thread a moment before the tick, published after it.
+    onEvent(START + WINDOW - 1);
+    handler.onFlush(START + WINDOW + 1, sink);
+
+    assertThat(sink.records()).containsExactly(window("metrics", START + WINDOW, 1, 10, 0, 0));
+  }
+
+  @Test
   void aTickClosesWindowsOnlyOnceTheirEndHasCome() {
     onEvent(START + 500);
 
