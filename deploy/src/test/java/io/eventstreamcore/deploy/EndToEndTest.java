@@ -62,6 +62,7 @@ class EndToEndTest {
         EventStreamService.start(
             TestConfigs.withOverrides(
                 "eventstream.storage.backends = [memory]\n"
+                    + "eventstream.ingest.io-threads = 2\n" // several threads publish at once
                     + "eventstream.storage.memory { max-events = 250000, max-bytes = 256MiB }\n"
                     + "eventstream.processors.batch.window = 250ms\n"
                     + "eventstream.topics.priorities {\n"

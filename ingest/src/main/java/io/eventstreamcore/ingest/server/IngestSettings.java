@@ -23,10 +23,13 @@ public final class IngestSettings {
     if (port < 0 || port > 65535) {
       throw EngineSettings.bad("eventstream.ingest.port", port, "must be 0..65535");
     }
-    ioThreads = c.getInt("io-threads");
-    if (ioThreads < 1) {
-      throw EngineSettings.bad("eventstream.ingest.io-threads", ioThreads, "must be at least 1");
+    int configured = c.getInt("io-threads");
+    if (configured < 0) {
+      throw EngineSettings.bad(
+          "eventstream.ingest.io-threads", configured, "must be 0 (half the cores) or more");
     }
+    ioThreads =
+        configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     maxFrameBytes = c.getBytes("max-frame-bytes");
     if (maxFrameBytes < 1 || maxFrameBytes > MAX_FRAME_LIMIT) {
       throw EngineSettings.bad(
