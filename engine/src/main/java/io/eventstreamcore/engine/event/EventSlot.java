@@ -144,8 +144,10 @@ public final class EventSlot implements EventView {
    */
   public long releaseLarge() {
     long reserved = largeReservation;
-    largeReservation = 0;
-    payloadBytes = ownPayload;
+    if (reserved != 0) {
+      largeReservation = 0;
+      payloadBytes = ownPayload; // only a reserved (large) frame can have had another buffer
+    }
     return reserved;
   }
 

@@ -269,11 +269,6 @@ public final class EventPipeline {
     return state.get();
   }
 
-  /** Free slots in the ring. */
-  public long remainingCapacity() {
-    return publisher.remainingCapacity();
-  }
-
   /** Handler for a route nobody configured: events pass on to storage untouched. */
   private record PassThroughHandler(Route route) implements ProcessorHandler {
     @Override

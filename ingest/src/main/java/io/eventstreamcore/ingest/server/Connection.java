@@ -32,16 +32,17 @@ final class Connection extends AckTarget {
 
   @Override
   public void sendError(long frameNo, ErrorCode code) {
-    if (channel.isActive() && !channel.isWritable()) {
+    if (!channel.isActive()) {
+      return;
+    }
+    if (!channel.isWritable()) {
       // The client asked for answers but does not read them: rather than queue ERRORs without
       // bound, close. Nothing acknowledged is lost; the client resends what was not.
       channel.close();
       return;
     }
-    if (channel.isActive()) {
-      channel.writeAndFlush(
-          ResponseEncoder.error(channel.alloc(), frameNo, code), channel.voidPromise());
-    }
+    channel.writeAndFlush(
+        ResponseEncoder.error(channel.alloc(), frameNo, code), channel.voidPromise());
   }
 
   @Override

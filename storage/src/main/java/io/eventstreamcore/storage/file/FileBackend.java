@@ -253,9 +253,6 @@ public final class FileBackend implements ReadableBackend {
           public void event(StoredEvent event) {
             events.add(event);
           }
-
-          @Override
-          public void record(StoredRecord record) {}
         });
     return events;
   }
@@ -267,9 +264,6 @@ public final class FileBackend implements ReadableBackend {
         file,
         new FileLogReader.Visitor() {
           @Override
-          public void event(StoredEvent event) {}
-
-          @Override
           public void record(StoredRecord record) {
             records.add(record);
           }
@@ -277,12 +271,5 @@ public final class FileBackend implements ReadableBackend {
     return records;
   }
 
-  private static final FileLogReader.Visitor IGNORE =
-      new FileLogReader.Visitor() {
-        @Override
-        public void event(StoredEvent event) {}
-
-        @Override
-        public void record(StoredRecord record) {}
-      };
+  private static final FileLogReader.Visitor IGNORE = new FileLogReader.Visitor() {};
 }

@@ -18,13 +18,13 @@ import java.util.zip.CRC32C;
  * torn or corrupt record and reports where the valid part ends.
  */
 public final class FileLogReader {
-  /** Receives the records of a log in order. */
+  /** Receives the records of a log in order; each method ignores its kind unless overridden. */
   public interface Visitor {
     /** An event record. */
-    void event(StoredEvent event);
+    default void event(StoredEvent event) {}
 
     /** An alert or window record. */
-    void record(StoredRecord record);
+    default void record(StoredRecord record) {}
   }
 
   private FileLogReader() {}
