@@ -115,9 +115,15 @@ public final class EventStreamService implements AutoCloseable {
     return new EventStreamService(config, clock);
   }
 
-  /** True while the pipeline runs, has not failed, and the service is not stopping. */
+  /**
+   * True while the pipeline runs, has not failed, every durable backend commits, and the service is
+   * not stopping.
+   */
   public boolean ready() {
-    return !stopped.get() && pipeline.state() == EventPipeline.State.STARTED && !pipeline.failed();
+    return !stopped.get()
+        && pipeline.state() == EventPipeline.State.STARTED
+        && !pipeline.failed()
+        && pipeline.durableStorageUp();
   }
 
   /** Where the TCP ingest listens. */

@@ -39,7 +39,8 @@ public final class StorageBackends {
             name,
             settings.memoryMaxEvents(),
             settings.memoryMaxBytes(),
-            settings.memoryMaxRecords());
+            settings.memoryMaxRecords(),
+            settings.durable(name));
       case "file":
         return new FileBackend(
             name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());

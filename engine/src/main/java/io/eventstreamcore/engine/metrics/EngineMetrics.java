@@ -3,6 +3,7 @@ package io.eventstreamcore.engine.metrics;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Route;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -36,6 +37,7 @@ public final class EngineMetrics {
   private final CounterDataPoint alerts;
   private final CounterDataPoint windowsClosed;
   private final Gauge connectionsActive;
+  private final Gauge storageUp;
   private final Histogram eventLatency;
 
   /** Registers every metric in a new registry. */
@@ -91,6 +93,11 @@ public final class EngineMetrics {
             "eventstream_storage_errors_total",
             "Failed storage operations, each retried.",
             "backend");
+    storageUp =
+        gauge(
+            "eventstream_storage_up",
+            "1 while a storage backend commits, 0 while it fails and is being retried.",
+            "backend");
     handlerErrors =
         labelled(
             "eventstream_handler_errors_total",
@@ -104,12 +111,7 @@ public final class EngineMetrics {
                 "eventstream_windows_closed_total",
                 "Window summaries written by the batch processor.")
             .labelValues();
-    connectionsActive =
-        Gauge.builder()
-            .name("eventstream_connections_active")
-            .help("Open ingest TCP connections.")
-            .withoutExemplars()
-            .register(registry);
+    connectionsActive = gauge("eventstream_connections_active", "Open ingest TCP connections.");
     eventLatency =
         Histogram.builder()
             .name("eventstream_event_latency_seconds")
@@ -124,6 +126,15 @@ public final class EngineMetrics {
 
   private Counter counter(String name, String help) {
     return Counter.builder().name(name).help(help).withoutExemplars().register(registry);
+  }
+
+  private Gauge gauge(String name, String help, String... labels) {
+    return Gauge.builder()
+        .name(name)
+        .help(help)
+        .labelNames(labels)
+        .withoutExemplars()
+        .register(registry);
   }
 
   private Counter labelled(String name, String help, String label) {
@@ -177,6 +188,11 @@ public final class EngineMetrics {
   /** Error counter of one backend; look up once and keep. */
   public CounterDataPoint storageErrors(String backend) {
     return storageErrors.labelValues(backend);
+  }
+
+  /** Up gauge of one backend; look up once and keep. */
+  public GaugeDataPoint storageUp(String backend) {
+    return storageUp.labelValues(backend);
   }
 
   /** Error counter of one ring stage; look up once and keep. */

@@ -60,12 +60,13 @@ public final class EventPipeline {
   private final StageThreadFactory threads = new StageThreadFactory();
   private volatile boolean halted;
   private volatile boolean failed;
+  private final List<StorageStage> writers = new ArrayList<>();
 
   /**
    * Wires the pipeline.
    *
    * @param handlers at most one per route; a route without a handler only passes events on
-   * @param backends at least one; each gets its own writer thread
+   * @param backends at least one of them durable; each gets its own writer thread
    */
   public EventPipeline(
       EngineSettings settings,
@@ -73,8 +74,8 @@ public final class EventPipeline {
       InstantSource clock,
       List<ProcessorHandler> handlers,
       List<StorageBackend> backends) {
-    if (backends.isEmpty()) {
-      throw new IllegalArgumentException("at least one storage backend is required");
+    if (backends.stream().noneMatch(StorageBackend::durable)) {
+      throw new IllegalArgumentException("at least one durable storage backend is required");
     }
     this.settings = settings;
     this.clock = clock;
@@ -112,7 +113,6 @@ public final class EventPipeline {
           new ProcessorStage(
               handlers.get(route), queues[route.ordinal()], metrics.eventsProcessed(route)));
     }
-    List<StorageStage> writers = new ArrayList<>();
     for (int i = 0; i < backends.size(); i++) {
       StorageBackend backend = backends.get(i);
       writers.add(
@@ -122,15 +122,22 @@ public final class EventPipeline {
               queues,
               metrics.eventsStored(backend.name()),
               metrics.storageErrors(backend.name()),
+              metrics.storageUp(backend.name()),
               () -> halted));
     }
+    StorageStage[] durable =
+        writers.stream().filter(w -> w.backend().durable()).toArray(StorageStage[]::new);
+    StorageStage[] others =
+        writers.stream().filter(w -> !w.backend().durable()).toArray(StorageStage[]::new);
     Acknowledger acknowledger = new Acknowledger(metrics, publisher);
 
-    disruptor
-        .handleEventsWith(classify)
-        .then(processors.toArray(new ProcessorStage[0]))
-        .then(writers.toArray(new StorageStage[0]))
-        .then(acknowledger);
+    ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
+    disruptor.handleEventsWith(classify).then(processorStages).then(durable).then(acknowledger);
+    if (others.length > 0) {
+      // Not durable: after the processors like the others, and the ring waits for them, but
+      // the acknowledger does not.
+      disruptor.after(processorStages).handleEventsWith(others);
+    }
     Runnable fail = () -> failed = true;
     countErrors(classify, "classify", metrics, null);
     for (ProcessorStage stage : processors) {
@@ -194,6 +201,9 @@ public final class EventPipeline {
     threads.joinAll(deadline + TimeUnit.SECONDS.toNanos(5));
     for (StorageBackend backend : backends) {
       try {
+        if (!halted) {
+          backend.sync();
+        }
         backend.close();
       } catch (IOException | RuntimeException e) {
         LOG.error("closing storage backend '{}' failed", backend.name(), e);
@@ -263,6 +273,16 @@ public final class EventPipeline {
   /** True once a storage writer or the acknowledger stopped on an error it could not retry. */
   public boolean failed() {
     return failed;
+  }
+
+  /** True unless a durable backend is failing (its writer retrying) right now. */
+  public boolean durableStorageUp() {
+    for (StorageStage writer : writers) {
+      if (writer.backend().durable() && !writer.up()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public State state() {

@@ -6,6 +6,7 @@ import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -30,9 +31,12 @@ final class StorageStage implements EventHandler<EventSlot> {
   private final long[] drained;
   private final CounterDataPoint stored;
   private final CounterDataPoint errors;
+  private final GaugeDataPoint upGauge;
   private final BooleanSupplier halted;
   private long storedInBatch;
   private boolean outageReported;
+  // Written by the writer thread on an outage's start and end only, read by readiness checks.
+  private volatile boolean up = true;
 
   StorageStage(
       StorageBackend backend,
@@ -40,6 +44,7 @@ final class StorageStage implements EventHandler<EventSlot> {
       RecordQueue[] queuesByRoute,
       CounterDataPoint stored,
       CounterDataPoint errors,
+      GaugeDataPoint upGauge,
       BooleanSupplier halted) {
     this.backend = backend;
     this.index = index;
@@ -47,7 +52,19 @@ final class StorageStage implements EventHandler<EventSlot> {
     this.drained = new long[queuesByRoute.length];
     this.stored = stored;
     this.errors = errors;
+    this.upGauge = upGauge;
+    upGauge.set(1);
     this.halted = halted;
+  }
+
+  /** The backend this stage writes to. */
+  StorageBackend backend() {
+    return backend;
+  }
+
+  /** False from a failed append or commit until the next one succeeds. */
+  boolean up() {
+    return up;
   }
 
   @Override
@@ -121,6 +138,8 @@ final class StorageStage implements EventHandler<EventSlot> {
     errors.inc();
     if (!outageReported) {
       outageReported = true;
+      up = false;
+      upGauge.set(0);
       LOG.warn(
           "storage backend '{}' failing, retrying with backoff: {}", backend.name(), e.toString());
     }
@@ -135,6 +154,8 @@ final class StorageStage implements EventHandler<EventSlot> {
   private void recovered() {
     if (outageReported) {
       outageReported = false;
+      up = true;
+      upGauge.set(1);
       LOG.info("storage backend '{}' recovered", backend.name());
     }
   }

@@ -408,6 +408,55 @@ class EventPipelineTest {
   }
 
   @Test
+  void aDurableBackendInOutageShowsAsDownUntilItRecovers() throws Exception {
+    CollectingBackend stored = new CollectingBackend("flaky");
+    FlakyBackend backend = new FlakyBackend(stored, 0);
+    EventPipeline pipeline = pipeline(List.of(), backend);
+    pipeline.start();
+    RecordingAckTarget connection = new RecordingAckTarget(stored::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+    assertThat(pipeline.durableStorageUp()).isTrue();
+    assertThat(metrics.storageUp("flaky").get()).isEqualTo(1.0);
+
+    backend.goDown();
+    frames.event(Priority.HIGH, "orders", 1, payload(1));
+    await().atMost(DEADLINE).until(() -> !pipeline.durableStorageUp());
+    assertThat(metrics.storageUp("flaky").get()).isEqualTo(0.0);
+    assertThat(connection.lastAck()).isZero();
+
+    backend.recover();
+    await().atMost(DEADLINE).until(() -> connection.lastAck() == 1);
+    assertThat(pipeline.durableStorageUp()).isTrue();
+    assertThat(metrics.storageUp("flaky").get()).isEqualTo(1.0);
+    assertThat(stored.eventIds()).containsExactly(1L);
+  }
+
+  @Test
+  void acknowledgementsDoNotWaitForABackendThatIsNotDurable() throws Exception {
+    CollectingBackend durable = new CollectingBackend("durable");
+    CollectingBackend behind = new CollectingBackend("behind");
+    FlakyBackend notDurable = new FlakyBackend(behind, 0, false);
+    notDurable.goDown();
+    EventPipeline pipeline = pipeline(List.of(), durable, notDurable);
+    pipeline.start();
+    RecordingAckTarget connection = new RecordingAckTarget(durable::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+
+    int count = 20; // fewer than the ring holds: the stalled writer still gates the ring
+    for (long id = 1; id <= count; id++) {
+      frames.event(Priority.MEDIUM, "orders", id, payload(id));
+    }
+    await().atMost(DEADLINE).until(() -> connection.lastAck() == count);
+    assertThat(behind.eventIds()).isEmpty();
+    assertThat(pipeline.durableStorageUp()).isTrue();
+    assertThat(metrics.storageUp("behind").get()).isEqualTo(0.0);
+
+    notDurable.recover();
+    await().atMost(DEADLINE).until(() -> behind.eventIds().size() == count);
+    assertThat(behind.eventIds()).isEqualTo(durable.eventIds());
+  }
+
+  @Test
   void stopKeepsItsDeadlineWhenTheRingIsFullBehindAStalledBackend() throws Exception {
     CollectingBackend stored = new CollectingBackend("stalled");
     FlakyBackend backend = new FlakyBackend(stored, 0);
@@ -585,9 +634,16 @@ class EventPipelineTest {
   }
 
   @Test
-  void rejectsAMissingBackendAndTwoHandlersForOneRoute() {
+  void rejectsNoDurableBackendAndTwoHandlersForOneRoute() {
     assertThatThrownBy(() -> new EventPipeline(settings(""), metrics, clock, List.of(), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
+    FlakyBackend notDurable = new FlakyBackend(new CollectingBackend("c"), 0, false);
+    assertThatThrownBy(
+            () ->
+                new EventPipeline(
+                    settings(""), new EngineMetrics(), clock, List.of(), List.of(notDurable)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("durable");
     List<ProcessorHandler> twice =
         List.of(new CountingHandler(Route.BATCH), new CountingHandler(Route.BATCH));
     assertThatThrownBy(

@@ -14,11 +14,17 @@ final class FlakyBackend implements StorageBackend {
   private final CollectingBackend delegate;
   private final AtomicInteger failuresLeft;
   private final AtomicInteger failures = new AtomicInteger();
+  private final boolean durable;
   private volatile boolean down;
 
   FlakyBackend(CollectingBackend delegate, int failFirstAppends) {
+    this(delegate, failFirstAppends, true);
+  }
+
+  FlakyBackend(CollectingBackend delegate, int failFirstAppends, boolean durable) {
     this.delegate = delegate;
     this.failuresLeft = new AtomicInteger(failFirstAppends);
+    this.durable = durable;
   }
 
   /** Fails every append from now until {@link #recover()}. */
@@ -44,6 +50,11 @@ final class FlakyBackend implements StorageBackend {
   @Override
   public String name() {
     return delegate.name();
+  }
+
+  @Override
+  public boolean durable() {
+    return durable;
   }
 
   @Override

@@ -12,6 +12,7 @@ public final class StorageSettings {
   /** Backend names this build knows. */
   public static final List<String> KNOWN_BACKENDS = List.of("memory", "file");
 
+  private final Config storage;
   private final List<String> backends;
   private final int memoryMaxEvents;
   private final int memoryMaxBytes;
@@ -23,6 +24,7 @@ public final class StorageSettings {
   /** Reads and validates the storage settings from the root configuration. */
   public StorageSettings(Config root) {
     Config c = root.getConfig("eventstream.storage");
+    storage = c;
     backends = List.copyOf(c.getStringList("backends"));
     if (backends.isEmpty()) {
       throw EngineSettings.bad(
@@ -36,6 +38,12 @@ public final class StorageSettings {
     }
     if (backends.stream().distinct().count() != backends.size()) {
       throw EngineSettings.bad("eventstream.storage.backends", backends, "names a backend twice");
+    }
+    if (backends.stream().noneMatch(b -> c.getBoolean(b + ".durable"))) {
+      throw EngineSettings.bad(
+          "eventstream.storage.backends",
+          backends,
+          "needs at least one backend with durable = true (acknowledgements wait for those)");
     }
     memoryMaxEvents = positiveInt(c, "memory.max-events");
     memoryMaxBytes = (int) Math.min(Integer.MAX_VALUE - 8, positiveBytes(c, "memory.max-bytes"));
@@ -69,6 +77,16 @@ public final class StorageSettings {
   /** Configured backend names, in order. */
   public List<String> backends() {
     return backends;
+  }
+
+  /** True when acknowledgements wait for the commits of backend {@code name}. */
+  public boolean durable(String name) {
+    return storage.getBoolean(name + ".durable");
+  }
+
+  /** The configuration block {@code eventstream.storage.<name>} of one backend. */
+  public Config backendConfig(String name) {
+    return storage.getConfig(name);
   }
 
   public int memoryMaxEvents() {

@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.file;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -244,14 +245,16 @@ public final class FileBackend implements ReadableBackend {
   }
 
   @Override
-  public List<StoredEvent> readEvents() throws IOException {
+  public List<StoredEvent> readEvents(EventQuery query) throws IOException {
     List<StoredEvent> events = new ArrayList<>();
     FileLogReader.read(
         file,
         new FileLogReader.Visitor() {
           @Override
           public void event(StoredEvent event) {
-            events.add(event);
+            if (events.size() < query.limit() && query.matches(event)) {
+              events.add(event);
+            }
           }
         });
     return events;

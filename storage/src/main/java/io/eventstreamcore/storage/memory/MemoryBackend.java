@@ -4,6 +4,7 @@ import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -25,6 +26,7 @@ import java.util.List;
  */
 public final class MemoryBackend implements ReadableBackend {
   private final String name;
+  private final boolean durable;
   private final int maxEvents;
   private final byte[] arena;
   private final ByteBuffer arenaView;
@@ -50,7 +52,13 @@ public final class MemoryBackend implements ReadableBackend {
 
   /** Creates a backend holding at most {@code maxEvents} events in {@code maxBytes} of arena. */
   public MemoryBackend(String name, int maxEvents, int maxBytes, int maxRecords) {
+    this(name, maxEvents, maxBytes, maxRecords, true);
+  }
+
+  /** A memory store with these bounds that acknowledgements wait for only when {@code durable}. */
+  public MemoryBackend(String name, int maxEvents, int maxBytes, int maxRecords, boolean durable) {
     this.name = name;
+    this.durable = durable;
     this.maxEvents = maxEvents;
     this.arena = new byte[maxBytes];
     this.arenaView = ByteBuffer.wrap(arena);
@@ -127,6 +135,11 @@ public final class MemoryBackend implements ReadableBackend {
   }
 
   @Override
+  public boolean durable() {
+    return durable;
+  }
+
+  @Override
   public void close() {
     commit();
   }
@@ -143,12 +156,17 @@ public final class MemoryBackend implements ReadableBackend {
 
   @Override
   public List<StoredEvent> readEvents() {
+    return readEvents(EventQuery.all());
+  }
+
+  @Override
+  public List<StoredEvent> readEvents(EventQuery query) {
     long end = committed;
     List<StoredEvent> out = new ArrayList<>();
-    for (long n = oldest; n < end; n++) {
+    for (long n = oldest; n < end && out.size() < query.limit(); n++) {
       StoredEvent event = read(n);
       VarHandle.acquireFence();
-      if (n >= oldest) {
+      if (n >= oldest && query.matches(event)) {
         out.add(event);
       }
     }

@@ -63,6 +63,26 @@ class StorageSettingsTest {
   }
 
   @Test
+  void atLeastOneBackendMustBeDurable() {
+    assertThatThrownBy(
+            () ->
+                new StorageSettings(
+                    with(
+                        "eventstream.storage.backends = [memory]\n"
+                            + "eventstream.storage.memory.durable = false")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.backends")
+        .hasMessageContaining("durable");
+    StorageSettings settings =
+        new StorageSettings(
+            with(
+                "eventstream.storage.backends = [file, memory]\n"
+                    + "eventstream.storage.memory.durable = false"));
+    assertThat(settings.durable("file")).isTrue();
+    assertThat(settings.durable("memory")).isFalse();
+  }
+
+  @Test
   void anUnknownSyncPolicyIsNamedWithTheKey() {
     assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.file.sync = sometimes")))
         .isInstanceOf(ConfigException.class)
