@@ -21,7 +21,7 @@ out="${OUT:-bench/results-load.md}"
 work="$(mktemp -d)"
 trap 'stop_service; rm -rf "$work"' EXIT
 
-if [[ ! -f bench/target/eventstream-bench.jar || ! -f deploy/target/eventstream.jar ]]; then
+if [[ ! -f bench/target/eventstream-bench.jar ]]; then
   mvn -B -q -DskipTests -Dspotless.check.skip -Dcheckstyle.skip install
 fi
 loadgen=(java -Xmx512m -cp "bench/target/eventstream-bench.jar:bench/target/lib/*"
