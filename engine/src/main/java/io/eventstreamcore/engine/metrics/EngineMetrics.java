@@ -146,8 +146,14 @@ public final class EngineMetrics {
         .register(registry);
   }
 
-  /** Registers the ring's free-slot gauge; called once by the pipeline at start. */
-  public void ringRemainingSlots(LongSupplier remaining) {
+  /** Registers the ring's size and free-slot gauges; called once by the pipeline at start. */
+  public void ring(int sizeSlots, LongSupplier remaining) {
+    Gauge.builder()
+        .name("eventstream_ring_size_slots")
+        .help("Slots in the ring, fixed at start.")
+        .withoutExemplars()
+        .register(registry)
+        .set(sizeSlots);
     GaugeWithCallback.builder()
         .name("eventstream_ring_remaining_slots")
         .help("Free slots in the ring; 0 means ingest is backpressured.")

@@ -95,7 +95,7 @@ public final class EventPipeline {
             ring, settings.slotRetainedPayloadBytes(), settings.maxLargePayloadBytes());
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
     wire(metrics, byRoute(handlers));
-    metrics.ringRemainingSlots(ring::remainingCapacity);
+    metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
   }
 
   private void wire(EngineMetrics metrics, Map<Route, ProcessorHandler> handlers) {
