@@ -75,7 +75,17 @@ public final class EventStreamService implements AutoCloseable {
     ingest = new IngestServer(ingestSettings, pipeline, metrics);
     admin =
         adminSettings.enabled()
-            ? new AdminHttpServer(adminSettings, metrics.registry(), this::ready)
+            ? new AdminHttpServer(
+                adminSettings,
+                metrics.registry(),
+                this::ready,
+                new ServiceStatus(
+                    engine,
+                    metrics,
+                    pipeline.publisher(),
+                    backends,
+                    this::ready,
+                    this::ingestAddress))
             : null;
     pipeline.start();
     try {

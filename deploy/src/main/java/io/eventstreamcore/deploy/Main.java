@@ -22,6 +22,7 @@ import sun.misc.Signal;
 @Command(
     name = "eventstream",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "EventStreamCore: high-performance event processing service.",
     subcommands = {Main.Serve.class})
 public final class Main implements Callable<Integer> {
@@ -38,6 +39,14 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  /** The version of this build, from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"EventStreamCore " + ServiceStatus.version()};
+    }
   }
 
   /** {@code serve}: runs the service until SIGTERM or Ctrl-C, then stops cleanly. */

@@ -22,20 +22,23 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Serves {@code /metrics} (Prometheus text, or OpenMetrics when the scraper asks for it), {@code
- * /health/live} and {@code /health/ready}.
+ * /health/live}, {@code /health/ready} and {@code /status} (JSON).
  */
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final PrometheusRegistry registry;
   private final ExpositionFormats formats = ExpositionFormats.init();
   private final BooleanSupplier ready;
+  private final Supplier<String> status;
 
-  AdminHandler(PrometheusRegistry registry, BooleanSupplier ready) {
+  AdminHandler(PrometheusRegistry registry, BooleanSupplier ready, Supplier<String> status) {
     this.registry = registry;
     this.ready = ready;
+    this.status = status;
   }
 
   @Override
@@ -54,9 +57,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           ready.getAsBoolean()
               ? text(HttpResponseStatus.OK, "ready\n")
               : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready\n");
+    } else if ("/status".equals(path)) {
+      response = text(HttpResponseStatus.OK, status.get());
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     } else {
       response =
-          text(HttpResponseStatus.NOT_FOUND, "not found: /metrics, /health/live, /health/ready\n");
+          text(
+              HttpResponseStatus.NOT_FOUND,
+              "not found: /metrics, /health/live, /health/ready, /status\n");
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     HttpUtil.setContentLength(response, response.content().readableBytes());

@@ -15,10 +15,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The admin HTTP server: metrics and health, on one small event loop of its own. */
+/** The admin HTTP server: metrics, health and status, on one small event loop of its own. */
 public final class AdminHttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -28,11 +29,19 @@ public final class AdminHttpServer {
   private EventLoopGroup group;
   private Channel channel;
 
-  /** Creates the server over a registry and a readiness check. */
+  /**
+   * Creates the server over a registry, a readiness check and a status document.
+   *
+   * @param status renders the JSON served at {@code /status}; called on the admin thread per
+   *     request
+   */
   public AdminHttpServer(
-      AdminSettings settings, PrometheusRegistry registry, BooleanSupplier ready) {
+      AdminSettings settings,
+      PrometheusRegistry registry,
+      BooleanSupplier ready,
+      Supplier<String> status) {
     this.settings = settings;
-    this.handler = new AdminHandler(registry, ready);
+    this.handler = new AdminHandler(registry, ready, status);
   }
 
   /** Binds and serves; returns the bound address. */

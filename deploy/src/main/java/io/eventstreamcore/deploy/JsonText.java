@@ -1,0 +1,105 @@
+package io.eventstreamcore.deploy;
+
+import java.util.Locale;
+
+/** A small writer of JSON text for the status document: objects, strings, numbers, booleans. */
+final class JsonText {
+  private final StringBuilder out = new StringBuilder(1024);
+  private boolean first = true;
+
+  JsonText begin() {
+    return open(null);
+  }
+
+  /** Opens a nested object under {@code name}. */
+  JsonText open(String name) {
+    separate(name);
+    out.append('{');
+    first = true;
+    return this;
+  }
+
+  JsonText close() {
+    out.append('}');
+    first = false;
+    return this;
+  }
+
+  JsonText field(String name, String value) {
+    separate(name);
+    quote(value);
+    return this;
+  }
+
+  JsonText field(String name, long value) {
+    separate(name);
+    out.append(value);
+    return this;
+  }
+
+  JsonText field(String name, double value) {
+    separate(name);
+    out.append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");
+    return this;
+  }
+
+  JsonText field(String name, boolean value) {
+    separate(name);
+    out.append(value);
+    return this;
+  }
+
+  /** An array of strings under {@code name}. */
+  JsonText field(String name, Iterable<String> values) {
+    separate(name);
+    out.append('[');
+    boolean firstValue = true;
+    for (String value : values) {
+      if (!firstValue) {
+        out.append(',');
+      }
+      quote(value);
+      firstValue = false;
+    }
+    out.append(']');
+    return this;
+  }
+
+  private void separate(String name) {
+    if (!first) {
+      out.append(',');
+    }
+    first = false;
+    if (name != null) {
+      quote(name);
+      out.append(':');
+    }
+  }
+
+  private void quote(String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
+  }
+}
