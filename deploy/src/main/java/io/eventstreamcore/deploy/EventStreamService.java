@@ -8,9 +8,7 @@ import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.ingest.admin.AdminHttpServer;
 import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.eventstreamcore.ingest.server.IngestServer;
-import io.eventstreamcore.ingest.server.IngestSettings;
 import io.eventstreamcore.processors.BuiltInProcessors;
-import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -41,21 +39,11 @@ public final class EventStreamService implements AutoCloseable {
 
   private EventStreamService(Config config, InstantSource clock)
       throws IOException, InterruptedException {
-    EngineSettings engine = new EngineSettings(config);
-    ProcessorSettings processors = new ProcessorSettings(config);
-    StorageSettings storage = new StorageSettings(config);
-    IngestSettings ingestSettings = new IngestSettings(config);
-    AdminSettings adminSettings = new AdminSettings(config);
-    LOG.info("configuration: {} | {} | {} | {}", engine, processors, storage, ingestSettings);
-    if (storage.backends().contains("memory")
-        && storage.memoryMaxBytes() < ingestSettings.maxFrameBytes()) {
-      throw EngineSettings.bad(
-          "eventstream.storage.memory.max-bytes",
-          storage.memoryMaxBytes(),
-          "is smaller than eventstream.ingest.max-frame-bytes ("
-              + ingestSettings.maxFrameBytes()
-              + ")");
-    }
+    ServiceSettings settings = ServiceSettings.of(config);
+    EngineSettings engine = settings.engine();
+    StorageSettings storage = settings.storage();
+    AdminSettings adminSettings = settings.admin();
+    LOG.info("configuration: {}", settings);
 
     metrics = new EngineMetrics();
     JvmMetrics.builder().register(metrics.registry());
@@ -66,13 +54,13 @@ public final class EventStreamService implements AutoCloseable {
               engine,
               metrics,
               clock,
-              BuiltInProcessors.create(processors, engine, metrics),
+              BuiltInProcessors.create(settings.processors(), engine, metrics),
               backends);
     } catch (RuntimeException | Error e) {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
     }
-    ingest = new IngestServer(ingestSettings, pipeline, metrics);
+    ingest = new IngestServer(settings.ingest(), pipeline, metrics);
     admin =
         adminSettings.enabled()
             ? new AdminHttpServer(

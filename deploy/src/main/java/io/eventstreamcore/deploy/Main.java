@@ -24,9 +24,12 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "EventStreamCore: high-performance event processing service.",
-    subcommands = {Main.Serve.class})
+    subcommands = {Main.Serve.class, ConfigCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** Exit code of a configuration that does not load or validate. */
+  static final int EXIT_CONFIG = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -67,7 +70,7 @@ public final class Main implements Callable<Integer> {
       } catch (ConfigException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("configuration error: " + e.getMessage());
-        return 2;
+        return EXIT_CONFIG;
       }
       CountDownLatch stop = new CountDownLatch(1);
       // Handle TERM and INT ourselves so that a clean stop exits 0, not 128+signal.
@@ -81,7 +84,7 @@ public final class Main implements Callable<Integer> {
         stop.await();
       } catch (ConfigException e) {
         spec.commandLine().getErr().println("configuration error: " + e.getMessage());
-        return 2;
+        return EXIT_CONFIG;
       }
       return 0;
     }
