@@ -176,7 +176,8 @@ public final class EventPipeline {
     }
     disruptor.start();
     ticker.start();
-    LOG.info("pipeline started: {}, {} storage backend(s)", settings, backends.size());
+    LOG.info(
+        "pipeline started: {} slots, {} storage backend(s)", settings.ringSize(), backends.size());
   }
 
   /**

@@ -89,7 +89,7 @@ public final class IngestServer {
                 });
     serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
     InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-    LOG.info("ingest listening on {} ({})", address, settings);
+    LOG.info("ingest listening on {}", address);
     return address;
   }
 
