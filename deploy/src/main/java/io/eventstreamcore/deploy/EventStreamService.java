@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
+import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.ingest.admin.AdminHttpServer;
 import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.eventstreamcore.ingest.server.IngestServer;
 import io.eventstreamcore.processors.BuiltInProcessors;
+import io.eventstreamcore.processors.realtime.RealtimeHandler;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
@@ -36,6 +38,7 @@ public final class EventStreamService implements AutoCloseable {
   private final InetSocketAddress ingestAddress;
   private final InetSocketAddress adminAddress;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final RealtimeHandler realtime;
 
   private EventStreamService(Config config, InstantSource clock)
       throws IOException, InterruptedException {
@@ -46,16 +49,18 @@ public final class EventStreamService implements AutoCloseable {
     LOG.info("configuration: {}", settings);
 
     metrics = new EngineMetrics();
+    List<ProcessorHandler> processors =
+        BuiltInProcessors.create(settings.processors(), engine, metrics);
+    realtime =
+        processors.stream()
+            .filter(RealtimeHandler.class::isInstance)
+            .map(RealtimeHandler.class::cast)
+            .findFirst()
+            .orElseThrow();
     JvmMetrics.builder().register(metrics.registry());
     backends = StorageBackends.open(storage);
     try {
-      pipeline =
-          new EventPipeline(
-              engine,
-              metrics,
-              clock,
-              BuiltInProcessors.create(settings.processors(), engine, metrics),
-              backends);
+      pipeline = new EventPipeline(engine, metrics, clock, processors, backends);
     } catch (RuntimeException | Error e) {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
@@ -122,6 +127,21 @@ public final class EventStreamService implements AutoCloseable {
         && pipeline.state() == EventPipeline.State.STARTED
         && !pipeline.failed()
         && pipeline.durableStorageUp();
+  }
+
+  /**
+   * Reloads what can change without a restart, the topic table and the alert rules, from a new
+   * configuration; both apply from the next event on. The whole configuration is validated first: a
+   * bad one throws and changes nothing. Other changed keys are ignored until a restart.
+   */
+  public void reload(Config config) {
+    ServiceSettings settings = ServiceSettings.of(config);
+    pipeline.reloadTopics(settings.engine().topicPriorities());
+    realtime.reload(settings.processors().alertRules());
+    LOG.info(
+        "reloaded: {} listed topics, {} alert rules",
+        settings.engine().topicPriorities().size(),
+        settings.processors().alertRules().size());
   }
 
   /** Where the TCP ingest listens. */

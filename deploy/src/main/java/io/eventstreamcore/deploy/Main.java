@@ -6,8 +6,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import java.io.File;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -72,21 +74,34 @@ public final class Main implements Callable<Integer> {
         err.println("configuration error: " + e.getMessage());
         return EXIT_CONFIG;
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      // Handle TERM and INT ourselves so that a clean stop exits 0, not 128+signal.
-      Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-      Signal.handle(new Signal("INT"), signal -> stop.countDown());
+      // Signals are queued to this thread: TERM and INT stop (exit 0, not 128+signal), HUP
+      // reloads the topic table and alert rules from the same file.
+      BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+      for (String name : List.of("TERM", "INT", "HUP")) {
+        Signal.handle(new Signal(name), signal -> signals.add(signal.getName()));
+      }
       try (EventStreamService service = EventStreamService.start(resolved)) {
         LOG.info(
             "EventStreamCore ready: ingest {} admin {}",
             service.ingestAddress(),
             service.adminAddress());
-        stop.await();
+        while ("HUP".equals(signals.take())) {
+          reload(service);
+        }
       } catch (ConfigException e) {
         spec.commandLine().getErr().println("configuration error: " + e.getMessage());
         return EXIT_CONFIG;
       }
       return 0;
+    }
+
+    /** Reloads the running service from the configuration file; a bad file changes nothing. */
+    private void reload(EventStreamService service) {
+      try {
+        service.reload(load(config));
+      } catch (ConfigException e) {
+        LOG.warn("reload refused, configuration unchanged: {}", e.getMessage());
+      }
     }
   }
 

@@ -40,13 +40,7 @@ class ServiceProcessTest {
             + "eventstream.storage.file.directory = \""
             + dir.resolve("data").toString().replace("\\", "/")
             + "\"\n");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(List.of("serve", "--config", conf.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process process = start(conf);
     try {
       BufferedReader output =
           new BufferedReader(
@@ -76,6 +70,67 @@ class ServiceProcessTest {
       assertThat(events).hasSize(100);
       assertThat(events.get(99).eventId()).isEqualTo(100);
     }
+  }
+
+  @Test
+  void sighupReloadsTheAlertRulesFromTheSameFile() throws Exception {
+    Path conf = dir.resolve("reload.conf");
+    String base =
+        "eventstream.ingest.port = 0\n"
+            + "eventstream.admin.enabled = false\n"
+            + "eventstream.ring.size = 1024\n"
+            + "eventstream.storage.backends = [memory]\n";
+    Files.writeString(conf, base + "eventstream.processors.realtime.rules = []\n");
+    Process process = start(conf);
+    try {
+      BufferedReader output =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      int port = awaitPort(output);
+      Files.writeString(
+          conf,
+          base
+              + "eventstream.processors.realtime.rules = [\n"
+              + "  { name = any, topic = \"*\", payload-bytes-over = 0, severity = INFO }]\n");
+      Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).start();
+      assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(awaitLine(output, "reloaded:")).contains("1 alert rules");
+      Thread drain = new Thread(() -> drain(output), "service-log-drain");
+      drain.start();
+      assertThat(process.isAlive()).isTrue();
+      try (EventStreamClient client =
+          EventStreamClient.connect(new InetSocketAddress("127.0.0.1", port))) {
+        client.send(Priority.HIGH, "orders", 1, new byte[] {1}, true);
+        client.flush();
+        assertThat(client.awaitAck(1, Duration.ofSeconds(10))).isTrue();
+      }
+      process.destroy();
+      assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).isZero();
+      drain.join(5_000);
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static Process start(Path conf) throws java.io.IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.eventstreamcore.deploy.Main");
+    command.addAll(List.of("serve", "--config", conf.toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static String awaitLine(BufferedReader output, String part) throws Exception {
+    String line;
+    while ((line = output.readLine()) != null) {
+      if (line.contains(part)) {
+        return line;
+      }
+    }
+    throw new AssertionError("service exited before logging " + part);
   }
 
   private static void drain(BufferedReader output) {

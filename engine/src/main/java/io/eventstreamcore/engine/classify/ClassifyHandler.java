@@ -6,6 +6,10 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 1 of the ring: resolves the topic, applies the topic table, deduplicates by event id and
@@ -14,9 +18,13 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
  * BATCH to batch.
  */
 public final class ClassifyHandler implements EventHandler<EventSlot> {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassifyHandler.class);
   private final TopicIndex topics;
   private final DedupWindow dedup;
   private final CounterDataPoint duplicates;
+  // A reloaded topic table, handed from the reloading thread to this stage, which applies it
+  // between two slots: the index itself is only touched by the stage.
+  private final AtomicReference<Map<String, Priority>> reloadedTopics = new AtomicReference<>();
 
   /** Creates the stage over its topic index and dedup window, which it then owns. */
   public ClassifyHandler(TopicIndex topics, DedupWindow dedup, EngineMetrics metrics) {
@@ -30,8 +38,19 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     Thread.currentThread().setName("eventstream-classify");
   }
 
+  /**
+   * Replaces the topic table from the next slot on (ticks included, so it applies without traffic);
+   * callable from any thread.
+   */
+  public void reloadTopics(Map<String, Priority> topicTable) {
+    reloadedTopics.set(Map.copyOf(topicTable));
+  }
+
   @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
+    if (reloadedTopics.get() != null) {
+      applyTopicTable(reloadedTopics.getAndSet(null));
+    }
     if (slot.kind() != SlotKind.EVENT) {
       return;
     }
@@ -42,6 +61,18 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
       duplicates.inc();
     }
     slot.classify(topic.name(), topic.id(), priority, duplicate);
+  }
+
+  private void applyTopicTable(Map<String, Priority> table) {
+    int dropped = topics.reconfigure(table);
+    if (dropped > 0) {
+      LOG.warn(
+          "topic table reloaded: {} listed topics, {} beyond topics.max stay unlisted",
+          table.size(),
+          dropped);
+    } else {
+      LOG.info("topic table reloaded: {} listed topics", table.size());
+    }
   }
 
   /** The original engine's topic-table rule. */

@@ -28,7 +28,8 @@ public final class TopicIndex {
     private final int hash;
     private final String name;
     private final int id;
-    private final Priority configured;
+    // Written by the classify stage only (at a reload); read by it for every event.
+    private Priority configured;
 
     Entry(byte[] bytes, int hash, int id, Priority configured) {
       this.bytes = bytes;
@@ -95,6 +96,31 @@ public final class TopicIndex {
       return overflow;
     }
     return insert(Arrays.copyOf(bytes, length), h, null);
+  }
+
+  /**
+   * Applies a new topic table: every known topic takes its priority from it (or none when it is no
+   * longer listed), and listed topics not yet seen are interned while there is room. Returns the
+   * number of listed topics that found no room (they stay unlisted).
+   */
+  public int reconfigure(Map<String, Priority> topicTable) {
+    for (Entry e : table) {
+      if (e != null) {
+        e.configured = topicTable.get(e.name);
+      }
+    }
+    int dropped = 0;
+    for (Map.Entry<String, Priority> listed : topicTable.entrySet()) {
+      byte[] bytes = listed.getKey().getBytes(StandardCharsets.UTF_8);
+      Entry e = resolve(bytes, bytes.length);
+      if (e == overflow) {
+        overflowed--; // not an event
+        dropped++;
+      } else {
+        e.configured = listed.getValue();
+      }
+    }
+    return dropped;
   }
 
   /** Number of distinct topics interned. */

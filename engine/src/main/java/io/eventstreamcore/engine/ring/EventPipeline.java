@@ -10,6 +10,7 @@ import io.eventstreamcore.engine.classify.TopicIndex;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
@@ -61,6 +62,7 @@ public final class EventPipeline {
   private volatile boolean halted;
   private volatile boolean failed;
   private final List<StorageStage> writers = new ArrayList<>();
+  private ClassifyHandler classify;
 
   /**
    * Wires the pipeline.
@@ -99,7 +101,7 @@ public final class EventPipeline {
   }
 
   private void wire(EngineMetrics metrics, Map<Route, ProcessorHandler> handlers) {
-    ClassifyHandler classify =
+    classify =
         new ClassifyHandler(
             new TopicIndex(settings.topicPriorities(), settings.maxTopics()),
             new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys()),
@@ -274,6 +276,14 @@ public final class EventPipeline {
   /** True once a storage writer or the acknowledger stopped on an error it could not retry. */
   public boolean failed() {
     return failed;
+  }
+
+  /**
+   * Replaces the topic table (as {@code eventstream.topics.priorities} describes it) from the next
+   * slot on; frames already classified keep their priority.
+   */
+  public void reloadTopics(Map<String, Priority> topicTable) {
+    classify.reloadTopics(topicTable);
   }
 
   /** True unless a durable backend is failing (its writer retrying) right now. */
