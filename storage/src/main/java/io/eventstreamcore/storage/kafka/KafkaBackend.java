@@ -54,9 +54,14 @@ public final class KafkaBackend implements StorageBackend {
   private final long commitTimeoutNanos;
   private final Duration closeTimeout;
   // The uncommitted batch, in append order, and the send of each; a null send is one that failed
-  // for good and is sent again at the next commit. Bounded by one ring batch and its records.
+  // for good or was never started, and is sent at the next commit. Bounded by one ring batch and
+  // its records.
   private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
   private final List<Future<RecordMetadata>> sends = new ArrayList<>();
+  // Set when a send failed at once (send() waited max.block.ms for the topic's metadata, i.e. no
+  // broker answers); later appends then only keep their copy, so an outage costs one such wait
+  // per batch rather than one per event. Cleared by a successful commit.
+  private boolean sendsFailing;
   // Written by the writer thread, read by tests and diagnostics.
   private volatile long resent;
 
@@ -111,7 +116,10 @@ public final class KafkaBackend implements StorageBackend {
     return durable;
   }
 
-  /** How many records were sent again after their first send failed for good. */
+  /**
+   * How many sends a commit made from kept copies: of records whose send had failed for good, or
+   * that were only kept because sends were failing.
+   */
   public long resent() {
     return resent;
   }
@@ -167,9 +175,31 @@ public final class KafkaBackend implements StorageBackend {
 
   /** Sends {@code record} and keeps it; if the send cannot start, the caller appends it again. */
   private void add(ProducerRecord<byte[], byte[]> record) throws IOException {
+    if (sendsFailing) {
+      pending.add(record);
+      sends.add(null);
+      return;
+    }
     Future<RecordMetadata> send = send(record);
     pending.add(record);
     sends.add(send);
+    sendsFailing = failedAtOnce(send);
+  }
+
+  /** True when {@code send} has already failed: the producer gave up before queueing it. */
+  private static boolean failedAtOnce(Future<RecordMetadata> send) {
+    if (!send.isDone()) {
+      return false;
+    }
+    try {
+      send.get();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws IOException {
@@ -186,7 +216,7 @@ public final class KafkaBackend implements StorageBackend {
     if (pending.isEmpty()) {
       return;
     }
-    resendFailed();
+    sendUnsent();
     long deadline = System.nanoTime() + commitTimeoutNanos;
     int failed = 0;
     Throwable firstFailure = null;
@@ -220,15 +250,39 @@ public final class KafkaBackend implements StorageBackend {
     }
     pending.clear();
     sends.clear();
+    sendsFailing = false;
   }
 
-  /** Sends again, from the kept copies, every record whose last send failed for good. */
-  private void resendFailed() throws IOException {
+  /**
+   * Sends, from the kept copies, every record whose last send failed for good or that was kept
+   * without a send; stops at the first that fails at once, as the rest would wait as long. Sends
+   * still in flight are left to the producer, which retries them itself.
+   */
+  private void sendUnsent() throws IOException {
     for (int i = 0; i < sends.size(); i++) {
-      if (sends.get(i) == null) {
-        sends.set(i, send(pending.get(i)));
+      Future<RecordMetadata> last = sends.get(i);
+      if (last == null || failedAtOnce(last)) {
+        Future<RecordMetadata> send = send(pending.get(i));
         resent++;
+        if (failedAtOnce(send)) {
+          sendsFailing = true;
+          throw new IOException(
+              "kafka send to " + pending.get(i).topic() + " failed: " + cause(send));
+        }
+        sends.set(i, send);
       }
+    }
+  }
+
+  private static Throwable cause(Future<RecordMetadata> failed) {
+    try {
+      failed.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
     }
   }
 

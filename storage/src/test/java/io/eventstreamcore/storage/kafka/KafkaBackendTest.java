@@ -194,16 +194,19 @@ class KafkaBackendTest {
     KafkaSettings settings =
         settings("127.0.0.1:" + closedPort, "eventstream.storage.kafka.commit-timeout = 300ms");
     try (KafkaBackend backend = new KafkaBackend("kafka", settings, true)) {
-      backend.append(TestEvents.event("t", Priority.LOW, 1, 1, TestEvents.payload(1, 0)).slot());
-      // The producer fails the send once the topic's metadata has not come for max.block.ms
-      // (the commit timeout), so the commit fails rather than block.
+      for (long id = 1; id <= 3; id++) {
+        backend.append(TestEvents.event("t", Priority.LOW, id, 1, TestEvents.payload(1, 0)).slot());
+      }
+      // The producer fails the first send once the topic's metadata has not come for
+      // max.block.ms (the commit timeout); the other two are only kept. The commit sends the
+      // first again, which fails at once as well, and gives up without trying the other two.
       assertThatThrownBy(backend::commit)
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("to be sent again");
-      assertThat(backend.resent()).isZero();
-      // Called again with nothing appended in between, it sends the kept copy again.
-      assertThatThrownBy(backend::commit).isInstanceOf(IOException.class);
+          .hasMessageContaining("kafka send to eventstream-events failed");
       assertThat(backend.resent()).isEqualTo(1);
+      // Called again with nothing appended in between: the same, from the kept copies.
+      assertThatThrownBy(backend::commit).isInstanceOf(IOException.class);
+      assertThat(backend.resent()).isEqualTo(2);
     }
   }
 }
