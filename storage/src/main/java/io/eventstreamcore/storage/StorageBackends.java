@@ -3,6 +3,8 @@ package io.eventstreamcore.storage;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.eventstreamcore.storage.file.FileBackend;
+import io.eventstreamcore.storage.kafka.KafkaBackend;
+import io.eventstreamcore.storage.kafka.KafkaSettings;
 import io.eventstreamcore.storage.memory.MemoryBackend;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,6 +46,9 @@ public final class StorageBackends {
       case "file":
         return new FileBackend(
             name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());
+      case "kafka":
+        return new KafkaBackend(
+            name, new KafkaSettings(settings.backendConfig(name)), settings.durable(name));
       default:
         throw new IllegalArgumentException("unknown storage backend: " + name);
     }

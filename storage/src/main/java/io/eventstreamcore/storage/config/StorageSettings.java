@@ -10,7 +10,7 @@ import java.util.Locale;
 /** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
 public final class StorageSettings {
   /** Backend names this build knows. */
-  public static final List<String> KNOWN_BACKENDS = List.of("memory", "file");
+  public static final List<String> KNOWN_BACKENDS = List.of("memory", "file", "kafka");
 
   private final Config storage;
   private final List<String> backends;

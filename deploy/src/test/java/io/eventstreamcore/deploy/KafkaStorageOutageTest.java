@@ -1,0 +1,179 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.ingest.client.EventStreamClient;
+import io.eventstreamcore.storage.kafka.KafkaBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import kafka.server.BrokerServer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service with kafka storage through a broker outage: the broker of an in-process KRaft cluster
+ * is stopped mid-stream and started again on the same port. While it is down commits fail,
+ * eventstream_storage_up is 0, the service is not ready and no ACK comes; once it is back every
+ * event is acknowledged and every acknowledged event is in Kafka under its key.
+ */
+class KafkaStorageOutageTest {
+  private static final String TOPIC = "outage-events";
+  private static final int PER_PHASE = 300;
+  private static KafkaClusterTestKit cluster;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    cluster =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void acknowledgedEventsSurviveABrokerOutageAndAcksResumeAfterIt() throws Exception {
+    // A delivery timeout shorter than the outage: sends fail for good while the broker is down and
+    // must be sent again from the backend's copies.
+    EventStreamService service =
+        EventStreamService.start(
+            TestConfigs.withOverrides(
+                "eventstream.storage.backends = [kafka]\n"
+                    + "eventstream.storage.kafka {\n"
+                    + "  bootstrap-servers = \""
+                    + cluster.bootstrapServers()
+                    + "\"\n"
+                    + "  events-topic = "
+                    + TOPIC
+                    + "\n"
+                    + "  commit-timeout = 500ms\n"
+                    + "  delivery-timeout = 2s\n"
+                    + "}\n"));
+    BrokerServer broker = cluster.brokers().values().iterator().next();
+    try (EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      long before = send(client, 1);
+      assertThat(client.awaitAck(before, Duration.ofSeconds(30))).isTrue();
+      assertThat(readiness(service)).isEqualTo(200);
+      assertThat(storageUp(service)).isEqualTo(1.0);
+
+      broker.shutdown();
+      long during = send(client, PER_PHASE + 1);
+      KafkaBackend kafka = (KafkaBackend) service.backend("kafka");
+      await().atMost(Duration.ofSeconds(30)).until(() -> readiness(service) == 503);
+      assertThat(storageUp(service)).isZero();
+      // Some send failed for good (delivery timeout) and was sent again from its copy.
+      await().atMost(Duration.ofSeconds(30)).until(() -> kafka.resent() > 0);
+      // Everything sent after the broker stopped is unacknowledged: no broker, no ACK.
+      assertThat(client.lastAck()).isEqualTo(before);
+
+      broker.startup();
+      assertThat(client.awaitAck(during, Duration.ofSeconds(60))).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> readiness(service) == 200);
+      assertThat(storageUp(service)).isEqualTo(1.0);
+      assertThat(client.errors()).isEmpty();
+    } finally {
+      service.close();
+    }
+
+    Set<Long> expected = new TreeSet<>();
+    for (long id = 1; id <= 2 * PER_PHASE; id++) {
+      expected.add(id);
+    }
+    Map<Long, String> stored = readEvents(cluster.bootstrapServers());
+    // A resend may have duplicated an event in Kafka; by key, each one is there, unchanged.
+    assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    stored.forEach((id, payload) -> assertThat(payload).isEqualTo("event-" + id));
+  }
+
+  /** Sends {@link #PER_PHASE} events with ids from {@code firstId}; returns the last frame no. */
+  private static long send(EventStreamClient client, long firstId) throws Exception {
+    long frame = 0;
+    for (long id = firstId; id < firstId + PER_PHASE; id++) {
+      byte[] payload = ("event-" + id).getBytes(StandardCharsets.UTF_8);
+      frame = client.send(Priority.MEDIUM, "orders", id, payload, true);
+    }
+    client.flush();
+    return frame;
+  }
+
+  private static int readiness(EventStreamService service) throws Exception {
+    return get(service, "/health/ready").statusCode();
+  }
+
+  private static double storageUp(EventStreamService service) throws Exception {
+    Matcher m =
+        Pattern.compile("^eventstream_storage_up\\{backend=\"kafka\"\\} (\\S+)$", Pattern.MULTILINE)
+            .matcher(get(service, "/metrics").body());
+    assertThat(m.find()).as("eventstream_storage_up{backend=kafka} present").isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  private static HttpResponse<String> get(EventStreamService service, String path)
+      throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + service.adminAddress().getPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Every event of the topic by key (the event id), with its payload as text. */
+  private static Map<Long, String> readEvents(String bootstrap) {
+    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Map<Long, String> events = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(TOPIC, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+        assertThat(System.nanoTime()).as("read %s to its end", TOPIC).isLessThan(deadline);
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          events.put(
+              ByteBuffer.wrap(r.key()).getLong(), new String(r.value(), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return events;
+  }
+}

@@ -1,0 +1,307 @@
+package io.eventstreamcore.storage.kafka;
+
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events and records to Kafka ({@link KafkaRecordDescriptor}) through an idempotent producer
+ * with {@code acks=all}. {@link #append} sends asynchronously; {@link #commit()} returns only when
+ * the broker acknowledged every record sent since the last successful commit, so a client's ACK
+ * means the in-sync replicas have the event.
+ *
+ * <p>Nothing acknowledged is lost: the backend keeps a copy of every record until a commit has seen
+ * it acknowledged. A commit that runs out of its time fails and leaves the sends running; the next
+ * one waits on them again. A send that failed for good (its delivery timeout expired during a long
+ * outage, say) is sent again from the copy at the next commit. Such a resend may store the record
+ * twice in Kafka if the first attempt had in fact reached the broker, and may place it after later
+ * records; consumers dedup by key (the event id). The producer's own retries never duplicate: it is
+ * idempotent.
+ *
+ * <p>Threading: append and commit on the writer thread only; close after it has stopped.
+ */
+public final class KafkaBackend implements StorageBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBackend.class);
+
+  private final String name;
+  private final boolean durable;
+  private final Producer<byte[], byte[]> producer;
+  private final TopicMapping topics;
+  private final String recordsTopic;
+  private final long commitTimeoutNanos;
+  private final Duration closeTimeout;
+  // The uncommitted batch, in append order, and the send of each; a null send is one that failed
+  // for good or was never started, and is sent at the next commit. Bounded by one ring batch and
+  // its records.
+  private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
+  private final List<Future<RecordMetadata>> sends = new ArrayList<>();
+  // Set when a send failed at once (send() waited max.block.ms for the topic's metadata, i.e. no
+  // broker answers); later appends then only keep their copy, so an outage costs one such wait
+  // per batch rather than one per event. Cleared by a successful commit.
+  private boolean sendsFailing;
+  // Written by the writer thread, read by tests and diagnostics.
+  private volatile long resent;
+
+  /** Opens a producer on {@code settings}; it connects lazily, at the first send. */
+  public KafkaBackend(String name, KafkaSettings settings, boolean durable) {
+    this.name = name;
+    this.durable = durable;
+    this.topics =
+        new TopicMapping(settings.topicMapping(), settings.eventsTopic(), settings.topicPrefix());
+    this.recordsTopic = settings.recordsTopic();
+    this.commitTimeoutNanos = settings.commitTimeout().toNanos();
+    this.closeTimeout = settings.commitTimeout();
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties(name, settings),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
+    LOG.info("kafka backend '{}': {}", name, settings);
+  }
+
+  /** The producer configuration: the backend's defaults, then the pass-through properties. */
+  static Map<String, Object> producerProperties(String name, KafkaSettings settings) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "eventstream-" + name);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
+    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchBytes());
+    long deliveryMillis = settings.deliveryTimeout().toMillis();
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMillis);
+    // The producer requires delivery.timeout >= linger + request.timeout.
+    long requestMillis =
+        Math.max(1, Math.min(30_000, deliveryMillis - settings.linger().toMillis()));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestMillis);
+    // send() blocks while a topic's metadata is unknown or the buffer is full; during an outage it
+    // must give up like a commit does, so the writer retries with backoff instead of hanging.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.commitTimeout().toMillis());
+    p.putAll(settings.producer());
+    // Fixed, whatever the pass-through says (KafkaSettings rejects overrides of these).
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean durable() {
+    return durable;
+  }
+
+  /**
+   * How many sends a commit made from kept copies: of records whose send had failed for good, or
+   * that were only kept because sends were failing.
+   */
+  public long resent() {
+    return resent;
+  }
+
+  @Override
+  public void append(EventView event) throws IOException {
+    String topic = event.topic();
+    byte[] payload = new byte[event.payloadLength()];
+    event.copyPayload(0, payload, 0, payload.length);
+    Header[] headers = {
+      new RecordHeader(KafkaRecordDescriptor.HEADER_TOPIC, topic.getBytes(StandardCharsets.UTF_8)),
+      new RecordHeader(
+          KafkaRecordDescriptor.HEADER_PRIORITY,
+          event.priority().name().getBytes(StandardCharsets.US_ASCII)),
+      new RecordHeader(
+          KafkaRecordDescriptor.HEADER_ROUTE,
+          event.route().label().getBytes(StandardCharsets.US_ASCII)),
+      new RecordHeader(
+          KafkaRecordDescriptor.HEADER_CLIENT_TIME_US,
+          KafkaRecordDescriptor.longBytes(event.clientTimeMicros())),
+      new RecordHeader(
+          KafkaRecordDescriptor.HEADER_RECEIVED_MS,
+          KafkaRecordDescriptor.longBytes(event.receivedMillis()))
+    };
+    add(
+        new ProducerRecord<>(
+            topics.kafkaTopic(topic),
+            null,
+            event.receivedMillis(),
+            KafkaRecordDescriptor.eventKey(event.eventId(), topic),
+            payload,
+            List.of(headers)));
+  }
+
+  @Override
+  public void append(RecordView record) throws IOException {
+    byte[] topic = record.topic().getBytes(StandardCharsets.UTF_8);
+    Header[] headers = {
+      new RecordHeader(
+          KafkaRecordDescriptor.HEADER_KIND,
+          record.kind().name().getBytes(StandardCharsets.US_ASCII)),
+      new RecordHeader(KafkaRecordDescriptor.HEADER_TOPIC, topic)
+    };
+    add(
+        new ProducerRecord<>(
+            recordsTopic,
+            null,
+            KafkaRecordDescriptor.recordTimestamp(record),
+            topic,
+            KafkaRecordDescriptor.recordJson(record),
+            List.of(headers)));
+  }
+
+  /** Sends {@code record} and keeps it; if the send cannot start, the caller appends it again. */
+  private void add(ProducerRecord<byte[], byte[]> record) throws IOException {
+    if (sendsFailing) {
+      pending.add(record);
+      sends.add(null);
+      return;
+    }
+    Future<RecordMetadata> send = send(record);
+    pending.add(record);
+    sends.add(send);
+    sendsFailing = failedAtOnce(send);
+  }
+
+  /** True when {@code send} has already failed: the producer gave up before queueing it. */
+  private static boolean failedAtOnce(Future<RecordMetadata> send) {
+    if (!send.isDone()) {
+      return false;
+    }
+    try {
+      send.get();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws IOException {
+    try {
+      return producer.send(record);
+    } catch (KafkaException e) {
+      // Metadata unknown or buffer full for max.block.ms (a broker outage), or a closed producer.
+      throw new IOException("kafka send to " + record.topic() + " failed: " + e, e);
+    }
+  }
+
+  @Override
+  public void commit() throws IOException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    sendUnsent();
+    long deadline = System.nanoTime() + commitTimeoutNanos;
+    int failed = 0;
+    Throwable firstFailure = null;
+    for (int i = 0; i < sends.size(); i++) {
+      try {
+        sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        // Failed for good (delivery timeout, a non-retriable error): send again next commit.
+        sends.set(i, null);
+        failed++;
+        if (firstFailure == null) {
+          firstFailure = e.getCause();
+        }
+      } catch (TimeoutException e) {
+        // The producer goes on retrying; the next commit waits on the same sends.
+        throw new IOException(
+            "kafka broker did not acknowledge "
+                + (sends.size() - i)
+                + " of "
+                + sends.size()
+                + " records within "
+                + Duration.ofNanos(commitTimeoutNanos));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for kafka acknowledgements");
+      }
+    }
+    if (failed > 0) {
+      throw new IOException(
+          failed + " kafka sends failed, to be sent again: " + firstFailure, firstFailure);
+    }
+    pending.clear();
+    sends.clear();
+    sendsFailing = false;
+  }
+
+  /**
+   * Sends, from the kept copies, every record whose last send failed for good or that was kept
+   * without a send; stops at the first that fails at once, as the rest would wait as long. Sends
+   * still in flight are left to the producer, which retries them itself.
+   */
+  private void sendUnsent() throws IOException {
+    for (int i = 0; i < sends.size(); i++) {
+      Future<RecordMetadata> last = sends.get(i);
+      if (last == null || failedAtOnce(last)) {
+        Future<RecordMetadata> send = send(pending.get(i));
+        resent++;
+        if (failedAtOnce(send)) {
+          sendsFailing = true;
+          throw new IOException(
+              "kafka send to " + pending.get(i).topic() + " failed: " + cause(send));
+        }
+        sends.set(i, send);
+      }
+    }
+  }
+
+  private static Throwable cause(Future<RecordMetadata> failed) {
+    try {
+      failed.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
+    }
+  }
+
+  /** Commits already waited for the broker; there is nothing more to force. */
+  @Override
+  public void sync() {}
+
+  @Override
+  public void close() throws IOException {
+    if (!pending.isEmpty()) {
+      LOG.warn(
+          "kafka backend '{}' closed with {} records not acknowledged by the broker",
+          name,
+          pending.size());
+    }
+    try {
+      producer.close(closeTimeout);
+    } catch (KafkaException e) {
+      throw new IOException("closing kafka producer failed: " + e, e);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package io.eventstreamcore.storage.kafka;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import io.eventstreamcore.engine.config.EngineSettings;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Settings of the kafka backend, read once from {@code eventstream.storage.kafka} and checked. Read
+ * only when {@code kafka} is among the configured backends, so its required bootstrap servers need
+ * not be set otherwise.
+ */
+public final class KafkaSettings {
+  /** Path of the block in the root configuration. */
+  public static final String PATH = "eventstream.storage.kafka";
+
+  /** Compression codecs the producer knows. */
+  static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
+  /**
+   * Producer properties the backend's guarantees rest on, so they may not be overridden: without
+   * acks=all and idempotence an ACK would not mean what the README promises.
+   */
+  private static final List<String> FIXED_PROPERTIES =
+      List.of(
+          "bootstrap.servers",
+          "acks",
+          "enable.idempotence",
+          "key.serializer",
+          "value.serializer",
+          "transactional.id");
+
+  private final String bootstrapServers;
+  private final TopicMapping.Mode topicMapping;
+  private final String eventsTopic;
+  private final String topicPrefix;
+  private final String recordsTopic;
+  private final String compression;
+  private final Duration commitTimeout;
+  private final Duration deliveryTimeout;
+  private final Duration linger;
+  private final int batchBytes;
+  private final Map<String, String> producer;
+
+  /** Reads and validates the block {@code eventstream.storage.kafka}. */
+  public KafkaSettings(Config kafka) {
+    Config c = kafka;
+    bootstrapServers = c.getString("bootstrap-servers").trim();
+    if (bootstrapServers.isEmpty()) {
+      throw EngineSettings.bad(
+          PATH + ".bootstrap-servers",
+          bootstrapServers,
+          "is required by the kafka backend: host:port[,host:port...]"
+              + " (or set EVENTSTREAM_KAFKA_BOOTSTRAP)");
+    }
+    String mapping = c.getString("topic-mapping");
+    topicMapping =
+        switch (mapping) {
+          case "single" -> TopicMapping.Mode.SINGLE;
+          case "per-topic" -> TopicMapping.Mode.PER_TOPIC;
+          default ->
+              throw EngineSettings.bad(
+                  PATH + ".topic-mapping", mapping, "must be single or per-topic");
+        };
+    eventsTopic = legalTopic(c, "events-topic");
+    topicPrefix = c.getString("topic-prefix");
+    if (!TopicMapping.sanitise(topicPrefix).equals(topicPrefix) || topicPrefix.length() > 200) {
+      throw EngineSettings.bad(
+          PATH + ".topic-prefix",
+          topicPrefix,
+          "may hold only ASCII letters, digits, '.', '_' and '-', at most 200 of them");
+    }
+    recordsTopic = legalTopic(c, "records-topic");
+    compression = c.getString("compression").toLowerCase(Locale.ROOT);
+    if (!COMPRESSIONS.contains(compression)) {
+      throw EngineSettings.bad(
+          PATH + ".compression", compression, "must be one of " + COMPRESSIONS);
+    }
+    commitTimeout = positive(c, "commit-timeout");
+    deliveryTimeout = positive(c, "delivery-timeout");
+    linger = c.getDuration("linger");
+    if (linger.isNegative() || linger.toMillis() > Integer.MAX_VALUE) {
+      throw EngineSettings.bad(PATH + ".linger", linger, "must be 0 or more");
+    }
+    long batch = c.getBytes("batch-bytes");
+    if (batch <= 0 || batch > Integer.MAX_VALUE) {
+      throw EngineSettings.bad(PATH + ".batch-bytes", batch, "must be positive and below 2 GiB");
+    }
+    batchBytes = (int) batch;
+    producer = producerProperties(c.getConfig("producer"));
+  }
+
+  private static String legalTopic(Config c, String key) {
+    String topic = c.getString(key);
+    if (!TopicMapping.isLegal(topic)) {
+      throw EngineSettings.bad(
+          PATH + "." + key,
+          topic,
+          "is not a legal Kafka topic: 1-249 of ASCII letters, digits, '.', '_' and '-',"
+              + " not '.' or '..'");
+    }
+    return topic;
+  }
+
+  private static Duration positive(Config c, String key) {
+    Duration value = c.getDuration(key);
+    if (value.isNegative() || value.isZero() || value.toMillis() > Integer.MAX_VALUE) {
+      throw EngineSettings.bad(PATH + "." + key, value, "must be positive");
+    }
+    return value;
+  }
+
+  /**
+   * Flattens the pass-through block to producer property names: {@code linger.ms = 5} and {@code
+   * "linger.ms" = 5} both name the property {@code linger.ms}.
+   */
+  private static Map<String, String> producerProperties(Config block) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> entry : block.entrySet()) {
+      String name = String.join(".", ConfigUtil.splitPath(entry.getKey()));
+      if (FIXED_PROPERTIES.contains(name)) {
+        throw EngineSettings.bad(
+            PATH + ".producer." + name,
+            entry.getValue().unwrapped(),
+            "is fixed by the kafka backend (acks=all, idempotence, byte-array serialisers,"
+                + " bootstrap-servers from its own key)");
+      }
+      Object raw = entry.getValue().unwrapped();
+      if (raw instanceof List<?> list) {
+        StringBuilder joined = new StringBuilder();
+        for (Iterator<?> it = list.iterator(); it.hasNext(); ) {
+          joined.append(it.next());
+          if (it.hasNext()) {
+            joined.append(',');
+          }
+        }
+        properties.put(name, joined.toString());
+      } else {
+        properties.put(name, String.valueOf(raw));
+      }
+    }
+    return Map.copyOf(properties);
+  }
+
+  /** The brokers the producer bootstraps from, {@code host:port[,host:port...]}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Whether all events go to one Kafka topic or each event topic to its own. */
+  public TopicMapping.Mode topicMapping() {
+    return topicMapping;
+  }
+
+  /** The Kafka topic of all events in {@code single} mapping. */
+  public String eventsTopic() {
+    return eventsTopic;
+  }
+
+  /** Prefix of the per-event-topic Kafka topics in {@code per-topic} mapping. */
+  public String topicPrefix() {
+    return topicPrefix;
+  }
+
+  /** The Kafka topic of alerts and window summaries. */
+  public String recordsTopic() {
+    return recordsTopic;
+  }
+
+  /** The producer's {@code compression.type}. */
+  public String compression() {
+    return compression;
+  }
+
+  /** Longest a commit waits for the broker's acknowledgements before it fails. */
+  public Duration commitTimeout() {
+    return commitTimeout;
+  }
+
+  /** The producer's {@code delivery.timeout.ms}: how long it retries one send by itself. */
+  public Duration deliveryTimeout() {
+    return deliveryTimeout;
+  }
+
+  /** The producer's {@code linger.ms}. */
+  public Duration linger() {
+    return linger;
+  }
+
+  /** The producer's {@code batch.size}. */
+  public int batchBytes() {
+    return batchBytes;
+  }
+
+  /** Extra producer properties, passed through; they override the backend's defaults. */
+  public Map<String, String> producer() {
+    return producer;
+  }
+
+  @Override
+  public String toString() {
+    return "kafka.bootstrap-servers="
+        + bootstrapServers
+        + " topic-mapping="
+        + (topicMapping == TopicMapping.Mode.SINGLE ? "single" : "per-topic")
+        + " events-topic="
+        + eventsTopic
+        + " topic-prefix="
+        + topicPrefix
+        + " records-topic="
+        + recordsTopic
+        + " compression="
+        + compression
+        + " commit-timeout="
+        + commitTimeout
+        + " producer="
+        + producer.keySet();
+  }
+}

@@ -1,0 +1,212 @@
+package io.eventstreamcore.storage.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.Record;
+import io.eventstreamcore.storage.TestEvents;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The kafka backend against a real in-process KRaft broker, read back with a real consumer. */
+class KafkaBackendTest {
+  private static KafkaClusterTestKit cluster;
+
+  @BeforeAll
+  static void startBroker() throws Exception {
+    cluster = startCluster();
+  }
+
+  @AfterAll
+  static void stopBroker() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** One combined controller and broker, formatted and ready. */
+  static KafkaClusterTestKit startCluster() throws Exception {
+    KafkaClusterTestKit kit =
+        new KafkaClusterTestKit.Builder(
+                new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+            .build();
+    try {
+      kit.format();
+      kit.startup();
+      kit.waitForReadyBrokers();
+      return kit;
+    } catch (Exception e) {
+      kit.close();
+      throw e;
+    }
+  }
+
+  private static KafkaSettings settings(String bootstrap, String overrides) {
+    return new KafkaSettings(
+        ConfigFactory.parseString(overrides)
+            .withFallback(
+                ConfigFactory.parseString(
+                    KafkaSettings.PATH + ".bootstrap-servers = \"" + bootstrap + "\""))
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve()
+            .getConfig(KafkaSettings.PATH));
+  }
+
+  private static KafkaBackend backend(String overrides) {
+    return new KafkaBackend("kafka", settings(cluster.bootstrapServers(), overrides), true);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static long longHeader(ConsumerRecord<byte[], byte[]> r, String name) {
+    byte[] value = r.headers().lastHeader(name).value();
+    assertThat(value).hasSize(8);
+    return ByteBuffer.wrap(value).getLong();
+  }
+
+  @Test
+  void eventsCarryKeyPayloadHeadersAndTimestampInOneTopic() throws Exception {
+    TestEvents.Expected first =
+        TestEvents.event(
+            "orders/eu", Priority.HIGH, 42, 1_700_000_000_123L, TestEvents.payload(300, 1));
+    TestEvents.Expected noId =
+        TestEvents.event(
+            "metrics", Priority.BATCH, 0, 1_700_000_000_456L, TestEvents.payload(5, 9));
+    TestEvents.Expected empty =
+        TestEvents.event("metrics", Priority.LOW, 7, 1_700_000_000_789L, new byte[0]);
+    try (KafkaBackend backend =
+        backend("eventstream.storage.kafka { events-topic = single-events, compression = lz4 }")) {
+      backend.append(first.slot());
+      backend.append(noId.slot());
+      backend.commit();
+      backend.append(empty.slot());
+      backend.commit();
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> read =
+        KafkaTopicReader.readAll(cluster.bootstrapServers(), "single-events");
+    assertThat(read).hasSize(3);
+    ConsumerRecord<byte[], byte[]> r = read.get(0);
+    assertThat(r.key()).isEqualTo(ByteBuffer.allocate(8).putLong(42).array());
+    assertThat(HexFormat.of().formatHex(r.value())).isEqualTo(first.payloadHex());
+    assertThat(r.timestamp()).isEqualTo(first.receivedMillis());
+    assertThat(r.timestampType()).isEqualTo(TimestampType.CREATE_TIME);
+    assertThat(header(r, "topic")).isEqualTo("orders/eu");
+    // The effective priority (the slot's frame priority is BATCH), and the route it implies.
+    assertThat(header(r, "priority")).isEqualTo("HIGH");
+    assertThat(header(r, "route")).isEqualTo("realtime");
+    assertThat(longHeader(r, "client_time_us")).isEqualTo(first.clientTimeMicros());
+    assertThat(longHeader(r, "received_ms")).isEqualTo(first.receivedMillis());
+
+    ConsumerRecord<byte[], byte[]> keyedByTopic = read.get(1);
+    assertThat(new String(keyedByTopic.key(), StandardCharsets.UTF_8)).isEqualTo("metrics");
+    assertThat(header(keyedByTopic, "priority")).isEqualTo("BATCH");
+    assertThat(header(keyedByTopic, "route")).isEqualTo("batch");
+    assertThat(longHeader(keyedByTopic, "client_time_us")).isZero();
+    assertThat(HexFormat.of().formatHex(keyedByTopic.value())).isEqualTo(noId.payloadHex());
+
+    ConsumerRecord<byte[], byte[]> emptyPayload = read.get(2);
+    assertThat(emptyPayload.value()).isEmpty();
+    assertThat(header(emptyPayload, "route")).isEqualTo("transactional");
+  }
+
+  @Test
+  void perTopicMappingGivesEachEventTopicItsOwnLegalKafkaTopic() throws Exception {
+    try (KafkaBackend backend =
+        backend(
+            "eventstream.storage.kafka { topic-mapping = per-topic, topic-prefix = \"es.\","
+                + " compression = gzip }")) {
+      backend.append(
+          TestEvents.event("clicks", Priority.LOW, 1, 10, TestEvents.payload(4, 0)).slot());
+      backend.append(
+          TestEvents.event("orders/eu", Priority.LOW, 2, 20, TestEvents.payload(4, 1)).slot());
+      backend.append(
+          TestEvents.event("clicks", Priority.LOW, 3, 30, TestEvents.payload(4, 2)).slot());
+      backend.commit();
+    }
+    String orders = TopicMapping.perTopic("es.", "orders/eu");
+    assertThat(orders).startsWith("es.orders_eu-").matches("[a-zA-Z0-9._-]+");
+
+    assertThat(KafkaTopicReader.readAll(cluster.bootstrapServers(), "es.clicks"))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactly(1L, 3L);
+    List<ConsumerRecord<byte[], byte[]>> eu =
+        KafkaTopicReader.readAll(cluster.bootstrapServers(), orders);
+    assertThat(eu).extracting(r -> ByteBuffer.wrap(r.key()).getLong()).containsExactly(2L);
+    assertThat(header(eu.get(0), "topic")).isEqualTo("orders/eu");
+  }
+
+  @Test
+  void alertsAndWindowsGoToTheRecordsTopicAsJson() throws Exception {
+    try (KafkaBackend backend =
+        backend("eventstream.storage.kafka { records-topic = records-json, compression = none }")) {
+      Record record = new Record();
+      backend.append(record.alert("large \"payload\"", "WARNING", "orders/eu", 1_000L, 42, 2048.5));
+      backend.append(record.window("metrics", 5_000L, 10_000L, 12, 3456, 7, 99));
+      backend.append(record.alert("nan", "INFO", "x", 2_000L, 1, Double.NaN));
+      backend.commit();
+    }
+    List<ConsumerRecord<byte[], byte[]>> read =
+        KafkaTopicReader.readAll(cluster.bootstrapServers(), "records-json");
+    assertThat(read).hasSize(3);
+    assertThat(read)
+        .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .containsExactly(
+            "{\"kind\":\"ALERT\",\"topic\":\"orders/eu\",\"rule\":\"large \\\"payload\\\"\","
+                + "\"severity\":\"WARNING\",\"time_ms\":1000,\"event_id\":42,\"value\":2048.5}",
+            "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":5000,\"end_ms\":10000,"
+                + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,\"max_event_id\":99}",
+            "{\"kind\":\"ALERT\",\"topic\":\"x\",\"rule\":\"nan\",\"severity\":\"INFO\","
+                + "\"time_ms\":2000,\"event_id\":1,\"value\":null}");
+    assertThat(read)
+        .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+        .containsExactly("orders/eu", "metrics", "x");
+    assertThat(read).extracting(r -> header(r, "kind")).containsExactly("ALERT", "WINDOW", "ALERT");
+    assertThat(read).extracting(r -> r.timestamp()).containsExactly(1_000L, 10_000L, 2_000L);
+  }
+
+  @Test
+  void withoutABrokerCommitFailsAfterTheCommitTimeoutInsteadOfBlocking() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    KafkaSettings settings =
+        settings("127.0.0.1:" + closedPort, "eventstream.storage.kafka.commit-timeout = 300ms");
+    try (KafkaBackend backend = new KafkaBackend("kafka", settings, true)) {
+      for (long id = 1; id <= 3; id++) {
+        backend.append(TestEvents.event("t", Priority.LOW, id, 1, TestEvents.payload(1, 0)).slot());
+      }
+      // The producer fails the first send once the topic's metadata has not come for
+      // max.block.ms (the commit timeout); the other two are only kept. The commit sends the
+      // first again, which fails at once as well, and gives up without trying the other two.
+      assertThatThrownBy(backend::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("kafka send to eventstream-events failed");
+      assertThat(backend.resent()).isEqualTo(1);
+      // Called again with nothing appended in between: the same, from the kept copies.
+      assertThatThrownBy(backend::commit).isInstanceOf(IOException.class);
+      assertThat(backend.resent()).isEqualTo(2);
+    }
+  }
+}

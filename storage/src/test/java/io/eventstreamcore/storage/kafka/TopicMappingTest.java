@@ -1,0 +1,44 @@
+package io.eventstreamcore.storage.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TopicMappingTest {
+  @Test
+  void legalTopicsMapToPrefixPlusTopic() {
+    TopicMapping mapping = new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "es.");
+    assertThat(mapping.kafkaTopic("clicks")).isEqualTo("es.clicks");
+    assertThat(mapping.kafkaTopic("a-b_c.d")).isEqualTo("es.a-b_c.d");
+  }
+
+  @Test
+  void singleModeMapsEverythingToOneTopic() {
+    TopicMapping mapping = new TopicMapping(TopicMapping.Mode.SINGLE, "all", "es.");
+    assertThat(mapping.kafkaTopic("clicks")).isEqualTo("all");
+    assertThat(mapping.kafkaTopic("orders/eu")).isEqualTo("all");
+  }
+
+  @Test
+  void illegalCharactersAreReplacedAndTheNameStaysDistinct() {
+    String slash = TopicMapping.perTopic("es.", "orders/eu");
+    String colon = TopicMapping.perTopic("es.", "orders:eu");
+    assertThat(slash).startsWith("es.orders_eu-").hasSize("es.orders_eu".length() + 9);
+    assertThat(colon).startsWith("es.orders_eu-");
+    assertThat(slash).isNotEqualTo(colon);
+    assertThat(TopicMapping.isLegal(slash)).isTrue();
+    assertThat(TopicMapping.isLegal(TopicMapping.perTopic("", "ünïcode topic"))).isTrue();
+  }
+
+  @Test
+  void tooLongAndDotNamesAreMadeLegal() {
+    String longTopic = "x".repeat(300);
+    String mapped = TopicMapping.perTopic("es.", longTopic);
+    assertThat(mapped).hasSize(TopicMapping.MAX_TOPIC_LENGTH);
+    assertThat(TopicMapping.isLegal(mapped)).isTrue();
+    assertThat(TopicMapping.isLegal(TopicMapping.perTopic("", ".."))).isTrue();
+    assertThat(TopicMapping.isLegal(TopicMapping.perTopic("", ""))).isTrue();
+    assertThat(TopicMapping.isLegal("..")).isFalse();
+    assertThat(TopicMapping.isLegal("a b")).isFalse();
+  }
+}
