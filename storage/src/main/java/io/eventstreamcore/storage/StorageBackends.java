@@ -4,6 +4,7 @@ import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.eventstreamcore.storage.file.FileBackend;
 import io.eventstreamcore.storage.memory.MemoryBackend;
+import io.eventstreamcore.storage.sql.SqlBackend;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,8 @@ public final class StorageBackends {
       case "file":
         return new FileBackend(
             name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());
+      case "sql":
+        return new SqlBackend(name, settings.sql());
       default:
         throw new IllegalArgumentException("unknown storage backend: " + name);
     }
