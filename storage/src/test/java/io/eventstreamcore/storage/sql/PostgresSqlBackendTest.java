@@ -8,6 +8,7 @@ import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.storage.TestEvents;
 import io.eventstreamcore.storage.TestEvents.Expected;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,6 +95,43 @@ class PostgresSqlBackendTest extends SqlBackendContract {
           .hasMessageContaining("19 rows failed, kept for the retry");
       backend.commit(); // a new connection, the same batch
       assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void aCommitWhoseReplyIsLostIsRecognisedOnTheRetryAndNotWrittenTwice() throws Exception {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      long id = i % 2 == 0 ? 0 : 100 + i; // without an id only the token prevents doubles
+      events.add(TestEvents.event("t", Priority.LOW, id, NOW + i, TestEvents.payload(8, i)));
+    }
+    try (ReplyDroppingProxy proxy =
+            new ReplyDroppingProxy(new InetSocketAddress("127.0.0.1", 5432));
+        SqlBackend backend =
+            new SqlBackend(
+                "sql",
+                settings(
+                    "url = \"jdbc:postgresql://127.0.0.1:"
+                        + proxy.port()
+                        // Unnamed statements only, so the proxy sees COMMIT spelled out.
+                        + "/test?prepareThreshold=0\", timeout = 1s"))) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      proxy.loseNextCommitReply();
+      assertThatThrownBy(backend::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("10 rows failed, kept for the retry");
+      assertThat(count("SELECT count(*) FROM " + prefix + "events"))
+          .as("the server did commit; only its reply was lost")
+          .isEqualTo(10);
+
+      backend.commit(); // a new connection finds the batch's token already committed
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+      Expected later = TestEvents.event("t", Priority.LOW, 0, NOW, TestEvents.payload(1, 1));
+      backend.append(later.slot());
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).hasSize(11).endsWith(later);
     }
   }
 }
