@@ -6,6 +6,7 @@ import io.eventstreamcore.storage.file.FileBackend;
 import io.eventstreamcore.storage.kafka.KafkaBackend;
 import io.eventstreamcore.storage.kafka.KafkaSettings;
 import io.eventstreamcore.storage.memory.MemoryBackend;
+import io.eventstreamcore.storage.sql.SqlBackend;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class StorageBackends {
       case "file":
         return new FileBackend(
             name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());
+      case "sql":
+        return new SqlBackend(name, settings.sql());
       case "kafka":
         return new KafkaBackend(
             name, new KafkaSettings(settings.backendConfig(name)), settings.durable(name));

@@ -11,6 +11,7 @@ import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
+import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -21,9 +22,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -52,14 +60,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * defaults): {@code memory}; {@code file-never} (file log, {@code sync = never}); {@code
  * file-always} ({@code sync = always}: every commit is one fsync). For {@code file-always} the
  * events per fsync are exactly {@code batchSize}, so fsyncs/s = score / batchSize; batch 1 is the
- * cost of an fsync per event, larger batches show what group commit buys.
+ * cost of an fsync per event, larger batches show what group commit buys. {@code sql-postgresql}
+ * (the server on 127.0.0.1:5432, database test, user postgres, tables under a prefix of its own,
+ * dropped at the end) and {@code sql-sqlite} (a file in the temporary directory): one transaction
+ * per commit; each invocation gives the events fresh ids, so every one is inserted, not skipped as
+ * a duplicate.
  *
  * <p>Baseline in the same run, {@link #baselineConventionalStore}: what a conventional
  * implementation of the same backend would do. For {@code memory}, a bounded, synchronized {@code
  * ArrayDeque} of {@link StoredEvent} copies (an object, a topic reference and a payload array per
  * event); for the file backends, the same log format ({@code LogRecordDescriptor}) written through
  * {@code DataOutputStream} over a {@code BufferedOutputStream} (default 8 KiB), each record encoded
- * into a fresh array, flushed at commit and, for {@code always}, forced like the real one.
+ * into a fresh array, flushed at commit and, for {@code always}, forced like the real one; for the
+ * sql backends, plain JDBC on the same table layout: one {@code executeUpdate} per event (a round
+ * trip each on PostgreSQL), committed at commit.
  *
  * <p>The file logs grow: each warm-up and measurement iteration opens them afresh in a temporary
  * directory, so a log never holds more than one iteration's worth, and the directory is deleted at
@@ -82,7 +96,7 @@ public class StorageAppendBenchmark {
   private static final String LOG_FILE = "events.log";
   private static final String BASELINE_FILE = "baseline.log";
 
-  @Param({"memory", "file-never", "file-always"})
+  @Param({"memory", "file-never", "file-always", "sql-postgresql", "sql-sqlite"})
   String backend;
 
   /** Events per commit; divides {@value #EVENTS}. For file-always: events per fsync. */
@@ -94,6 +108,7 @@ public class StorageAppendBenchmark {
   private StorageSettings settings;
   private StorageBackend store;
   private StorageBackend baseline;
+  private long nextEventId;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
@@ -112,9 +127,18 @@ public class StorageAppendBenchmark {
   }
 
   private static Config config(String backend, Path directory) {
-    String kind = backend.startsWith("file") ? "file" : backend;
+    String kind = backend.startsWith("file") ? "file" : backend.startsWith("sql") ? "sql" : backend;
     String sync = backend.equals("file-always") ? "always" : "never";
+    String url =
+        backend.equals("sql-postgresql")
+            ? "jdbc:postgresql://127.0.0.1:5432/test"
+            : "jdbc:sqlite:" + directory.resolve("bench.db");
+    String prefix =
+        "bench" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "_";
     return ConfigFactory.defaultReference()
+        .withValue("eventstream.storage.sql.url", ConfigValueFactory.fromAnyRef(url))
+        .withValue("eventstream.storage.sql.user", ConfigValueFactory.fromAnyRef("postgres"))
+        .withValue("eventstream.storage.sql.table-prefix", ConfigValueFactory.fromAnyRef(prefix))
         .withValue("eventstream.storage.backends", ConfigValueFactory.fromIterable(List.of(kind)))
         .withValue("eventstream.storage.file.sync", ConfigValueFactory.fromAnyRef(sync))
         .withValue(
@@ -123,19 +147,26 @@ public class StorageAppendBenchmark {
   }
 
   private boolean fileBacked() {
-    return !backend.equals("memory");
+    return backend.startsWith("file");
+  }
+
+  private boolean sqlBacked() {
+    return backend.startsWith("sql");
   }
 
   @Setup(Level.Iteration)
   public void open() throws IOException {
     if (store != null) {
-      return; // a memory store, kept for the whole trial
+      return; // a memory or sql store, kept for the whole trial
     }
     store = StorageBackends.open(settings).get(0);
-    baseline =
-        fileBacked()
-            ? new DataStreamFileLog(directory.resolve(BASELINE_FILE), settings.fileSync())
-            : new DequeMemoryStore(settings.memoryMaxEvents());
+    if (fileBacked()) {
+      baseline = new DataStreamFileLog(directory.resolve(BASELINE_FILE), settings.fileSync());
+    } else if (sqlBacked()) {
+      baseline = new JdbcRowStore(settings.sql());
+    } else {
+      baseline = new DequeMemoryStore(settings.memoryMaxEvents());
+    }
   }
 
   @TearDown(Level.Iteration)
@@ -175,6 +206,9 @@ public class StorageAppendBenchmark {
     if (store != null) {
       closeStores();
     }
+    if (backend.equals("sql-postgresql")) {
+      JdbcRowStore.dropTables(settings.sql());
+    }
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
@@ -199,8 +233,13 @@ public class StorageAppendBenchmark {
   // Appends land in the backend's heap arena or its file, state that outlives the invocation, so
   // there is no result to sink in a Blackhole.
   private void appendInBatches(StorageBackend target) throws IOException {
+    boolean freshIds = sqlBacked();
     for (int batch = 0; batch < EVENTS; batch += batchSize) {
       for (int i = batch; i < batch + batchSize; i++) {
+        if (freshIds) {
+          EventSlot slot = events[i];
+          slot.header(slot.framePriority(), ++nextEventId, 0);
+        }
         target.append(events[i]);
       }
       target.commit();
@@ -252,6 +291,115 @@ public class StorageAppendBenchmark {
 
     @Override
     public void close() {}
+  }
+
+  /** Conventional JDBC store: the sql backend's event table, one statement run per event. */
+  private static final class JdbcRowStore implements StorageBackend {
+    private final Connection connection;
+    private final PreparedStatement insert;
+
+    JdbcRowStore(SqlSettings sql) throws IOException {
+      try {
+        connection = connect(sql);
+        try (Statement s = connection.createStatement()) {
+          s.execute(
+              "CREATE TABLE IF NOT EXISTS "
+                  + table(sql)
+                  + " (id "
+                  + (sql.url().startsWith("jdbc:sqlite:")
+                      ? "INTEGER PRIMARY KEY"
+                      : "bigserial PRIMARY KEY")
+                  + ", topic text, priority text, route text, event_id bigint,"
+                  + " client_time_us bigint, received_ms bigint, payload "
+                  + (sql.url().startsWith("jdbc:sqlite:") ? "BLOB" : "bytea")
+                  + ")");
+          s.execute(
+              "CREATE UNIQUE INDEX IF NOT EXISTS "
+                  + table(sql)
+                  + "_id ON "
+                  + table(sql)
+                  + " (event_id) WHERE event_id <> 0");
+        }
+        connection.setAutoCommit(false);
+        insert =
+            connection.prepareStatement(
+                "INSERT INTO "
+                    + table(sql)
+                    + " (topic, priority, route, event_id, client_time_us, received_ms, payload)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (event_id) WHERE event_id <> 0 DO NOTHING");
+      } catch (SQLException e) {
+        throw new IOException(e);
+      }
+    }
+
+    private static String table(SqlSettings sql) {
+      return sql.tablePrefix() + "baseline_events";
+    }
+
+    private static Connection connect(SqlSettings sql) throws SQLException {
+      Properties p = new Properties();
+      p.setProperty("user", sql.user());
+      return DriverManager.getConnection(sql.url(), p);
+    }
+
+    static void dropTables(SqlSettings sql) throws IOException {
+      try (Connection c = connect(sql);
+          Statement s = c.createStatement()) {
+        for (String table :
+            List.of("events", "alerts", "windows", "writer", "schema_version", "baseline_events")) {
+          s.execute("DROP TABLE IF EXISTS " + sql.tablePrefix() + table);
+        }
+      } catch (SQLException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "jdbc-row";
+    }
+
+    @Override
+    public void append(EventView event) throws IOException {
+      byte[] payload = new byte[event.payloadLength()];
+      event.copyPayload(0, payload, 0, payload.length);
+      try {
+        insert.setString(1, event.topic());
+        insert.setString(2, event.priority().name());
+        insert.setString(3, event.route().label());
+        insert.setLong(4, event.eventId());
+        insert.setLong(5, event.clientTimeMicros());
+        insert.setLong(6, event.receivedMillis());
+        insert.setBytes(7, payload);
+        insert.executeUpdate();
+      } catch (SQLException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public void append(RecordView record) {
+      throw new UnsupportedOperationException("events only");
+    }
+
+    @Override
+    public void commit() throws IOException {
+      try {
+        connection.commit();
+      } catch (SQLException e) {
+        throw new IOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw new IOException(e);
+      }
+    }
   }
 
   /** Conventional file log: the same record format through {@code java.io} streams. */

@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.config;
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
+import io.eventstreamcore.storage.sql.SqlSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Locale;
 /** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
 public final class StorageSettings {
   /** Backend names this build knows. */
-  public static final List<String> KNOWN_BACKENDS = List.of("memory", "file", "kafka");
+  public static final List<String> KNOWN_BACKENDS = List.of("memory", "file", "sql", "kafka");
 
   private final Config storage;
   private final List<String> backends;
@@ -20,6 +21,7 @@ public final class StorageSettings {
   private final Path fileDirectory;
   private final SyncPolicy fileSync;
   private final int fileBufferBytes;
+  private final SqlSettings sql;
 
   /** Reads and validates the storage settings from the root configuration. */
   public StorageSettings(Config root) {
@@ -56,6 +58,8 @@ public final class StorageSettings {
       throw EngineSettings.bad("eventstream.storage.file.sync", sync, "must be always or never");
     }
     fileBufferBytes = (int) Math.min(1 << 30, positiveBytes(c, "file.buffer-bytes"));
+    // Checked only when configured: the sql block's URL has no usable default.
+    sql = backends.contains("sql") ? new SqlSettings(root) : null;
   }
 
   private static int positiveInt(Config c, String key) {
@@ -113,6 +117,18 @@ public final class StorageSettings {
     return fileBufferBytes;
   }
 
+  /**
+   * Settings of the sql backend.
+   *
+   * @throws IllegalStateException when sql is not a configured backend
+   */
+  public SqlSettings sql() {
+    if (sql == null) {
+      throw new IllegalStateException("the sql backend is not configured");
+    }
+    return sql;
+  }
+
   @Override
   public String toString() {
     return "storage.backends="
@@ -120,6 +136,7 @@ public final class StorageSettings {
         + " file.directory="
         + fileDirectory
         + " file.sync="
-        + fileSync.name().toLowerCase(Locale.ROOT);
+        + fileSync.name().toLowerCase(Locale.ROOT)
+        + (sql == null ? "" : " " + sql);
   }
 }

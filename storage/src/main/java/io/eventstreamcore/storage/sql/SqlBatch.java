@@ -1,0 +1,203 @@
+package io.eventstreamcore.storage.sql;
+
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.record.RecordView;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+/**
+ * Rows appended since the last successful commit, copied into columns allocated once: event fields
+ * in arrays, payloads packed into one byte arena, records in columns of their own. Strings are kept
+ * by reference (topics are interned by the engine, record strings are immutable), so appending
+ * allocates nothing. The rows stay here until a commit succeeds; a failed one binds them again.
+ *
+ * <p>Writer thread only.
+ */
+final class SqlBatch {
+  private final int maxRows;
+  private byte[] arena;
+  private int arenaUsed;
+  private int rows;
+
+  private int events;
+  private final String[] topics;
+  private final String[] priorities;
+  private final String[] routes;
+  private final long[] eventIds;
+  private final long[] clientTimes;
+  private final long[] received;
+  private final int[] payloadStarts;
+  private final int[] payloadLengths;
+
+  private int alerts;
+  private final long[] alertIds;
+  private final String[] alertTopics;
+  private final String[] alertRules;
+  private final String[] alertSeverities;
+  private final long[] alertTimes;
+  private final long[] alertEventIds;
+  private final double[] alertValues;
+
+  private int windows;
+  private final long[] windowIds;
+  private final String[] windowTopics;
+  private final long[] windowStarts;
+  private final long[] windowEnds;
+  private final long[] windowCounts;
+  private final long[] windowBytes;
+  private final long[] windowMinIds;
+  private final long[] windowMaxIds;
+
+  SqlBatch(int maxRows, int maxBytes) {
+    this.maxRows = maxRows;
+    this.arena = new byte[maxBytes];
+    topics = new String[maxRows];
+    priorities = new String[maxRows];
+    routes = new String[maxRows];
+    eventIds = new long[maxRows];
+    clientTimes = new long[maxRows];
+    received = new long[maxRows];
+    payloadStarts = new int[maxRows];
+    payloadLengths = new int[maxRows];
+    alertIds = new long[maxRows];
+    alertTopics = new String[maxRows];
+    alertRules = new String[maxRows];
+    alertSeverities = new String[maxRows];
+    alertTimes = new long[maxRows];
+    alertEventIds = new long[maxRows];
+    alertValues = new double[maxRows];
+    windowIds = new long[maxRows];
+    windowTopics = new String[maxRows];
+    windowStarts = new long[maxRows];
+    windowEnds = new long[maxRows];
+    windowCounts = new long[maxRows];
+    windowBytes = new long[maxRows];
+    windowMinIds = new long[maxRows];
+    windowMaxIds = new long[maxRows];
+  }
+
+  int rows() {
+    return rows;
+  }
+
+  boolean isEmpty() {
+    return rows == 0;
+  }
+
+  /** True when one more row with {@code payloadBytes} fits; an empty batch takes any row. */
+  boolean hasRoomFor(int payloadBytes) {
+    return rows == 0 || (rows < maxRows && arenaUsed + payloadBytes <= arena.length);
+  }
+
+  void add(EventView event) {
+    int length = event.payloadLength();
+    if (arenaUsed + length > arena.length) {
+      // Only for a single event larger than the whole arena (hasRoomFor let it into an empty
+      // batch): rare, payloads near the frame limit with a small batch-bytes.
+      arena = Arrays.copyOf(arena, arenaUsed + length);
+    }
+    int i = events++;
+    topics[i] = event.topic();
+    priorities[i] = event.priority().name();
+    routes[i] = event.route().label();
+    eventIds[i] = event.eventId();
+    clientTimes[i] = event.clientTimeMicros();
+    received[i] = event.receivedMillis();
+    payloadStarts[i] = arenaUsed;
+    payloadLengths[i] = length;
+    event.copyPayload(0, arena, arenaUsed, length);
+    arenaUsed += length;
+    rows++;
+  }
+
+  void add(RecordView record, long id) {
+    if (record.kind() == RecordKind.ALERT) {
+      int i = alerts++;
+      alertIds[i] = id;
+      alertTopics[i] = record.topic();
+      alertRules[i] = record.name();
+      alertSeverities[i] = record.severity();
+      alertTimes[i] = record.timeMillis();
+      alertEventIds[i] = record.eventId();
+      alertValues[i] = record.value();
+    } else {
+      int i = windows++;
+      windowIds[i] = id;
+      windowTopics[i] = record.topic();
+      windowStarts[i] = record.startMillis();
+      windowEnds[i] = record.endMillis();
+      windowCounts[i] = record.count();
+      windowBytes[i] = record.payloadBytes();
+      windowMinIds[i] = record.minEventId();
+      windowMaxIds[i] = record.maxEventId();
+    }
+    rows++;
+  }
+
+  /**
+   * Executes the buffered rows as JDBC batches on the writer's statements, in the caller's
+   * transaction. Events go first, then alerts, then windows: each table keeps insertion order.
+   */
+  void execute(
+      PreparedStatement insertEvent, PreparedStatement insertAlert, PreparedStatement insertWindow)
+      throws SQLException {
+    if (events > 0) {
+      for (int i = 0; i < events; i++) {
+        insertEvent.setString(1, topics[i]);
+        insertEvent.setString(2, priorities[i]);
+        insertEvent.setString(3, routes[i]);
+        insertEvent.setLong(4, eventIds[i]);
+        insertEvent.setLong(5, clientTimes[i]);
+        insertEvent.setLong(6, received[i]);
+        // The driver needs an array of its own per row; this is the one copy per event.
+        int start = payloadStarts[i];
+        insertEvent.setBytes(7, Arrays.copyOfRange(arena, start, start + payloadLengths[i]));
+        insertEvent.addBatch();
+      }
+      insertEvent.executeBatch();
+    }
+    if (alerts > 0) {
+      for (int i = 0; i < alerts; i++) {
+        insertAlert.setLong(1, alertIds[i]);
+        insertAlert.setString(2, alertTopics[i]);
+        insertAlert.setString(3, alertRules[i]);
+        insertAlert.setString(4, alertSeverities[i]);
+        insertAlert.setLong(5, alertTimes[i]);
+        insertAlert.setLong(6, alertEventIds[i]);
+        insertAlert.setDouble(7, alertValues[i]);
+        insertAlert.addBatch();
+      }
+      insertAlert.executeBatch();
+    }
+    if (windows > 0) {
+      for (int i = 0; i < windows; i++) {
+        insertWindow.setLong(1, windowIds[i]);
+        insertWindow.setString(2, windowTopics[i]);
+        insertWindow.setLong(3, windowStarts[i]);
+        insertWindow.setLong(4, windowEnds[i]);
+        insertWindow.setLong(5, windowCounts[i]);
+        insertWindow.setLong(6, windowBytes[i]);
+        insertWindow.setLong(7, windowMinIds[i]);
+        insertWindow.setLong(8, windowMaxIds[i]);
+        insertWindow.addBatch();
+      }
+      insertWindow.executeBatch();
+    }
+  }
+
+  /** Forgets every row: they are committed. */
+  void clear() {
+    // Drop string references so a quiet writer does not pin old records' strings.
+    Arrays.fill(alertTopics, 0, alerts, null);
+    Arrays.fill(alertRules, 0, alerts, null);
+    Arrays.fill(alertSeverities, 0, alerts, null);
+    Arrays.fill(windowTopics, 0, windows, null);
+    events = 0;
+    alerts = 0;
+    windows = 0;
+    rows = 0;
+    arenaUsed = 0;
+  }
+}

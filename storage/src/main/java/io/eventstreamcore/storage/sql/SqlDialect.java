@@ -1,0 +1,94 @@
+package io.eventstreamcore.storage.sql;
+
+import java.util.Properties;
+
+/**
+ * The SQL that differs between the databases the sql backend supports, chosen from the JDBC URL.
+ * Everything else (inserts with {@code ON CONFLICT ... DO NOTHING} on a partial unique index,
+ * queries, {@code LIMIT ?}) is written once for both.
+ */
+enum SqlDialect {
+  /** A PostgreSQL server. */
+  POSTGRESQL("jdbc:postgresql:", "bigserial PRIMARY KEY", "bytea"),
+  /** An embedded SQLite database file. */
+  SQLITE("jdbc:sqlite:", "INTEGER PRIMARY KEY", "BLOB");
+
+  private final String urlPrefix;
+  private final String identityColumn;
+  private final String bytesType;
+
+  SqlDialect(String urlPrefix, String identityColumn, String bytesType) {
+    this.urlPrefix = urlPrefix;
+    this.identityColumn = identityColumn;
+    this.bytesType = bytesType;
+  }
+
+  /** The dialect of a JDBC URL, or null when it names neither database. */
+  static SqlDialect of(String url) {
+    for (SqlDialect dialect : values()) {
+      if (url.startsWith(dialect.urlPrefix)) {
+        return dialect;
+      }
+    }
+    return null;
+  }
+
+  String urlPrefix() {
+    return urlPrefix;
+  }
+
+  /** Column type of an id the database assigns in insertion order. */
+  String identityColumn() {
+    return identityColumn;
+  }
+
+  /** Column type of a byte string. */
+  String bytesType() {
+    return bytesType;
+  }
+
+  /**
+   * A statement that serializes schema migrations of one table prefix between services starting at
+   * once, held until the transaction ends; null when the database needs none (SQLite writer
+   * transactions are {@code IMMEDIATE}, so they already exclude each other).
+   */
+  String migrationLock(String tablePrefix) {
+    return this == POSTGRESQL
+        ? "SELECT pg_advisory_xact_lock(hashtext('eventstream-schema " + tablePrefix + "'))"
+        : null;
+  }
+
+  /** Driver properties of a connection; {@code role} names it where the server shows names. */
+  Properties connectionProperties(SqlSettings settings, String role, boolean writer) {
+    Properties p = new Properties();
+    int timeoutSeconds = (int) Math.max(1, settings.timeoutMillis() / 1000);
+    if (this == POSTGRESQL) {
+      if (!settings.user().isEmpty()) {
+        p.setProperty("user", settings.user());
+      }
+      if (!settings.password().isEmpty()) {
+        p.setProperty("password", settings.password());
+      }
+      p.setProperty("ApplicationName", "eventstream " + role + " " + settings.tablePrefix());
+      p.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+      p.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
+      // A server that vanishes without closing the socket would otherwise block the writer
+      // forever: after this long the call fails and the batch is retried on a new connection.
+      p.setProperty("socketTimeout", Integer.toString(timeoutSeconds));
+      p.setProperty("tcpKeepAlive", "true");
+      // One multi-row INSERT per up to 128 rows instead of a round trip per row.
+      p.setProperty("reWriteBatchedInserts", "true");
+    } else {
+      // WAL: readers and the writer do not block each other. FULL: a commit is on disk when it
+      // returns (NORMAL would lose the last commits on power loss), as durable = true promises.
+      p.setProperty("journal_mode", "WAL");
+      p.setProperty("synchronous", "FULL");
+      p.setProperty("busy_timeout", Long.toString(settings.timeoutMillis()));
+      if (writer) {
+        // Take the write lock at BEGIN, not at the first write: no lock upgrade that can fail.
+        p.setProperty("transaction_mode", "IMMEDIATE");
+      }
+    }
+    return p;
+  }
+}

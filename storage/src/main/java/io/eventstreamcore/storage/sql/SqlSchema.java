@@ -1,0 +1,146 @@
+package io.eventstreamcore.storage.sql;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The tables of one table prefix and their versioned migrations. {@code <prefix>schema_version}
+ * holds one row per applied version; migrations are ordered lists of statements, version {@code n}
+ * at index {@code n - 1}, applied in one transaction with the version row, so a schema is never
+ * half migrated. A schema newer than this build knows is refused: its meaning is unknown.
+ *
+ * <pre>
+ *   events   id (insertion order), topic, priority, route, event_id, client_time_us, received_ms,
+ *            payload; unique event_id where it is not 0, index on (topic, received_ms)
+ *   alerts   id (writer-assigned, shared order with windows), topic, rule, severity, time_ms,
+ *            event_id, value
+ *   windows  id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id
+ *   writer   one row: the owning writer and the token of its last committed batch
+ * </pre>
+ */
+final class SqlSchema {
+  /** The newest schema version this build knows. */
+  static final int VERSION = 1;
+
+  final String events;
+  final String alerts;
+  final String windows;
+  final String writer;
+  final String versions;
+  private final String prefix;
+  private final SqlDialect dialect;
+
+  SqlSchema(String prefix, SqlDialect dialect) {
+    this.prefix = prefix;
+    this.dialect = dialect;
+    this.events = prefix + "events";
+    this.alerts = prefix + "alerts";
+    this.windows = prefix + "windows";
+    this.writer = prefix + "writer";
+    this.versions = prefix + "schema_version";
+  }
+
+  /** Every table of this prefix, for tools and tests that drop them. */
+  List<String> tables() {
+    return List.of(events, alerts, windows, writer, versions);
+  }
+
+  private List<List<String>> migrations() {
+    return List.of(
+        List.of(
+            "CREATE TABLE "
+                + events
+                + " (id "
+                + dialect.identityColumn()
+                + ", topic text NOT NULL, priority text NOT NULL, route text NOT NULL,"
+                + " event_id bigint NOT NULL, client_time_us bigint NOT NULL,"
+                + " received_ms bigint NOT NULL, payload "
+                + dialect.bytesType()
+                + " NOT NULL)",
+            "CREATE INDEX " + events + "_topic_received ON " + events + " (topic, received_ms)",
+            // Partial: event id 0 means "no id", and such events are all kept.
+            "CREATE UNIQUE INDEX "
+                + events
+                + "_event_id ON "
+                + events
+                + " (event_id) WHERE event_id <> 0",
+            "CREATE TABLE "
+                + alerts
+                + " (id bigint PRIMARY KEY, topic text NOT NULL, rule text NOT NULL,"
+                + " severity text NOT NULL, time_ms bigint NOT NULL, event_id bigint NOT NULL,"
+                + " value double precision NOT NULL)",
+            "CREATE INDEX " + alerts + "_topic_time ON " + alerts + " (topic, time_ms)",
+            "CREATE TABLE "
+                + windows
+                + " (id bigint PRIMARY KEY, topic text NOT NULL, start_ms bigint NOT NULL,"
+                + " end_ms bigint NOT NULL, event_count bigint NOT NULL,"
+                + " payload_bytes bigint NOT NULL, min_event_id bigint NOT NULL,"
+                + " max_event_id bigint NOT NULL)",
+            "CREATE INDEX " + windows + "_topic_start ON " + windows + " (topic, start_ms)",
+            "CREATE TABLE "
+                + writer
+                + " (id integer PRIMARY KEY, owner bigint NOT NULL, last_batch bigint NOT NULL)",
+            "INSERT INTO " + writer + " (id, owner, last_batch) VALUES (1, 0, 0)"));
+  }
+
+  /**
+   * Brings the schema to {@link #VERSION} on {@code c}, in one transaction; leaves auto-commit on.
+   *
+   * @return the version found before migrating, 0 for a new schema
+   * @throws IOException when the schema is newer than this build knows
+   */
+  int migrate(Connection c) throws SQLException, IOException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      String lock = dialect.migrationLock(prefix);
+      if (lock != null) {
+        s.execute(lock);
+      }
+      s.execute("CREATE TABLE IF NOT EXISTS " + versions + " (version integer PRIMARY KEY)");
+      int found;
+      try (ResultSet r = s.executeQuery("SELECT max(version) FROM " + versions)) {
+        r.next();
+        found = r.getInt(1);
+      }
+      if (found > VERSION) {
+        c.rollback();
+        throw new IOException(
+            "SQL schema with table prefix '"
+                + prefix
+                + "' is at version "
+                + found
+                + ", newer than this build knows ("
+                + VERSION
+                + "); refusing to start: upgrade EventStreamCore or set"
+                + " eventstream.storage.sql.table-prefix to another prefix");
+      }
+      List<List<String>> migrations = migrations();
+      for (int version = found + 1; version <= VERSION; version++) {
+        for (String statement : migrations.get(version - 1)) {
+          s.execute(statement);
+        }
+        s.execute("INSERT INTO " + versions + " (version) VALUES (" + version + ")");
+      }
+      c.commit();
+      c.setAutoCommit(true);
+      return found;
+    } catch (SQLException | IOException | RuntimeException e) {
+      rollbackQuietly(c, e);
+      throw e;
+    }
+  }
+
+  static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      if (!c.isClosed() && !c.getAutoCommit()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.eventstreamcore.storage.sql;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL server tests use: 127.0.0.1:5432, database {@code test}, user {@code postgres},
+ * trust authentication. Tests skip when it is not there, unless {@code
+ * EVENTSTREAM_REQUIRE_POSTGRES=1} (CI), where they fail.
+ */
+final class Postgres {
+  static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  static final String USER = "postgres";
+
+  private Postgres() {}
+
+  /** A direct connection, auto-commit on. */
+  static Connection connect() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", USER);
+    p.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(URL, p);
+  }
+
+  /** Skips (or, when required, fails) the calling test when the server cannot be reached. */
+  static void assumeAvailable() {
+    try (Connection c = connect()) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      String message =
+          "PostgreSQL is not reachable at 127.0.0.1:5432 database test, user postgres ("
+              + e.getMessage()
+              + "). Start one with trust authentication to run these tests;"
+              + " EVENTSTREAM_REQUIRE_POSTGRES=1 makes them fail instead of skip.";
+      if ("1".equals(System.getenv("EVENTSTREAM_REQUIRE_POSTGRES"))) {
+        fail(message);
+      }
+      Assumptions.abort(message);
+    }
+  }
+}

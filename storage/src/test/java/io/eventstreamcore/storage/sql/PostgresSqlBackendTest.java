@@ -1,0 +1,137 @@
+package io.eventstreamcore.storage.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.spi.EventQuery;
+import io.eventstreamcore.storage.TestEvents;
+import io.eventstreamcore.storage.TestEvents.Expected;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sql backend on the PostgreSQL server at 127.0.0.1:5432, database test; own table prefix. */
+class PostgresSqlBackendTest extends SqlBackendContract {
+  private final String prefix =
+      "t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + "_";
+
+  @BeforeEach
+  void needsPostgres() {
+    Postgres.assumeAvailable();
+  }
+
+  @AfterEach
+  void drop() throws SQLException {
+    dropTables();
+  }
+
+  @Override
+  String sqlBlock(String extra) {
+    return "url = \""
+        + Postgres.URL
+        + "\", user = "
+        + Postgres.USER
+        + ", table-prefix = "
+        + prefix
+        + ", timeout = 5s, "
+        + extra;
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return Postgres.connect();
+  }
+
+  @Override
+  String tablePrefix() {
+    return prefix;
+  }
+
+  /** Ends the writer's server session, as a server restart or a network cut would. */
+  private int terminateWriter() throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    + " WHERE application_name = ?")) {
+      s.setString(1, "eventstream writer " + prefix);
+      int terminated = 0;
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          terminated += r.getBoolean(1) ? 1 : 0;
+        }
+      }
+      return terminated;
+    }
+  }
+
+  @Test
+  void aCommitThatLosesItsConnectionKeepsTheBatchAndTheRetryStoresItOnce() throws Exception {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long id = i % 4 == 0 ? 0 : i; // events without id must not be lost or doubled either
+      events.add(TestEvents.event("t", Priority.HIGH, id, NOW + i, TestEvents.payload(8, i)));
+    }
+    try (SqlBackend backend = open()) {
+      backend.append(events.get(0).slot());
+      backend.commit();
+      for (Expected e : events.subList(1, 20)) {
+        backend.append(e.slot());
+      }
+      assertThat(terminateWriter()).isEqualTo(1);
+
+      assertThatThrownBy(backend::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("19 rows failed, kept for the retry");
+      backend.commit(); // a new connection, the same batch
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void aCommitWhoseReplyIsLostIsRecognisedOnTheRetryAndNotWrittenTwice() throws Exception {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      long id = i % 2 == 0 ? 0 : 100 + i; // without an id only the token prevents doubles
+      events.add(TestEvents.event("t", Priority.LOW, id, NOW + i, TestEvents.payload(8, i)));
+    }
+    try (ReplyDroppingProxy proxy =
+            new ReplyDroppingProxy(new InetSocketAddress("127.0.0.1", 5432));
+        SqlBackend backend =
+            new SqlBackend(
+                "sql",
+                settings(
+                    "url = \"jdbc:postgresql://127.0.0.1:"
+                        + proxy.port()
+                        // Unnamed statements only, so the proxy sees COMMIT spelled out.
+                        + "/test?prepareThreshold=0\", timeout = 1s"))) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      proxy.loseNextCommitReply();
+      assertThatThrownBy(backend::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("10 rows failed, kept for the retry");
+      assertThat(count("SELECT count(*) FROM " + prefix + "events"))
+          .as("the server did commit; only its reply was lost")
+          .isEqualTo(10);
+
+      backend.commit(); // a new connection finds the batch's token already committed
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+      Expected later = TestEvents.event("t", Priority.LOW, 0, NOW, TestEvents.payload(1, 1));
+      backend.append(later.slot());
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).hasSize(11).endsWith(later);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package io.eventstreamcore.storage.sql;
+
+import static io.eventstreamcore.storage.TestEvents.event;
+import static io.eventstreamcore.storage.TestEvents.payload;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.Record;
+import io.eventstreamcore.engine.spi.EventQuery;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.storage.TestEvents.Expected;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the sql backend promises, on every database it supports. */
+abstract class SqlBackendContract {
+  static final long NOW = 1_700_000_000_000L;
+
+  /** The {@code eventstream.storage.sql} block for this database, with {@code extra} HOCON. */
+  abstract String sqlBlock(String extra);
+
+  /** A direct connection to the test database, auto-commit on. */
+  abstract Connection connect() throws SQLException;
+
+  abstract String tablePrefix();
+
+  SqlSettings settings(String extra) {
+    return new SqlSettings(
+        ConfigFactory.parseString("eventstream.storage.sql {" + sqlBlock(extra) + "}")
+            .withFallback(ConfigFactory.defaultReference())
+            .resolve());
+  }
+
+  SqlBackend open() throws IOException {
+    return open("");
+  }
+
+  SqlBackend open(String extra) throws IOException {
+    return new SqlBackend("sql", settings(extra));
+  }
+
+  void dropTables() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String table : new SqlSchema(tablePrefix(), SqlDialect.SQLITE).tables()) {
+        s.execute("DROP TABLE IF EXISTS " + table);
+      }
+    }
+  }
+
+  static List<Expected> sampleEvents() {
+    List<Expected> events = new ArrayList<>();
+    events.add(event("orders", Priority.MEDIUM, 1, NOW, payload(10, 1)));
+    events.add(event("sensor/temperature", Priority.CRITICAL, 2, NOW + 1, payload(1, 200)));
+    events.add(event("température/č", Priority.LOW, 0, NOW + 2, payload(0, 0)));
+    events.add(event("metrics", Priority.BATCH, -1, NOW + 3, payload(256, 0)));
+    events.add(event("big", Priority.HIGH, Long.MAX_VALUE, NOW + 4, payload(3000, 9)));
+    events.add(event("orders", Priority.LOW, 0, NOW + 5, payload(3, 7)));
+    return events;
+  }
+
+  static Record alert(long eventId) {
+    return new Record().alert("large-payload", "WARNING", "orders", NOW + eventId, eventId, 2048.5);
+  }
+
+  static Record window(long start) {
+    return new Record().window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99);
+  }
+
+  static List<Expected> read(SqlBackend backend, EventQuery query) throws IOException {
+    List<Expected> out = new ArrayList<>();
+    for (StoredEvent e : backend.readEvents(query)) {
+      assertThat(e.route()).isEqualTo(Route.of(e.priority()));
+      out.add(Expected.of(e));
+    }
+    return out;
+  }
+
+  int count(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getInt(1);
+    }
+  }
+
+  @Test
+  void everyFieldOfEventsAlertsAndWindowsSurvivesAReopen() throws IOException {
+    List<Expected> events = sampleEvents();
+    List<StoredRecord> records = new ArrayList<>();
+    try (SqlBackend backend = open()) {
+      for (int i = 0; i < events.size(); i++) {
+        backend.append(events.get(i).slot());
+        if (i % 2 == 0) {
+          Record a = alert(events.get(i).eventId());
+          backend.append(a);
+          records.add(StoredRecord.of(a));
+        }
+        if (i == 3) {
+          Record w = window(NOW - 5_000);
+          backend.append(w);
+          records.add(StoredRecord.of(w));
+        }
+      }
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+    try (SqlBackend reopened = open()) {
+      assertThat(read(reopened, EventQuery.all())).containsExactlyElementsOf(events);
+      assertThat(reopened.readRecords()).containsExactlyElementsOf(records);
+      // New records continue the order after a reopen.
+      Record later = window(NOW);
+      reopened.append(later);
+      reopened.commit();
+      records.add(StoredRecord.of(later));
+      assertThat(reopened.readRecords()).containsExactlyElementsOf(records);
+    }
+  }
+
+  @Test
+  void redeliveredEventsAreStoredOnceAndEventsWithoutIdEveryTime() throws IOException {
+    List<Expected> events = sampleEvents();
+    List<Expected> expected = new ArrayList<>(events);
+    try (SqlBackend backend = open()) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      backend.commit();
+      // Redelivery in a later batch, and a repeat within one batch.
+      for (Expected e : events) {
+        backend.append(e.slot());
+        backend.append(e.slot());
+      }
+      backend.commit();
+      for (Expected e : events) {
+        if (e.eventId() == 0) {
+          expected.add(e);
+          expected.add(e);
+        }
+      }
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(expected);
+    }
+    // After a restart, as a client resending what was not acknowledged before a crash.
+    try (SqlBackend restarted = open()) {
+      for (Expected e : events) {
+        if (e.eventId() != 0) {
+          restarted.append(e.slot());
+        }
+      }
+      restarted.commit();
+      assertThat(read(restarted, EventQuery.all())).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void queriesSelectByTopicTimeIdAndLimitInInsertionOrder() throws IOException {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      String topic = i % 3 == 0 ? "a" : "b";
+      // Received times not monotonic: order must be insertion order, not time.
+      events.add(event(topic, Priority.LOW, i + 1, NOW + (i * 7) % 30, payload(4, i)));
+    }
+    try (SqlBackend backend = open()) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      backend.commit();
+      assertThat(read(backend, EventQuery.all().topic("a")))
+          .containsExactlyElementsOf(events.stream().filter(e -> e.topic().equals("a")).toList());
+      assertThat(read(backend, EventQuery.all().between(NOW + 10, NOW + 20)))
+          .containsExactlyElementsOf(
+              events.stream()
+                  .filter(e -> e.receivedMillis() >= NOW + 10 && e.receivedMillis() < NOW + 20)
+                  .toList());
+      assertThat(read(backend, EventQuery.all().eventId(17))).containsExactly(events.get(16));
+      assertThat(read(backend, EventQuery.all().limit(4)))
+          .containsExactlyElementsOf(events.subList(0, 4));
+      assertThat(read(backend, EventQuery.all().topic("b").between(NOW, NOW + 15).limit(3)))
+          .containsExactlyElementsOf(
+              events.stream()
+                  .filter(e -> e.topic().equals("b") && e.receivedMillis() < NOW + 15)
+                  .limit(3)
+                  .toList());
+      assertThat(read(backend, EventQuery.all().topic("none"))).isEmpty();
+    }
+  }
+
+  @Test
+  void theSchemaIsCreatedOnceAndAReopenUsesIt() throws Exception {
+    try (SqlBackend first = open()) {
+      first.append(sampleEvents().get(0).slot());
+      first.commit();
+    }
+    try (SqlBackend second = open()) {
+      assertThat(read(second, EventQuery.all())).hasSize(1);
+    }
+    String versions = tablePrefix() + "schema_version";
+    assertThat(count("SELECT count(*) FROM " + versions)).isEqualTo(1);
+    assertThat(count("SELECT max(version) FROM " + versions)).isEqualTo(SqlSchema.VERSION);
+  }
+
+  @Test
+  void aSchemaNewerThanThisBuildIsRefusedWithTheReason() throws Exception {
+    open().close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + tablePrefix() + "schema_version (version) VALUES (99)");
+    }
+    assertThatThrownBy(this::open)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("'" + tablePrefix() + "'")
+        .hasMessageContaining("version 99")
+        .hasMessageContaining("newer than this build knows (" + SqlSchema.VERSION + ")");
+  }
+
+  @Test
+  void aSecondWriterOnTheSamePrefixTakesItOverAndTheFirstStops() throws IOException {
+    List<Expected> events = sampleEvents();
+    try (SqlBackend first = open()) {
+      first.append(events.get(0).slot());
+      first.commit();
+      try (SqlBackend second = open()) {
+        first.append(events.get(1).slot());
+        assertThatThrownBy(first::commit)
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("taken over by another writer");
+        second.append(events.get(2).slot());
+        second.commit();
+        assertThat(read(second, EventQuery.all())).containsExactly(events.get(0), events.get(2));
+      }
+    } catch (IOException expectedAtClose) {
+      // The first writer's close commits its pending event, which fails the same way.
+      assertThat(expectedAtClose).hasMessageContaining("taken over by another writer");
+    }
+  }
+
+  @Test
+  void aFullBatchIsWrittenOutBeforeTheRingBatchEnds() throws IOException {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(event("t", Priority.MEDIUM, i + 1, NOW + i, payload(100, i)));
+    }
+    try (SqlBackend backend = open("batch-rows = 3, batch-bytes = 250")) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      // Bounded by bytes (two 100-byte payloads fit in 250) before rows: pairs were written.
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events.subList(0, 8));
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+      // One payload larger than the whole buffer still goes through, alone.
+      Expected big = event("t", Priority.MEDIUM, 99, NOW, payload(1000, 1));
+      backend.append(big.slot());
+      backend.commit();
+      assertThat(read(backend, EventQuery.all().eventId(99))).containsExactly(big);
+    }
+  }
+}

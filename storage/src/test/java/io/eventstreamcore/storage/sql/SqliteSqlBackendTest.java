@@ -1,0 +1,31 @@
+package io.eventstreamcore.storage.sql;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sql backend on an embedded SQLite file. */
+class SqliteSqlBackendTest extends SqlBackendContract {
+  @TempDir Path dir;
+
+  private String url() {
+    return "jdbc:sqlite:" + dir.resolve("sub/dir/events.db").toString().replace('\\', '/');
+  }
+
+  @Override
+  String sqlBlock(String extra) {
+    return "url = \"" + url() + "\", table-prefix = \"t_\", " + extra;
+  }
+
+  @Override
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url());
+  }
+
+  @Override
+  String tablePrefix() {
+    return "t_";
+  }
+}
