@@ -305,6 +305,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     context.channel().config().setAutoRead(false);
   }
 
+  /**
+   * At shutdown, once the ring has drained and the last ACKs are written: tells a client that asked
+   * for acks, with ERROR 6 (frame 0), that frames it sent were not handled, when some numbered
+   * frame went unacknowledged or bytes were left undecoded. Call on the channel's event loop.
+   */
+  public void notifyShutdown() {
+    if (acksRequested
+        && (connection.acknowledgedThrough() < frameCount || actualReadableBytes() > 0)) {
+      context.writeAndFlush(ResponseEncoder.error(context.alloc(), 0, ErrorCode.SHUTTING_DOWN));
+    }
+  }
+
   /** Frames numbered so far on this connection. */
   public long frameCount() {
     return frameCount;

@@ -37,6 +37,7 @@ public final class IngestServer {
   private EventLoopGroup ioGroup;
   private Channel serverChannel;
   private volatile boolean stopping;
+  private boolean closed;
 
   /** Creates the server; nothing is bound until {@link #start()}. */
   public IngestServer(IngestSettings settings, EventPipeline pipeline, EngineMetrics metrics) {
@@ -95,6 +96,9 @@ public final class IngestServer {
 
   /** Stops accepting and stops reading every connection; connections stay open for final ACKs. */
   public void stopReading() throws InterruptedException {
+    if (closed) {
+      return;
+    }
     stopping = true;
     if (serverChannel != null) {
       serverChannel.close().sync();
@@ -107,9 +111,23 @@ public final class IngestServer {
     }
   }
 
-  /** Closes every connection and the I/O threads. */
+  /**
+   * Closes every connection and the I/O threads. Called after the ring has drained, so each
+   * connection has had its last ACK; one with frames left unhandled gets ERROR 6 first. Later calls
+   * do nothing.
+   */
   public void close() throws InterruptedException {
+    if (closed) {
+      return;
+    }
     stopReading();
+    closed = true;
+    for (Channel channel : connections) {
+      FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+      if (decoder != null) {
+        channel.eventLoop().submit(decoder::notifyShutdown).await(1, TimeUnit.SECONDS);
+      }
+    }
     connections.close().await(5, TimeUnit.SECONDS);
     if (ioGroup != null) {
       ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
