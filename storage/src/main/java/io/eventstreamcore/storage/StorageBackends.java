@@ -42,8 +42,7 @@ public final class StorageBackends {
             settings.memoryMaxRecords(),
             settings.durable(name));
       case "file":
-        return new FileBackend(
-            name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());
+        return new FileBackend(name, settings.file());
       default:
         throw new IllegalArgumentException("unknown storage backend: " + name);
     }

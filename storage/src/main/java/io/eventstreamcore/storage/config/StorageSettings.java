@@ -2,10 +2,10 @@ package io.eventstreamcore.storage.config;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.storage.file.FileSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
 public final class StorageSettings {
@@ -17,9 +17,7 @@ public final class StorageSettings {
   private final int memoryMaxEvents;
   private final int memoryMaxBytes;
   private final int memoryMaxRecords;
-  private final Path fileDirectory;
-  private final SyncPolicy fileSync;
-  private final int fileBufferBytes;
+  private final FileSettings file;
 
   /** Reads and validates the storage settings from the root configuration. */
   public StorageSettings(Config root) {
@@ -48,14 +46,10 @@ public final class StorageSettings {
     memoryMaxEvents = positiveInt(c, "memory.max-events");
     memoryMaxBytes = (int) Math.min(Integer.MAX_VALUE - 8, positiveBytes(c, "memory.max-bytes"));
     memoryMaxRecords = positiveInt(c, "memory.max-records");
-    fileDirectory = Path.of(c.getString("file.directory"));
-    String sync = c.getString("file.sync");
-    try {
-      fileSync = SyncPolicy.valueOf(sync.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw EngineSettings.bad("eventstream.storage.file.sync", sync, "must be always or never");
+    file = FileSettings.read(c);
+    if (backends.contains("file")) {
+      file.checkDirectory();
     }
-    fileBufferBytes = (int) Math.min(1 << 30, positiveBytes(c, "file.buffer-bytes"));
   }
 
   private static int positiveInt(Config c, String key) {
@@ -101,25 +95,25 @@ public final class StorageSettings {
     return memoryMaxRecords;
   }
 
+  /** Settings of the file backend. */
+  public FileSettings file() {
+    return file;
+  }
+
   public Path fileDirectory() {
-    return fileDirectory;
+    return file.directory();
   }
 
   public SyncPolicy fileSync() {
-    return fileSync;
+    return file.sync();
   }
 
   public int fileBufferBytes() {
-    return fileBufferBytes;
+    return file.bufferBytes();
   }
 
   @Override
   public String toString() {
-    return "storage.backends="
-        + backends
-        + " file.directory="
-        + fileDirectory
-        + " file.sync="
-        + fileSync.name().toLowerCase(Locale.ROOT);
+    return "storage.backends=" + backends + " " + file;
   }
 }

@@ -115,7 +115,8 @@ class StorageSettingsTest {
       assertThat(backends.get(0)).isInstanceOf(MemoryBackend.class);
       assertThat(backends.get(0).name()).isEqualTo("memory");
       assertThat(backends.get(1)).isInstanceOf(FileBackend.class);
-      assertThat(((FileBackend) backends.get(1)).file()).isEqualTo(dir.resolve("events.log"));
+      assertThat(((FileBackend) backends.get(1)).segments())
+          .containsExactly(dir.resolve("00000000000000000000.log"));
     } finally {
       for (StorageBackend backend : backends) {
         backend.close();
