@@ -1,9 +1,7 @@
 package io.eventstreamcore.storage.file;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.wire.BinaryWire;
@@ -21,7 +19,7 @@ import net.openhft.chronicle.wire.WireType;
  * ...
  * </pre>
  *
- * <p>Run as a program: {@code FileLogDump <directory> [fromOffset]}.
+ * <p>A command-line {@code dump} or {@code tail -f} passes its PrintWriter as the {@code out}.
  */
 public final class FileLogDump {
   private FileLogDump() {}
@@ -64,17 +62,5 @@ public final class FileLogDump {
     } finally {
       yaml.bytes().releaseLast();
     }
-  }
-
-  /** Dumps the log in {@code args[0]} from offset {@code args[1]} (default 0) to standard out. */
-  public static void main(String[] args) throws IOException {
-    if (args.length < 1 || args.length > 2) {
-      System.err.println("usage: FileLogDump <directory> [fromOffset]");
-      System.exit(2);
-    }
-    long from = args.length == 2 ? Long.parseLong(args[1]) : 0;
-    PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    dump(Path.of(args[0]), from, out);
-    out.flush();
   }
 }

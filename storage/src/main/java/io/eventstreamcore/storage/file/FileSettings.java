@@ -78,7 +78,7 @@ public record FileSettings(
     } catch (IllegalArgumentException e) {
       throw EngineSettings.bad(PREFIX + "sync", sync, "must be always, interval or never");
     }
-    long buffer = c.getBytes("buffer-bytes");
+    long buffer = bytes(c, "buffer-bytes");
     if (buffer > 1 << 30) {
       throw EngineSettings.bad(PREFIX + "buffer-bytes", buffer, "must be at most 1GiB");
     }
@@ -86,11 +86,21 @@ public record FileSettings(
         Path.of(c.getString("directory")),
         policy,
         c.getDuration("sync-interval"),
-        c.getBytes("segment-bytes"),
-        c.getBytes("retention-bytes"),
+        bytes(c, "segment-bytes"),
+        bytes(c, "retention-bytes"),
         c.getDuration("retention-age"),
         (int) buffer,
         c.getBoolean("durable"));
+  }
+
+  private static long bytes(Config c, String key) {
+    try {
+      return c.getBytes(key);
+    } catch (ConfigException.BadValue e) {
+      // Typesafe Config names the key relative to the block; name it in full, with the value.
+      throw EngineSettings.bad(
+          PREFIX + key, c.getValue(key).unwrapped(), "is not a size in bytes of 0 or more");
+    }
   }
 
   /**

@@ -47,7 +47,9 @@ final class RecordEncoder {
 
   RecordEncoder(int initialBytes) {
     frames = Bytes.elasticByteBuffer(initialBytes);
-    wire = BinaryWire.binaryOnly(frames);
+    // Fixed-width numbers: a few bytes more per record than the compact encoding, but the YAML
+    // rendering then shows plain numbers rather than width tags such as "!short 3456".
+    wire = new BinaryWire(frames, true, false, false, Integer.MAX_VALUE, "binary", false);
     payload = Bytes.elasticByteBuffer(4096);
   }
 
