@@ -42,6 +42,7 @@ class ServiceProcessTest {
             + "\"\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ChildService.jvmFlags());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.eventstreamcore.deploy.Main");
