@@ -62,12 +62,6 @@ public record FileSettings(
     }
   }
 
-  /** Defaults for a log in {@code directory}: as reference.conf, without retention. */
-  public static FileSettings of(Path directory, SyncPolicy sync) {
-    return new FileSettings(
-        directory, sync, Duration.ofMillis(100), 64L << 20, 0, Duration.ZERO, 1 << 20, true);
-  }
-
   /** Reads {@code eventstream.storage.file} from the storage block. */
   public static FileSettings read(Config storage) {
     Config c = storage.getConfig("file");
