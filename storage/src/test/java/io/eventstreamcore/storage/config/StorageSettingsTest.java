@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,42 @@ class StorageSettingsTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining(c[1]);
     }
+  }
+
+  @Test
+  void anUnwritableDirectoryIsNamedWithItsKey(@TempDir Path dir) throws Exception {
+    // Root may write anywhere permissions allow nothing; a read-only file system stops it too.
+    Path mount = Files.createDirectories(dir.resolve("ro"));
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mount.toString()),
+        "cannot mount a read-only tmpfs here (needs root): unwritable-directory check skipped");
+    try {
+      assertThatThrownBy(
+              () ->
+                  new StorageSettings(
+                      with("eventstream.storage.file.directory = \"" + mount + "\"")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("eventstream.storage.file.directory")
+          .hasMessageContaining("is not writable");
+      assertThatThrownBy(
+              () ->
+                  new StorageSettings(
+                      with(
+                          "eventstream.storage.file.directory = \""
+                              + mount.resolve("data")
+                              + "\"")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("eventstream.storage.file.directory")
+          .hasMessageContaining("cannot be created");
+    } finally {
+      run("umount", mount.toString());
+    }
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
   @Test
