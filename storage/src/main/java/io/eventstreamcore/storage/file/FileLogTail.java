@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -143,7 +144,7 @@ public final class FileLogTail implements AutoCloseable {
       LOG.warn(
           "file log {}: {} frame at byte {} of {}; going on with {}",
           directory,
-          frames.stop().name().toLowerCase(java.util.Locale.ROOT),
+          frames.stop().name().toLowerCase(Locale.ROOT),
           frames.position(),
           segment.path().getFileName(),
           following.path().getFileName());

@@ -270,6 +270,40 @@ class FileLogSegmentsTest {
   }
 
   @Test
+  void aCorruptFrameInAnOlderSegmentIsSkippedToTheNextSegment() throws IOException {
+    try (FileBackend backend = open()) {
+      write(backend, 1, 100);
+    }
+    List<Segments.Segment> segments = Segments.list(dir);
+    Path first = segments.get(0).path();
+    long second = segments.get(1).baseOffset();
+    // Flip a byte in the middle of the first segment (recovery only checks the last one).
+    long at = Files.size(first) / 2;
+    byte[] bytes = Files.readAllBytes(first);
+    bytes[(int) at] ^= 0x5a;
+    Files.write(first, bytes);
+
+    List<Long> offsets = new ArrayList<>();
+    try (FileLogTail tail = FileLogTail.open(dir, 0)) {
+      tail.poll(
+          new FileLogReader.Visitor() {
+            @Override
+            public void event(long offset, StoredEvent event) {
+              assertThat(event.eventId()).isEqualTo(offset + 1);
+              offsets.add(offset);
+            }
+          },
+          Integer.MAX_VALUE);
+      assertThat(tail.skippedTails()).isEqualTo(1);
+      assertThat(tail.nextOffset()).isEqualTo(100);
+    }
+    int kept = offsets.indexOf(second);
+    assertThat(kept).isPositive().isLessThan((int) second);
+    assertThat(offsets.subList(0, kept)).last().isEqualTo((long) kept - 1);
+    assertThat(offsets.subList(kept, offsets.size())).hasSize((int) (100 - second));
+  }
+
+  @Test
   void queriesReadAcrossSegments() throws IOException {
     try (FileBackend backend = open()) {
       write(backend, 1, 120);
