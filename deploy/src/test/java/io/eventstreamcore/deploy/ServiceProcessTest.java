@@ -116,6 +116,7 @@ class ServiceProcessTest {
   private static Process start(Path conf) throws java.io.IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ChildService.jvmFlags());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("io.eventstreamcore.deploy.Main");

@@ -45,8 +45,7 @@ public final class StorageBackends {
             settings.memoryMaxRecords(),
             settings.durable(name));
       case "file":
-        return new FileBackend(
-            name, settings.fileDirectory(), settings.fileSync(), settings.fileBufferBytes());
+        return new FileBackend(name, settings.file());
       case "sql":
         return new SqlBackend(name, settings.sql());
       case "kafka":

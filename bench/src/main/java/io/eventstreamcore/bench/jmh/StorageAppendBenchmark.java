@@ -10,6 +10,7 @@ import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
+import io.eventstreamcore.storage.file.FileBackend;
 import io.eventstreamcore.storage.file.SyncPolicy;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.BufferedOutputStream;
@@ -35,6 +36,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -58,13 +60,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Backends, opened through the service's own configuration path ({@code reference.conf}
  * defaults): {@code memory}; {@code file-never} (file log, {@code sync = never}); {@code
- * file-always} ({@code sync = always}: every commit is one fsync). For {@code file-always} the
- * events per fsync are exactly {@code batchSize}, so fsyncs/s = score / batchSize; batch 1 is the
- * cost of an fsync per event, larger batches show what group commit buys. {@code sql-postgresql}
- * (the server on 127.0.0.1:5432, database test, user postgres, tables under a prefix of its own,
- * dropped at the end) and {@code sql-sqlite} (a file in the temporary directory): one transaction
- * per commit; each invocation gives the events fresh ids, so every one is inserted, not skipped as
- * a duplicate.
+ * file-always} ({@code sync = always}: every commit is one fsync). For the file backends the
+ * secondary result {@code fsyncs} counts the log's own fsyncs (commits, and segment rolls with
+ * {@code always}), so events per fsync = score / fsyncs rate; batch 1 is the cost of an fsync per
+ * event, larger batches show what group commit buys. {@code sql-postgresql} (the server on
+ * 127.0.0.1:5432, database test, user postgres, tables under a prefix of its own, dropped at the
+ * end) and {@code sql-sqlite} (a file in the temporary directory): one transaction per commit; each
+ * invocation gives the events fresh ids, so every one is inserted, not skipped as a duplicate.
  *
  * <p>Baseline in the same run, {@link #baselineConventionalStore}: what a conventional
  * implementation of the same backend would do. For {@code memory}, a bounded, synchronized {@code
@@ -93,7 +95,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class StorageAppendBenchmark {
   static final int EVENTS = 1024;
-  private static final String LOG_FILE = "events.log";
   private static final String BASELINE_FILE = "baseline.log";
 
   @Param({"memory", "file-never", "file-always", "sql-postgresql", "sql-sqlite"})
@@ -176,11 +177,21 @@ public class StorageAppendBenchmark {
     }
     // Empty the logs before closing: the file backend forces its log at close, and what this
     // iteration wrote need not reach the disk. Then delete them, so the next one starts empty.
-    truncate(settings.fileDirectory().resolve(LOG_FILE));
-    truncate(directory.resolve(BASELINE_FILE));
+    List<Path> logs = logFiles();
+    for (Path log : logs) {
+      truncate(log);
+    }
     closeStores();
-    Files.deleteIfExists(settings.fileDirectory().resolve(LOG_FILE));
-    Files.deleteIfExists(directory.resolve(BASELINE_FILE));
+    for (Path log : logs) {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  /** The file backend's segments and the baseline's log. */
+  private List<Path> logFiles() throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".log")).toList();
+    }
   }
 
   private void closeStores() throws IOException {
@@ -216,11 +227,30 @@ public class StorageAppendBenchmark {
     }
   }
 
+  /** fsyncs of the file backend, reported next to the score (JMH secondary result). */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Fsyncs {
+    public long fsyncs;
+
+    /** JMH sums the counter over an iteration; it resets nothing itself. */
+    @Setup(Level.Iteration)
+    public void reset() {
+      fsyncs = 0;
+    }
+  }
+
   /** The configured backend: append and commit per batch. */
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public void backend() throws IOException {
-    appendInBatches(store);
+  public void backend(Fsyncs counted) throws IOException {
+    if (store instanceof FileBackend file) {
+      long before = file.fsyncs();
+      appendInBatches(store);
+      counted.fsyncs += file.fsyncs() - before;
+    } else {
+      appendInBatches(store);
+    }
   }
 
   /** Baseline: a conventional store of the same kind, same events, same commits. */

@@ -2,11 +2,11 @@ package io.eventstreamcore.storage.config;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.storage.file.FileSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
 public final class StorageSettings {
@@ -18,9 +18,7 @@ public final class StorageSettings {
   private final int memoryMaxEvents;
   private final int memoryMaxBytes;
   private final int memoryMaxRecords;
-  private final Path fileDirectory;
-  private final SyncPolicy fileSync;
-  private final int fileBufferBytes;
+  private final FileSettings file;
   private final SqlSettings sql;
 
   /** Reads and validates the storage settings from the root configuration. */
@@ -50,14 +48,10 @@ public final class StorageSettings {
     memoryMaxEvents = positiveInt(c, "memory.max-events");
     memoryMaxBytes = (int) Math.min(Integer.MAX_VALUE - 8, positiveBytes(c, "memory.max-bytes"));
     memoryMaxRecords = positiveInt(c, "memory.max-records");
-    fileDirectory = Path.of(c.getString("file.directory"));
-    String sync = c.getString("file.sync");
-    try {
-      fileSync = SyncPolicy.valueOf(sync.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw EngineSettings.bad("eventstream.storage.file.sync", sync, "must be always or never");
+    file = FileSettings.read(c);
+    if (backends.contains("file")) {
+      file.checkDirectory();
     }
-    fileBufferBytes = (int) Math.min(1 << 30, positiveBytes(c, "file.buffer-bytes"));
     // Checked only when configured: the sql block's URL has no usable default.
     sql = backends.contains("sql") ? new SqlSettings(root) : null;
   }
@@ -105,16 +99,21 @@ public final class StorageSettings {
     return memoryMaxRecords;
   }
 
+  /** Settings of the file backend. */
+  public FileSettings file() {
+    return file;
+  }
+
   public Path fileDirectory() {
-    return fileDirectory;
+    return file.directory();
   }
 
   public SyncPolicy fileSync() {
-    return fileSync;
+    return file.sync();
   }
 
   public int fileBufferBytes() {
-    return fileBufferBytes;
+    return file.bufferBytes();
   }
 
   /**
@@ -131,12 +130,6 @@ public final class StorageSettings {
 
   @Override
   public String toString() {
-    return "storage.backends="
-        + backends
-        + " file.directory="
-        + fileDirectory
-        + " file.sync="
-        + fileSync.name().toLowerCase(Locale.ROOT)
-        + (sql == null ? "" : " " + sql);
+    return "storage.backends=" + backends + " " + file + (sql == null ? "" : " " + sql);
   }
 }

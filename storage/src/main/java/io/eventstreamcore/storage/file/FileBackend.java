@@ -1,75 +1,133 @@
 package io.eventstreamcore.storage.file;
 
 import io.eventstreamcore.engine.event.EventView;
-import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.storage.file.Segments.Segment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import net.openhft.chronicle.bytes.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Append-only file log ({@link LogRecordDescriptor}): events, alerts and window summaries, each
- * length-prefixed and CRC32C-checksummed. Records are encoded into one direct buffer and written at
- * each commit, fsynced first when the sync policy is {@code always}; one commit covers a whole ring
- * batch, so fsyncs are shared by many events (group commit).
+ * Segmented, append-only file log ({@link LogRecordDescriptor}): events, alerts and window
+ * summaries, each a Chronicle Wire binary body in a frame with its length and CRC32C. Records are
+ * encoded into one reused direct buffer and written out when it fills and at each commit; one
+ * commit covers a whole ring batch, so with {@code sync = always} one fsync is shared by the batch
+ * (group commit). The active segment is rolled once it reaches {@code segment-bytes}; retention
+ * deletes whole segments, oldest first, never the active one.
  *
- * <p>At open the log is recovered: read to its last valid record and truncated there, so a torn
- * tail from a crash is cut off before new records follow it.
+ * <p>At open the log is recovered: the last segment is read to its last valid frame and truncated
+ * there, so a torn tail from a crash is cut off before new records follow it; the next offset is
+ * rebuilt from the segment names and that scan.
  */
 public final class FileBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
-  private static final String FILE_NAME = "events.log";
-  private static final String LOCK_NAME = "events.lock";
+  private static final long RETENTION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final String LEGACY_FILE = "events.log";
+  // Room past buffer-bytes for the record that crosses it, so the buffer rarely has to grow.
+  private static final int BUFFER_SLACK_BYTES = 64 * 1024;
+
+  /** A segment no longer written, with its final size. */
+  private record ClosedSegment(Segment segment, long bytes) {}
 
   private final String name;
-  private final Path file;
-  private final SyncPolicy sync;
+  private final FileSettings settings;
+  private final Path directory;
   private final FileLock lock;
-  private final FileChannel channel;
-  private final ByteBuffer buffer;
-  private final CRC32C crc = new CRC32C();
-  private long position;
+  private final RecordEncoder encoder;
+  private final long truncatedBytes;
+  private final AtomicLong fsyncs = new AtomicLong();
+  private final ScheduledExecutorService syncer;
 
-  /**
-   * Opens (creating or recovering) the log in {@code directory}.
-   *
-   * @param bufferBytes encode buffer; records larger than it get a buffer of their own
-   */
+  // Writer thread only.
+  private final ArrayDeque<ClosedSegment> closedSegments = new ArrayDeque<>();
+  private long closedBytes;
+  private Segment active;
+  private long filePosition;
+  private long nextOffset;
+  private long lastRetentionCheckNanos;
+  private boolean retentionFailureReported;
+  private boolean closed;
+
+  // Swapped by the writer at a roll; read by the interval syncer, which forces what it finds.
+  private volatile FileChannel channel;
+  // Bytes written out over the whole run: the syncer forces when this moved since its last fsync.
+  private volatile long writtenBytes;
+  private long syncedBytes; // syncer thread only
+  private volatile IOException syncFailure;
+  // Offset after the last committed record: readers in this process stop there.
+  private volatile long committedOffset;
+
+  /** Opens (creating or recovering) the log in {@code directory} with default segments. */
   public FileBackend(String name, Path directory, SyncPolicy sync, int bufferBytes)
       throws IOException {
+    this(
+        name,
+        new FileSettings(
+            directory,
+            sync,
+            Duration.ofMillis(100),
+            64L << 20,
+            0,
+            Duration.ZERO,
+            bufferBytes,
+            true));
+  }
+
+  /** Opens (creating or recovering) the log that {@code settings} describe. */
+  public FileBackend(String name, FileSettings settings) throws IOException {
     this.name = name;
-    this.sync = sync;
+    this.settings = settings;
+    this.directory = settings.directory();
     Files.createDirectories(directory);
     if (!Files.isWritable(directory)) {
       throw new IOException("storage directory is not writable: " + directory.toAbsolutePath());
     }
-    this.file = directory.resolve(FILE_NAME);
     this.lock = lockDirectory(directory);
     try {
-      this.channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      this.position = recover();
+      this.truncatedBytes = recover();
     } catch (IOException | RuntimeException e) {
       lock.channel().close();
       throw e;
     }
-    this.buffer = ByteBuffer.allocateDirect(bufferBytes);
+    this.committedOffset = nextOffset;
+    this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
+    enforceRetention();
+    if (settings.sync() == SyncPolicy.INTERVAL) {
+      long intervalNanos = settings.syncInterval().toNanos();
+      syncer =
+          Executors.newSingleThreadScheduledExecutor(
+              task -> {
+                Thread thread = new Thread(task, "eventstream-fsync-" + name);
+                thread.setDaemon(true);
+                return thread;
+              });
+      syncer.scheduleWithFixedDelay(
+          this::syncWritten, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
+    } else {
+      syncer = null;
+    }
   }
 
   /**
@@ -79,7 +137,9 @@ public final class FileBackend implements ReadableBackend {
   private static FileLock lockDirectory(Path directory) throws IOException {
     FileChannel lockChannel =
         FileChannel.open(
-            directory.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            directory.resolve(LogRecordDescriptor.LOCK_NAME),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
     FileLock taken;
     try {
       taken = lockChannel.tryLock();
@@ -94,19 +154,64 @@ public final class FileBackend implements ReadableBackend {
     return taken;
   }
 
+  /** Finds the segments, cuts a torn tail off the last one; returns the bytes cut. */
   private long recover() throws IOException {
-    long size = channel.size();
-    long valid = FileLogReader.read(file, IGNORE);
-    if (valid < size) {
+    if (Files.exists(directory.resolve(LEGACY_FILE))) {
       LOG.warn(
-          "file log {}: torn or corrupt tail of {} bytes at {}; truncating",
-          file,
-          size - valid,
-          valid);
-      channel.truncate(valid);
-      channel.force(true);
+          "file log {}: {} is from the single-file layout and is not read; move it away",
+          directory,
+          LEGACY_FILE);
     }
-    return valid;
+    List<Segment> segments = Segments.list(directory);
+    if (segments.isEmpty()) {
+      active = new Segment(0, Segments.path(directory, 0));
+      channel = openForWrite(active.path());
+      forceDirectory();
+      return 0;
+    }
+    for (Segment s : segments.subList(0, segments.size() - 1)) {
+      long bytes = Files.size(s.path());
+      closedSegments.addLast(new ClosedSegment(s, bytes));
+      closedBytes += bytes;
+    }
+    active = segments.get(segments.size() - 1);
+    FileLogReader.SegmentScan scan = FileLogReader.scan(active.path());
+    FileChannel opened = openForWrite(active.path());
+    long cut = scan.sizeBytes() - scan.validBytes();
+    if (cut > 0) {
+      LOG.warn(
+          "file log {}: torn or corrupt tail of {} bytes after {} records in {}; truncating",
+          directory,
+          cut,
+          scan.records(),
+          active.path().getFileName());
+      try {
+        opened.truncate(scan.validBytes());
+        opened.force(true);
+      } catch (IOException e) {
+        opened.close();
+        throw e;
+      }
+    }
+    channel = opened;
+    filePosition = scan.validBytes();
+    nextOffset = active.baseOffset() + scan.records();
+    LOG.info("file log {}: {} segments, next offset {}", directory, segments.size(), nextOffset);
+    return cut;
+  }
+
+  private static FileChannel openForWrite(Path segment) throws IOException {
+    return FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  /** Makes a new segment's directory entry durable, so a synced segment is found after a crash. */
+  private void forceDirectory() throws IOException {
+    if (settings.sync() == SyncPolicy.NEVER) {
+      return;
+    }
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
+    }
   }
 
   @Override
@@ -114,132 +219,236 @@ public final class FileBackend implements ReadableBackend {
     return name;
   }
 
-  /** The log file. */
-  public Path file() {
-    return file;
+  @Override
+  public boolean durable() {
+    return settings.durable();
+  }
+
+  /** The directory of the log. */
+  public Path directory() {
+    return directory;
+  }
+
+  /** The segment files of the log, oldest first, the active one last. */
+  public List<Path> segments() throws IOException {
+    List<Path> paths = new ArrayList<>();
+    for (Segment s : Segments.list(directory)) {
+      paths.add(s.path());
+    }
+    return paths;
+  }
+
+  /** Offset after the last committed record: the next record's, once committed. */
+  public long committedOffset() {
+    return committedOffset;
+  }
+
+  /** fsyncs of segment data so far (commits with {@code always}, the syncer's with interval). */
+  public long fsyncs() {
+    return fsyncs.get();
+  }
+
+  /** Bytes of torn or corrupt tail cut off at open. */
+  public long truncatedBytesAtOpen() {
+    return truncatedBytes;
+  }
+
+  /** A tail of this log from {@code fromOffset}, seeing committed records only. */
+  public FileLogTail tail(long fromOffset) {
+    return FileLogTail.open(directory, fromOffset, () -> committedOffset);
   }
 
   @Override
   public void append(EventView event) throws IOException {
-    int body = LogRecordDescriptor.EVENT_FIXED_BYTES + event.topicLength() + event.payloadLength();
-    ByteBuffer b = reserve(body);
-    int start = beginRecord(b);
-    b.put(LogRecordDescriptor.TYPE_EVENT);
-    b.put((byte) event.priority().code());
-    b.put((byte) event.framePriority().code());
-    b.putLong(event.eventId());
-    b.putLong(event.clientTimeMicros());
-    b.putLong(event.receivedMillis());
-    b.putShort((short) event.topicLength());
-    event.writeTopic(b);
-    b.putInt(event.payloadLength());
-    event.writePayload(b);
-    endRecord(b, start);
+    prepareAppend();
+    long mark = encoder.frames().writePosition();
+    try {
+      encoder.event(event);
+    } catch (RuntimeException e) {
+      encoder.rewind(mark); // the append is retried whole: leave no half frame behind
+      throw e;
+    }
+    nextOffset++;
   }
 
   @Override
   public void append(RecordView record) throws IOException {
-    byte[] topic = record.topic().getBytes(StandardCharsets.UTF_8);
-    if (record.kind() == RecordKind.ALERT) {
-      byte[] rule = record.name().getBytes(StandardCharsets.UTF_8);
-      byte[] severity = record.severity().getBytes(StandardCharsets.UTF_8);
-      ByteBuffer b = reserve(1 + 24 + 6 + topic.length + rule.length + severity.length);
-      int start = beginRecord(b);
-      b.put(LogRecordDescriptor.TYPE_ALERT);
-      b.putLong(record.timeMillis()).putLong(record.eventId()).putDouble(record.value());
-      putString(b, topic);
-      putString(b, rule);
-      putString(b, severity);
-      endRecord(b, start);
-    } else {
-      ByteBuffer b = reserve(1 + 48 + 2 + topic.length);
-      int start = beginRecord(b);
-      b.put(LogRecordDescriptor.TYPE_WINDOW);
-      b.putLong(record.startMillis()).putLong(record.endMillis()).putLong(record.count());
-      b.putLong(record.payloadBytes()).putLong(record.minEventId()).putLong(record.maxEventId());
-      putString(b, topic);
-      endRecord(b, start);
-    }
-  }
-
-  private static void putString(ByteBuffer b, byte[] s) {
-    b.putShort((short) s.length).put(s);
-  }
-
-  /** A buffer with room for a record of {@code body} bytes: the shared one, flushed if need be. */
-  private ByteBuffer reserve(int body) throws IOException {
-    int total = LogRecordDescriptor.HEADER_BYTES + body;
-    if (buffer.remaining() < total) {
-      writeBuffer();
-    }
-    if (buffer.remaining() < total) {
-      // Larger than the whole buffer: rare (payloads near the frame limit); grow for this one.
-      writeBuffer();
-      return ByteBuffer.allocate(total);
-    }
-    return buffer;
-  }
-
-  private static int beginRecord(ByteBuffer b) {
-    int start = b.position();
-    b.position(start + LogRecordDescriptor.HEADER_BYTES);
-    return start;
-  }
-
-  private void endRecord(ByteBuffer b, int start) throws IOException {
-    int end = b.position();
-    int bodyStart = start + LogRecordDescriptor.HEADER_BYTES;
-    // Checksum the body in place: narrow the buffer to it, then restore.
-    b.limit(end).position(bodyStart);
-    crc.reset();
-    crc.update(b);
-    b.limit(b.capacity()).position(end);
-    b.putInt(start, end - bodyStart);
-    b.putInt(start + 4, (int) crc.getValue());
-    if (b != buffer) {
-      b.flip();
-      long before = position;
-      try {
-        writeFully(b);
-      } catch (IOException e) {
-        // The append is retried whole: write it again over this fragment, not after it, or
-        // recovery would stop at the fragment and cut off what follows.
-        position = before;
-        throw e;
-      }
-    }
-  }
-
-  private void writeBuffer() throws IOException {
-    buffer.flip();
+    prepareAppend();
+    long mark = encoder.frames().writePosition();
     try {
-      writeFully(buffer);
-    } finally {
-      buffer.compact();
+      encoder.record(record);
+    } catch (RuntimeException e) {
+      encoder.rewind(mark);
+      throw e;
+    }
+    nextOffset++;
+  }
+
+  /**
+   * Writes out a full buffer and rolls a full segment before a record is encoded, so a failure here
+   * leaves nothing of the record behind and the retried append starts clean.
+   */
+  private void prepareAppend() throws IOException {
+    if (encoder.pending() >= settings.bufferBytes()) {
+      writeOut();
+    }
+    if (nextOffset > active.baseOffset()
+        && filePosition + encoder.pending() >= settings.segmentBytes()) {
+      roll();
     }
   }
 
-  private void writeFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      position += channel.write(b, position);
+  /**
+   * Writes the pending frames at the end of the active segment. On a failure what was written stays
+   * counted and the rest stays pending, so the retry continues the same frame where it stopped.
+   */
+  private void writeOut() throws IOException {
+    Bytes<ByteBuffer> frames = encoder.frames();
+    if (encoder.pending() == 0) {
+      return;
     }
+    ByteBuffer b = frames.underlyingObject();
+    b.limit((int) frames.writePosition()).position((int) frames.readPosition());
+    FileChannel target = channel;
+    while (b.hasRemaining()) {
+      int n = target.write(b, filePosition);
+      filePosition += n;
+      frames.readSkip(n);
+      writtenBytes += n; // single writer: the volatile is only for the syncer to read
+    }
+    encoder.clear();
+  }
+
+  /**
+   * Closes the active segment and starts the next, named by the next offset. The old segment is
+   * written out (and forced unless sync is never) before the new file exists: a reader that finds a
+   * newer segment may take the older one as complete.
+   */
+  private void roll() throws IOException {
+    writeOut();
+    FileChannel old = channel;
+    if (settings.sync() != SyncPolicy.NEVER) {
+      old.force(false);
+      fsyncs.incrementAndGet();
+    }
+    Segment next = new Segment(nextOffset, Segments.path(directory, nextOffset));
+    FileChannel opened = openForWrite(next.path());
+    try {
+      forceDirectory();
+    } catch (IOException e) {
+      opened.close();
+      throw e;
+    }
+    closedSegments.addLast(new ClosedSegment(active, filePosition));
+    closedBytes += filePosition;
+    active = next;
+    filePosition = 0;
+    channel = opened;
+    old.close();
+    enforceRetention();
   }
 
   @Override
   public void commit() throws IOException {
-    writeBuffer();
-    if (sync == SyncPolicy.ALWAYS) {
+    if (syncFailure != null) {
+      // The syncer could not force: do it here, so the writer retries until the disk takes it.
       channel.force(false);
+      syncFailure = null;
+    }
+    writeOut();
+    if (settings.sync() == SyncPolicy.ALWAYS) {
+      channel.force(false);
+      fsyncs.incrementAndGet();
+    }
+    committedOffset = nextOffset;
+    if (System.nanoTime() - lastRetentionCheckNanos >= RETENTION_CHECK_NANOS) {
+      enforceRetention(); // ages segments out even when nothing rolls
+    }
+  }
+
+  @Override
+  public void sync() throws IOException {
+    writeOut();
+    channel.force(false);
+    fsyncs.incrementAndGet();
+  }
+
+  /** Interval syncer: forces the active segment when bytes were written since the last time. */
+  private void syncWritten() {
+    long written = writtenBytes;
+    if (written == syncedBytes) {
+      return;
+    }
+    try {
+      // A roll forced the previous segment before swapping: this one is all that can be unforced.
+      channel.force(false);
+      syncedBytes = written;
+      fsyncs.incrementAndGet();
+    } catch (ClosedChannelException e) {
+      // Rolled (the writer forced it) or closing: the next round forces the new segment.
+    } catch (IOException e) {
+      if (syncFailure == null) {
+        LOG.warn("file log {}: interval fsync failed: {}", directory, e.toString());
+      }
+      syncFailure = e;
+    }
+  }
+
+  /** Deletes the oldest closed segments beyond the size or age bound; never the active one. */
+  private void enforceRetention() {
+    lastRetentionCheckNanos = System.nanoTime();
+    if (!settings.retains()) {
+      return;
+    }
+    long ageMillis = settings.retentionAge().toMillis();
+    long oldestKeptMillis = System.currentTimeMillis() - ageMillis;
+    while (!closedSegments.isEmpty()) {
+      ClosedSegment oldest = closedSegments.peekFirst();
+      Path path = oldest.segment().path();
+      try {
+        boolean tooLarge =
+            settings.retentionBytes() > 0 && closedBytes + filePosition > settings.retentionBytes();
+        boolean tooOld =
+            ageMillis > 0 && Files.getLastModifiedTime(path).toMillis() < oldestKeptMillis;
+        if (!tooLarge && !tooOld) {
+          return;
+        }
+        Files.deleteIfExists(path);
+      } catch (NoSuchFileException e) {
+        // Gone already (removed by hand): drop it from the list below.
+      } catch (IOException e) {
+        if (!retentionFailureReported) {
+          retentionFailureReported = true;
+          LOG.warn("file log {}: retention cannot delete {}: {}", directory, path, e.toString());
+        }
+        return;
+      }
+      closedSegments.removeFirst();
+      closedBytes -= oldest.bytes();
+      LOG.info("file log {}: retention deleted {}", directory, path.getFileName());
     }
   }
 
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (syncer != null) {
+      syncer.shutdown();
+      try {
+        syncer.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       commit();
       channel.force(true);
     } finally {
       channel.close();
+      encoder.close();
       lock.channel().close(); // releases the lock
     }
   }
@@ -247,32 +456,37 @@ public final class FileBackend implements ReadableBackend {
   @Override
   public List<StoredEvent> readEvents(EventQuery query) throws IOException {
     List<StoredEvent> events = new ArrayList<>();
-    FileLogReader.read(
-        file,
+    FileLogReader.Visitor collect =
         new FileLogReader.Visitor() {
           @Override
-          public void event(StoredEvent event) {
+          public void event(long offset, StoredEvent event) {
             if (events.size() < query.limit() && query.matches(event)) {
               events.add(event);
             }
           }
-        });
+        };
+    try (FileLogTail tail = tail(0)) {
+      boolean more = true;
+      while (more && events.size() < query.limit()) {
+        more = tail.poll(collect, 1024) > 0; // in chunks, so a limited query stops early
+      }
+    }
     return events;
   }
 
   @Override
   public List<StoredRecord> readRecords() throws IOException {
     List<StoredRecord> records = new ArrayList<>();
-    FileLogReader.read(
-        file,
-        new FileLogReader.Visitor() {
-          @Override
-          public void record(StoredRecord record) {
-            records.add(record);
-          }
-        });
+    try (FileLogTail tail = tail(0)) {
+      tail.poll(
+          new FileLogReader.Visitor() {
+            @Override
+            public void record(long offset, StoredRecord record) {
+              records.add(record);
+            }
+          },
+          Integer.MAX_VALUE);
+    }
     return records;
   }
-
-  private static final FileLogReader.Visitor IGNORE = new FileLogReader.Visitor() {};
 }

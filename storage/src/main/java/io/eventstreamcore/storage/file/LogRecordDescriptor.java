@@ -1,36 +1,65 @@
 package io.eventstreamcore.storage.file;
 
 /**
- * Layout of the file log: a sequence of records, each length-prefixed and checksummed; all integers
- * big-endian; {@code str} is a u16 length then UTF-8 bytes.
+ * Layout of the file log.
+ *
+ * <p>The log is a directory of segment files, each named by the offset of its first record as 20
+ * decimal digits ({@code 00000000000000000000.log}); offsets number the records (events, alerts,
+ * window summaries) from 0, across segments. A segment is a sequence of frames; the writer rolls to
+ * a new segment once the active one reaches {@code segment-bytes}. Integers in the frame header are
+ * little-endian (as Chronicle Wire, which only runs on little-endian platforms).
  *
  * <pre>
- *   +------------+--------------+------------------------------+
- *   | u32 length | u32 crc32c   | body (length bytes)          |
- *   +------------+--------------+------------------------------+
- *   crc32c covers the body only. body starts with u8 type:
+ *   +------------+--------------+-------------------------------------------+
+ *   | u32 length | u32 crc32c   | body: Chronicle Wire binary (length bytes)|
+ *   +------------+--------------+-------------------------------------------+
+ *   crc32c covers the body only. The body is a sequence of named fields:
  *
- *   1 EVENT : u8 priority | u8 frame priority | u64 event_id | u64 client_time_us
- *             | u64 received_ms | str topic | u32 payload_len | payload
- *   2 ALERT : u64 time_ms | u64 event_id | f64 value | str topic | str rule | str severity
- *   3 WINDOW: u64 start_ms | u64 end_ms | u64 count | u64 payload_bytes | u64 min_event_id
- *             | u64 max_event_id | str topic
+ *   kind: event  | priority | framePriority | eventId | clientTimeMicros | receivedMillis
+ *                | topic | payload (bytes)
+ *   kind: alert  | timeMillis | eventId | value | topic | rule | severity
+ *   kind: window | startMillis | endMillis | count | payloadBytes | minEventId | maxEventId
+ *                | topic
  * </pre>
  *
- * A record whose length runs past the end of the file, or whose checksum does not match, marks a
- * torn tail: recovery truncates the file there.
+ * Priorities are written by name. Being Chronicle Wire, a body renders as YAML without a schema
+ * ({@link FileLogDump}). A frame whose length runs past the end of its segment, or whose checksum
+ * does not match, marks a torn tail: recovery truncates the last segment there.
  */
 final class LogRecordDescriptor {
   static final int HEADER_BYTES = 8;
-  static final byte TYPE_EVENT = 1;
-  static final byte TYPE_ALERT = 2;
-  static final byte TYPE_WINDOW = 3;
-
-  /** Body bytes of an event record besides topic and payload. */
-  static final int EVENT_FIXED_BYTES = 1 + 1 + 1 + 8 + 8 + 8 + 2 + 4;
+  static final int LENGTH_OFFSET = 0;
+  static final int CRC_OFFSET = 4;
 
   /** Upper bound of a record body, to reject a corrupt length before allocating for it. */
   static final int MAX_BODY_BYTES = 1 << 30;
+
+  static final String SEGMENT_SUFFIX = ".log";
+  static final int SEGMENT_NAME_DIGITS = 20;
+  static final String LOCK_NAME = "events.lock";
+
+  static final String KIND = "kind";
+  static final String EVENT = "event";
+  static final String ALERT = "alert";
+  static final String WINDOW = "window";
+
+  static final String PRIORITY = "priority";
+  static final String FRAME_PRIORITY = "framePriority";
+  static final String EVENT_ID = "eventId";
+  static final String CLIENT_TIME_MICROS = "clientTimeMicros";
+  static final String RECEIVED_MILLIS = "receivedMillis";
+  static final String TOPIC = "topic";
+  static final String PAYLOAD = "payload";
+  static final String TIME_MILLIS = "timeMillis";
+  static final String VALUE = "value";
+  static final String RULE = "rule";
+  static final String SEVERITY = "severity";
+  static final String START_MILLIS = "startMillis";
+  static final String END_MILLIS = "endMillis";
+  static final String COUNT = "count";
+  static final String PAYLOAD_BYTES = "payloadBytes";
+  static final String MIN_EVENT_ID = "minEventId";
+  static final String MAX_EVENT_ID = "maxEventId";
 
   private LogRecordDescriptor() {}
 }

@@ -9,11 +9,16 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.file.FileBackend;
+import io.eventstreamcore.storage.file.FileSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
 import io.eventstreamcore.storage.memory.MemoryBackend;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +41,102 @@ class StorageSettingsTest {
     assertThat(settings.fileDirectory()).isEqualTo(Path.of("data"));
     assertThat(settings.fileSync()).isEqualTo(SyncPolicy.NEVER);
     assertThat(settings.fileBufferBytes()).isEqualTo(4 * 1024 * 1024);
+    FileSettings file = settings.file();
+    assertThat(file.syncInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(file.segmentBytes()).isEqualTo(64L * 1024 * 1024);
+    assertThat(file.retentionBytes()).isZero();
+    assertThat(file.retentionAge()).isZero();
+    assertThat(file.retains()).isFalse();
+    assertThat(file.durable()).isTrue();
+  }
+
+  @Test
+  void fileKeysAreReadAndTheSyncIntervalPolicyIsKnown() {
+    FileSettings file =
+        new StorageSettings(
+                with(
+                    "eventstream.storage.file { sync = interval, sync-interval = 250ms,"
+                        + " segment-bytes = 1MiB, retention-bytes = 10MiB, retention-age = 7d,"
+                        + " durable = false }\n"
+                        + "eventstream.storage.backends = [file, memory]"))
+            .file();
+
+    assertThat(file.sync()).isEqualTo(SyncPolicy.INTERVAL);
+    assertThat(file.syncInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(file.segmentBytes()).isEqualTo(1024 * 1024);
+    assertThat(file.retentionBytes()).isEqualTo(10 * 1024 * 1024);
+    assertThat(file.retentionAge()).isEqualTo(Duration.ofDays(7));
+    assertThat(file.retains()).isTrue();
+    assertThat(file.durable()).isFalse();
+  }
+
+  @Test
+  void badFileSizesAndIntervalsAreNamedWithTheKey() {
+    String[][] cases = {
+      {"segment-bytes = 100", "eventstream.storage.file.segment-bytes"},
+      {"retention-bytes = -1", "eventstream.storage.file.retention-bytes"},
+      {"retention-bytes = 8KiB, segment-bytes = 1MiB", "eventstream.storage.file.retention-bytes"},
+      {"retention-age = -1s", "eventstream.storage.file.retention-age"},
+      {"sync-interval = 0ms", "eventstream.storage.file.sync-interval"},
+      {"buffer-bytes = 0", "eventstream.storage.file.buffer-bytes"},
+      {"buffer-bytes = 2GiB", "eventstream.storage.file.buffer-bytes"},
+    };
+    for (String[] c : cases) {
+      assertThatThrownBy(
+              () -> new StorageSettings(with("eventstream.storage.file { " + c[0] + " }")))
+          .as(c[0])
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(c[1]);
+    }
+  }
+
+  @Test
+  void anUnwritableDirectoryIsNamedWithItsKey(@TempDir Path dir) throws Exception {
+    // Root may write anywhere permissions allow nothing; a read-only file system stops it too.
+    Path mount = Files.createDirectories(dir.resolve("ro"));
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mount.toString()),
+        "cannot mount a read-only tmpfs here (needs root): unwritable-directory check skipped");
+    try {
+      assertThatThrownBy(
+              () ->
+                  new StorageSettings(
+                      with("eventstream.storage.file.directory = \"" + mount + "\"")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("eventstream.storage.file.directory")
+          .hasMessageContaining("is not writable");
+      assertThatThrownBy(
+              () ->
+                  new StorageSettings(
+                      with(
+                          "eventstream.storage.file.directory = \""
+                              + mount.resolve("data")
+                              + "\"")))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("eventstream.storage.file.directory")
+          .hasMessageContaining("cannot be created");
+    } finally {
+      run("umount", mount.toString());
+    }
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+  }
+
+  @Test
+  void aDirectoryThatCannotBeCreatedIsNamedWithItsKey(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+    String config = "eventstream.storage.file.directory = \"" + file.resolve("data") + "\"";
+
+    assertThatThrownBy(() -> new StorageSettings(with(config)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.file.directory")
+        .hasMessageContaining("is not a directory");
+    // Only checked when the file backend is configured.
+    new StorageSettings(with(config + "\neventstream.storage.backends = [memory]"));
   }
 
   @Test
@@ -115,7 +216,8 @@ class StorageSettingsTest {
       assertThat(backends.get(0)).isInstanceOf(MemoryBackend.class);
       assertThat(backends.get(0).name()).isEqualTo("memory");
       assertThat(backends.get(1)).isInstanceOf(FileBackend.class);
-      assertThat(((FileBackend) backends.get(1)).file()).isEqualTo(dir.resolve("events.log"));
+      assertThat(((FileBackend) backends.get(1)).segments())
+          .containsExactly(dir.resolve("00000000000000000000.log"));
     } finally {
       for (StorageBackend backend : backends) {
         backend.close();

@@ -14,6 +14,7 @@ import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.TestEvents.Expected;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,21 +80,32 @@ class FileBackendTest {
   /** Everything in the log, in order: events as {@link Expected}, records as themselves. */
   private List<Object> readLog() throws IOException {
     List<Object> items = new ArrayList<>();
-    FileLogReader.read(
-        dir.resolve("events.log"),
-        new FileLogReader.Visitor() {
-          @Override
-          public void event(StoredEvent event) {
-            assertThat(event.route()).isEqualTo(Route.of(event.priority()));
-            items.add(Expected.of(event));
-          }
+    long end =
+        FileLogReader.read(
+            dir,
+            new FileLogReader.Visitor() {
+              @Override
+              public void event(long offset, StoredEvent event) {
+                assertThat(offset).isEqualTo(items.size());
+                assertThat(event.route()).isEqualTo(Route.of(event.priority()));
+                items.add(Expected.of(event));
+              }
 
-          @Override
-          public void record(StoredRecord record) {
-            items.add(record);
-          }
-        });
+              @Override
+              public void record(long offset, StoredRecord record) {
+                assertThat(offset).isEqualTo(items.size());
+                items.add(record);
+              }
+            });
+    assertThat(end).isEqualTo(items.size());
     return items;
+  }
+
+  /** The only segment of a log that never rolled. */
+  private Path onlySegment() throws IOException {
+    List<Path> segments = Segments.list(dir).stream().map(Segments.Segment::path).toList();
+    assertThat(segments).hasSize(1);
+    return segments.get(0);
   }
 
   private static List<Expected> sampleEvents() {
@@ -222,10 +234,11 @@ class FileBackendTest {
   void createsAMissingDirectory() throws IOException {
     Path nested = dir.resolve("a/b/c");
     try (FileBackend backend = new FileBackend("file", nested, SyncPolicy.NEVER, 128)) {
-      assertThat(backend.file()).isEqualTo(nested.resolve("events.log"));
+      assertThat(backend.segments()).containsExactly(nested.resolve("00000000000000000000.log"));
       assertThat(backend.name()).isEqualTo("file");
+      assertThat(backend.directory()).isEqualTo(nested);
     }
-    assertThat(nested.resolve("events.log")).exists();
+    assertThat(nested.resolve("00000000000000000000.log")).exists();
   }
 
   /** Writes one event per commit and returns the log size after each. */
@@ -234,7 +247,7 @@ class FileBackendTest {
     for (int i = 1; i <= count; i++) {
       backend.append(event("orders", Priority.MEDIUM, i, NOW + i, payload(20, i)).slot());
       backend.commit();
-      sizes.add(Files.size(backend.file()));
+      sizes.add(Files.size(onlySegment()));
     }
     return sizes;
   }
@@ -251,7 +264,7 @@ class FileBackendTest {
     long validSize;
     try (FileBackend backend = open()) {
       validSize = writeEventsOnePerCommit(backend, 3).get(2);
-      log = backend.file();
+      log = onlySegment();
     }
     Files.write(
         log,
@@ -261,6 +274,9 @@ class FileBackendTest {
 
     try (FileBackend recovered = open()) {
       assertThat(Files.size(log)).isEqualTo(validSize);
+      assertThat(recovered.truncatedBytesAtOpen())
+          .isEqualTo("not a record at all, just bytes".length());
+      assertThat(recovered.committedOffset()).isEqualTo(3);
       assertThat(recovered.readEvents())
           .extracting(StoredEvent::eventId)
           .containsExactly(1L, 2L, 3L);
@@ -279,7 +295,7 @@ class FileBackendTest {
     List<Long> sizes;
     try (FileBackend backend = open()) {
       sizes = writeEventsOnePerCommit(backend, 4);
-      log = backend.file();
+      log = onlySegment();
     }
     long cut = sizes.get(2) + (sizes.get(3) - sizes.get(2)) / 2;
     try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
@@ -304,7 +320,7 @@ class FileBackendTest {
     List<Long> sizes;
     try (FileBackend backend = open()) {
       sizes = writeEventsOnePerCommit(backend, 2);
-      log = backend.file();
+      log = onlySegment();
     }
     // Half a header.
     try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
@@ -328,14 +344,15 @@ class FileBackendTest {
     long validSize;
     try (FileBackend backend = open()) {
       validSize = writeEventsOnePerCommit(backend, 1).get(0);
-      log = backend.file();
+      log = onlySegment();
     }
-    ByteBuffer header = ByteBuffer.allocate(8).putInt(0x7fff_ffff).putInt(0).flip();
+    ByteBuffer header =
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(0x7fff_ffff).putInt(0).flip();
     try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
       channel.write(header, validSize);
     }
 
-    assertThat(FileLogReader.read(log, ignoring())).isEqualTo(validSize);
+    assertThat(FileLogReader.scan(log).validBytes()).isEqualTo(validSize);
     try (FileBackend recovered = open()) {
       assertThat(Files.size(log)).isEqualTo(validSize);
       assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
@@ -348,29 +365,30 @@ class FileBackendTest {
     List<Long> sizes;
     try (FileBackend backend = open()) {
       sizes = writeEventsOnePerCommit(backend, 3);
-      log = backend.file();
+      log = onlySegment();
     }
     // Flip one payload byte of the second record: its length is intact, its checksum is not.
     long inSecondBody = sizes.get(1) - 3;
     flipByte(log, inSecondBody);
 
     List<Long> visited = new ArrayList<>();
-    long valid =
+    long end =
         FileLogReader.read(
-            log,
+            dir,
             new FileLogReader.Visitor() {
               @Override
-              public void event(StoredEvent event) {
+              public void event(long offset, StoredEvent event) {
                 visited.add(event.eventId());
               }
 
               @Override
-              public void record(StoredRecord record) {
+              public void record(long offset, StoredRecord record) {
                 visited.add(-1L);
               }
             });
 
-    assertThat(valid).isEqualTo(sizes.get(0));
+    assertThat(end).isEqualTo(1);
+    assertThat(FileLogReader.scan(log).validBytes()).isEqualTo(sizes.get(0));
     assertThat(visited).containsExactly(1L);
     // Recovery cuts the log at the corrupt record: what follows it is not trusted either.
     try (FileBackend recovered = open()) {
@@ -385,13 +403,14 @@ class FileBackendTest {
     long validSize;
     try (FileBackend backend = open()) {
       validSize = writeEventsOnePerCommit(backend, 1).get(0);
-      log = backend.file();
+      log = onlySegment();
     }
-    byte[] body = {9, 1, 2, 3};
+    byte[] body = {(byte) 0xc4, 'k', 'i', 'n', 'd', (byte) 0xe3, 'b', 'a', 'd'};
     CRC32C crc = new CRC32C();
     crc.update(body);
     ByteBuffer record =
         ByteBuffer.allocate(8 + body.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
             .putInt(body.length)
             .putInt((int) crc.getValue())
             .put(body)
@@ -400,7 +419,8 @@ class FileBackendTest {
       channel.write(record, validSize);
     }
 
-    assertThat(FileLogReader.read(log, ignoring())).isEqualTo(validSize);
+    assertThat(FileLogReader.scan(log).validBytes()).isEqualTo(validSize);
+    assertThat(FileLogReader.read(dir, ignoring())).isEqualTo(1);
   }
 
   private static void flipByte(Path file, long position) throws IOException {
@@ -417,10 +437,10 @@ class FileBackendTest {
   private static FileLogReader.Visitor ignoring() {
     return new FileLogReader.Visitor() {
       @Override
-      public void event(StoredEvent event) {}
+      public void event(long offset, StoredEvent event) {}
 
       @Override
-      public void record(StoredRecord record) {}
+      public void record(long offset, StoredRecord record) {}
     };
   }
 }

@@ -1,0 +1,204 @@
+package io.eventstreamcore.storage.file;
+
+import io.eventstreamcore.storage.file.Segments.Segment;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import net.openhft.chronicle.bytes.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows a file log from an offset: reads every segment in order, then, at each {@link #poll},
+ * whatever has been written since. One tail is used by one thread at a time.
+ *
+ * <p>A tail opened on a directory ({@link #open(Path, long)}) sees every complete, valid frame in
+ * the files, which for another process's log includes frames written but not yet committed. A tail
+ * from {@link FileBackend#tail(long)} stops at the backend's last commit. A corrupt frame ends its
+ * segment for the tail: it moves on to the next segment once there is one, and counts the skip.
+ */
+public final class FileLogTail implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FileLogTail.class);
+  private static final LongSupplier UNBOUNDED = () -> Long.MAX_VALUE;
+
+  /** Receives raw frame bodies, for the dump; false when a body is not a record. */
+  interface FrameHandler {
+    boolean frame(long offset, Bytes<?> body);
+  }
+
+  private final Path directory;
+  private final LongSupplier endOffset;
+  private long nextOffset;
+  private Segment segment;
+  private FileChannel channel;
+  private FrameScanner frames;
+  private long frameOffset;
+  private long skippedTails;
+
+  private FileLogTail(Path directory, long fromOffset, LongSupplier endOffset) {
+    this.directory = directory;
+    this.nextOffset = Math.max(0, fromOffset);
+    this.endOffset = endOffset;
+  }
+
+  /** A tail of the log in {@code directory}, from {@code fromOffset} (0: the oldest record). */
+  public static FileLogTail open(Path directory, long fromOffset) {
+    return new FileLogTail(directory, fromOffset, UNBOUNDED);
+  }
+
+  /** A tail that never reads at or beyond the offset {@code endOffset} gives at the time. */
+  static FileLogTail open(Path directory, long fromOffset, LongSupplier endOffset) {
+    return new FileLogTail(directory, fromOffset, endOffset);
+  }
+
+  /** Offset of the next record this tail will deliver. */
+  public long nextOffset() {
+    return nextOffset;
+  }
+
+  /** How many times a segment's torn or corrupt tail was skipped to go on with the next one. */
+  public long skippedTails() {
+    return skippedTails;
+  }
+
+  /**
+   * Delivers the records written since the last call, at most {@code maxRecords}, oldest first.
+   *
+   * @return how many were delivered; 0 when there is nothing new yet
+   */
+  public int poll(FileLogReader.Visitor visitor, int maxRecords) throws IOException {
+    return poll((offset, body) -> RecordDecoder.decode(body, offset, visitor), maxRecords);
+  }
+
+  /**
+   * Delivers records as they are written until {@code running} turns false, looking for new ones
+   * every {@code pollIntervalMillis} while there are none: the loop a command-line {@code tail -f}
+   * runs.
+   */
+  public void follow(
+      FileLogReader.Visitor visitor, BooleanSupplier running, long pollIntervalMillis)
+      throws IOException {
+    while (running.getAsBoolean()) {
+      if (poll(visitor, 4096) == 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollIntervalMillis));
+      }
+    }
+  }
+
+  int poll(FrameHandler handler, int maxRecords) throws IOException {
+    int delivered = 0;
+    long end = endOffset.getAsLong();
+    while (delivered < maxRecords) {
+      if (frames == null && !openSegment()) {
+        return delivered;
+      }
+      if (frameOffset >= end) {
+        return delivered;
+      }
+      if (frames.next()) {
+        long offset = frameOffset;
+        if (offset >= nextOffset) {
+          if (!handler.frame(offset, frames.body())) {
+            frames.unread();
+            if (!moveOn()) {
+              return delivered;
+            }
+            continue;
+          }
+          nextOffset = offset + 1;
+          delivered++;
+        }
+        frameOffset++;
+      } else if (!moveOn()) {
+        return delivered;
+      }
+    }
+    return delivered;
+  }
+
+  /**
+   * At the end of the current segment: goes on with the next one if there is one. The writer
+   * creates a segment only after writing out the one before, so that one is complete by then.
+   */
+  private boolean moveOn() throws IOException {
+    Segment following = null;
+    for (Segment s : Segments.list(directory)) {
+      if (s.baseOffset() > segment.baseOffset()) {
+        following = s;
+        break;
+      }
+    }
+    if (following == null) {
+      return false;
+    }
+    if (frames.stop() != FrameScanner.Stop.END) {
+      skippedTails++;
+      LOG.warn(
+          "file log {}: {} frame at byte {} of {}; going on with {}",
+          directory,
+          frames.stop().name().toLowerCase(Locale.ROOT),
+          frames.position(),
+          segment.path().getFileName(),
+          following.path().getFileName());
+    }
+    closeSegment();
+    nextOffset = Math.max(nextOffset, following.baseOffset());
+    return openSegment();
+  }
+
+  /** Opens the segment holding {@link #nextOffset}, or the oldest after it; false when none. */
+  private boolean openSegment() throws IOException {
+    return openSegment(3);
+  }
+
+  private boolean openSegment(int attempts) throws IOException {
+    List<Segment> segments = Segments.list(directory);
+    Segment chosen = null;
+    for (Segment s : segments) {
+      if (s.baseOffset() <= nextOffset || chosen == null) {
+        chosen = s;
+      }
+      if (s.baseOffset() > nextOffset) {
+        break;
+      }
+    }
+    if (chosen == null) {
+      return false;
+    }
+    try {
+      channel = FileChannel.open(chosen.path(), StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      // Deleted by retention since the listing: list again; records go on at a later segment.
+      return attempts > 0 && openSegment(attempts - 1);
+    }
+    segment = chosen;
+    frames = new FrameScanner(channel, 0);
+    frameOffset = chosen.baseOffset();
+    nextOffset = Math.max(nextOffset, chosen.baseOffset());
+    return true;
+  }
+
+  private void closeSegment() throws IOException {
+    if (frames != null) {
+      frames.close();
+      frames = null;
+    }
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeSegment();
+  }
+}

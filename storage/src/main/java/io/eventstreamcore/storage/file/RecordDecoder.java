@@ -1,0 +1,85 @@
+package io.eventstreamcore.storage.file;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.wire.BinaryWire;
+import net.openhft.chronicle.wire.Wire;
+
+/** Decodes frame bodies ({@link LogRecordDescriptor}) into stored events and records. */
+final class RecordDecoder {
+  private RecordDecoder() {}
+
+  /**
+   * Decodes one body and hands it to {@code visitor}.
+   *
+   * @return false when the body is not a record this log writes (checksummed, yet malformed)
+   */
+  static boolean decode(Bytes<?> body, long offset, FileLogReader.Visitor visitor) {
+    Wire wire = BinaryWire.binaryOnly(body);
+    try {
+      String kind = wire.read(LogRecordDescriptor.KIND).text();
+      if (LogRecordDescriptor.EVENT.equals(kind)) {
+        visitor.event(offset, event(wire));
+      } else if (LogRecordDescriptor.ALERT.equals(kind)) {
+        visitor.record(offset, alert(wire));
+      } else if (LogRecordDescriptor.WINDOW.equals(kind)) {
+        visitor.record(offset, window(wire));
+      } else {
+        return false;
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false; // a field missing or of the wrong type: treat as corruption
+    }
+  }
+
+  private static StoredEvent event(Wire w) {
+    Priority priority = Priority.valueOf(w.read(LogRecordDescriptor.PRIORITY).text());
+    w.read(LogRecordDescriptor.FRAME_PRIORITY).text(); // kept for audits, not in StoredEvent
+    long eventId = w.read(LogRecordDescriptor.EVENT_ID).int64();
+    long clientTime = w.read(LogRecordDescriptor.CLIENT_TIME_MICROS).int64();
+    long received = w.read(LogRecordDescriptor.RECEIVED_MILLIS).int64();
+    String topic = text(w, LogRecordDescriptor.TOPIC);
+    byte[] payload = w.read(LogRecordDescriptor.PAYLOAD).bytes();
+    if (payload == null) {
+      throw new IllegalStateException("event without payload");
+    }
+    return new StoredEvent(
+        topic, priority, Route.of(priority), eventId, clientTime, received, payload);
+  }
+
+  private static StoredRecord alert(Wire w) {
+    long time = w.read(LogRecordDescriptor.TIME_MILLIS).int64();
+    long eventId = w.read(LogRecordDescriptor.EVENT_ID).int64();
+    double value = w.read(LogRecordDescriptor.VALUE).float64();
+    String topic = text(w, LogRecordDescriptor.TOPIC);
+    String rule = text(w, LogRecordDescriptor.RULE);
+    String severity = text(w, LogRecordDescriptor.SEVERITY);
+    return new StoredRecord(
+        RecordKind.ALERT, topic, rule, severity, time, eventId, value, 0, 0, 0, 0, 0, 0);
+  }
+
+  private static StoredRecord window(Wire w) {
+    long start = w.read(LogRecordDescriptor.START_MILLIS).int64();
+    long end = w.read(LogRecordDescriptor.END_MILLIS).int64();
+    long count = w.read(LogRecordDescriptor.COUNT).int64();
+    long bytes = w.read(LogRecordDescriptor.PAYLOAD_BYTES).int64();
+    long minId = w.read(LogRecordDescriptor.MIN_EVENT_ID).int64();
+    long maxId = w.read(LogRecordDescriptor.MAX_EVENT_ID).int64();
+    String topic = text(w, LogRecordDescriptor.TOPIC);
+    return new StoredRecord(
+        RecordKind.WINDOW, topic, "", "", end, 0, 0, start, end, count, bytes, minId, maxId);
+  }
+
+  private static String text(Wire w, String field) {
+    String s = w.read(field).text();
+    if (s == null) {
+      throw new IllegalStateException("missing " + field);
+    }
+    return s;
+  }
+}
