@@ -76,7 +76,18 @@ final class JsonText {
     }
   }
 
+  /** {@code s} as a JSON string literal (also a valid double-quoted YAML scalar). */
+  static String quoted(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2);
+    quote(out, s);
+    return out.toString();
+  }
+
   private void quote(String s) {
+    quote(out, s);
+  }
+
+  private static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

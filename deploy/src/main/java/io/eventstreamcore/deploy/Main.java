@@ -26,7 +26,7 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "EventStreamCore: high-performance event processing service.",
-    subcommands = {Main.Serve.class, ConfigCommand.class})
+    subcommands = {Main.Serve.class, ConfigCommand.class, InspectCommand.class, TailCommand.class})
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -37,7 +37,29 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * The command line: enum values in any case; a bad option or an unexpected failure is reported in
+   * one line (and a pointer to --help), not a usage page or a stack trace.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine failed = e.getCommandLine();
+          failed.getErr().println(e.getMessage());
+          failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_CONFIG;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, failed, parsed) -> {
+          failed.getErr().println("error: " + e);
+          LOG.debug("command failed", e);
+          return 1;
+        });
+    return cli;
   }
 
   @Override

@@ -20,21 +20,29 @@ final class RecordDecoder {
    */
   static boolean decode(Bytes<?> body, long offset, FileLogReader.Visitor visitor) {
     Wire wire = BinaryWire.binaryOnly(body);
+    StoredEvent event = null;
+    StoredRecord record = null;
     try {
       String kind = wire.read(LogRecordDescriptor.KIND).text();
       if (LogRecordDescriptor.EVENT.equals(kind)) {
-        visitor.event(offset, event(wire));
+        event = event(wire);
       } else if (LogRecordDescriptor.ALERT.equals(kind)) {
-        visitor.record(offset, alert(wire));
+        record = alert(wire);
       } else if (LogRecordDescriptor.WINDOW.equals(kind)) {
-        visitor.record(offset, window(wire));
+        record = window(wire);
       } else {
         return false;
       }
-      return true;
     } catch (RuntimeException e) {
       return false; // a field missing or of the wrong type: treat as corruption
     }
+    // Outside the try: a visitor's own failure is not the log's, and must reach its caller.
+    if (event != null) {
+      visitor.event(offset, event);
+    } else {
+      visitor.record(offset, record);
+    }
+    return true;
   }
 
   private static StoredEvent event(Wire w) {

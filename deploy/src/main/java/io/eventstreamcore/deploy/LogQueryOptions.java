@@ -1,0 +1,117 @@
+package io.eventstreamcore.deploy;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.spi.EventQuery;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.storage.config.StorageSettings;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the file log is and which of its records to show: shared by {@code inspect} and {@code
+ * tail}.
+ */
+final class LogQueryOptions {
+  @Option(
+      names = {"-d", "--data-dir"},
+      paramLabel = "DIR",
+      description = "File log directory (default: eventstream.storage.file.directory of --config).")
+  Path directory;
+
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "Service configuration to take the file log directory from.")
+  File config;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic (exact).")
+  String topic;
+
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description =
+          "Only events received at or after TIME: an instant (2026-11-27T10:00:00Z) "
+              + "or a duration before now (15m, 2h).")
+  String since;
+
+  @Option(
+      names = "--until",
+      paramLabel = "TIME",
+      description = "Only events received before TIME (same forms as --since).")
+  String until;
+
+  @Option(names = "--id", paramLabel = "EVENT_ID", description = "Only the event with this id.")
+  long eventId;
+
+  @Option(
+      names = "--records",
+      description = "Also show alert and window records (filtered by --topic only).")
+  boolean records;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "yaml (default) or json (one object per line).")
+  RecordPrinter.Format format = RecordPrinter.Format.YAML;
+
+  /** The log directory; it must exist. */
+  Path directory() throws NoSuchFileException {
+    Path dir = directory;
+    if (dir == null) {
+      try {
+        dir = new StorageSettings(Main.load(config)).fileDirectory();
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException("configuration error: " + e.getMessage(), e);
+      }
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "no file log directory");
+    }
+    return dir;
+  }
+
+  /** The event filter; limit aside. */
+  EventQuery query(Instant now) {
+    EventQuery query = EventQuery.all();
+    if (topic != null) {
+      query = query.topic(topic);
+    }
+    if (eventId != 0) {
+      query = query.eventId(eventId);
+    }
+    long from = since == null ? Long.MIN_VALUE : millis(since, now, "--since");
+    long to = until == null ? Long.MAX_VALUE : millis(until, now, "--until");
+    if (from > to) {
+      throw new IllegalArgumentException("--since is after --until");
+    }
+    return query.between(from, to);
+  }
+
+  boolean matches(StoredRecord record) {
+    return records && (topic == null || topic.equals(record.topic()));
+  }
+
+  private static long millis(String time, Instant now, String option) {
+    try {
+      return Instant.parse(time).toEpochMilli();
+    } catch (DateTimeParseException notAnInstant) {
+      try {
+        return now.toEpochMilli()
+            - ConfigFactory.parseString("d = \"" + time + "\"").getDuration("d").toMillis();
+      } catch (ConfigException notADuration) {
+        throw new IllegalArgumentException(
+            option
+                + " "
+                + time
+                + ": neither an instant (2026-11-27T10:00:00Z) nor a duration (15m)");
+      }
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package io.eventstreamcore.deploy;
+
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * Prints stored events and records for {@code inspect} and {@code tail}: YAML documents or JSON
+ * lines. A payload that is valid UTF-8 text prints as {@code payload}; any other as {@code
+ * payload_base64}.
+ */
+final class RecordPrinter {
+  /** Output formats. */
+  enum Format {
+    YAML,
+    JSON
+  }
+
+  private final PrintWriter out;
+  private final Format format;
+
+  RecordPrinter(PrintWriter out, Format format) {
+    this.out = out;
+    this.format = format;
+  }
+
+  void event(long offset, StoredEvent e) {
+    Fields f = begin(offset, "event");
+    f.text("topic", e.topic());
+    f.text("priority", e.priority().name());
+    f.text("route", e.route().label());
+    f.number("event_id", e.eventId());
+    f.number("client_time_us", e.clientTimeMicros());
+    f.number("received_ms", e.receivedMillis());
+    f.text("received", Instant.ofEpochMilli(e.receivedMillis()).toString());
+    String text = utf8(e.payload());
+    if (text != null) {
+      f.text("payload", text);
+    } else {
+      f.text("payload_base64", Base64.getEncoder().encodeToString(e.payload()));
+    }
+    f.end();
+  }
+
+  void record(long offset, StoredRecord r) {
+    Fields f = begin(offset, r.kind().name().toLowerCase(Locale.ROOT));
+    f.text("topic", r.topic());
+    if (r.kind() == RecordKind.ALERT) {
+      f.text("rule", r.name());
+      f.text("severity", r.severity());
+      f.number("time_ms", r.timeMillis());
+      f.number("event_id", r.eventId());
+      f.text("value", Double.toString(r.value()));
+    } else {
+      f.number("start_ms", r.startMillis());
+      f.number("end_ms", r.endMillis());
+      f.number("count", r.count());
+      f.number("payload_bytes", r.payloadBytes());
+      f.number("min_event_id", r.minEventId());
+      f.number("max_event_id", r.maxEventId());
+    }
+    f.end();
+  }
+
+  private Fields begin(long offset, String kind) {
+    Fields f = format == Format.JSON ? new JsonFields() : new YamlFields();
+    f.number("offset", offset);
+    f.text("kind", kind);
+    return f;
+  }
+
+  private static String utf8(byte[] bytes) {
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+      return text.chars().allMatch(c -> c >= 0x20 || c == '\t' || c == '\n') ? text : null;
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  /** One printed item, field by field. */
+  private interface Fields {
+    void text(String name, String value);
+
+    void number(String name, long value);
+
+    void end();
+  }
+
+  private final class JsonFields implements Fields {
+    private final JsonText json = new JsonText().begin();
+
+    @Override
+    public void text(String name, String value) {
+      json.field(name, value);
+    }
+
+    @Override
+    public void number(String name, long value) {
+      json.field(name, value);
+    }
+
+    @Override
+    public void end() {
+      out.println(json.close());
+    }
+  }
+
+  private final class YamlFields implements Fields {
+    private final StringBuilder yaml = new StringBuilder("---\n");
+
+    @Override
+    public void text(String name, String value) {
+      // Double-quoted YAML scalars take JSON's escapes, so JSON string quoting is valid YAML.
+      yaml.append(name).append(": ").append(JsonText.quoted(value)).append('\n');
+    }
+
+    @Override
+    public void number(String name, long value) {
+      yaml.append(name).append(": ").append(value).append('\n');
+    }
+
+    @Override
+    public void end() {
+      out.print(yaml);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.ingest.client.EventStreamClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code inspect} and {@code tail} over a file log the service wrote, as the command line runs
+ * them.
+ */
+class LogCommandsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private String config() {
+    return "eventstream.storage.backends = [file]\n"
+        + "eventstream.topics.priorities { \"sensor/temperature\" = HIGH }\n"
+        + "eventstream.storage.file.directory = \""
+        + dir.toString().replace("\\", "/")
+        + "\"\n";
+  }
+
+  /**
+   * Stores events 1..20: even ids on "orders" as BATCH (windowed), odd ids on "sensor/temperature"
+   * as HIGH with a first byte over 100 (each raises an alert).
+   */
+  private void writeLog() throws Exception {
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(config()));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      send(client, 1, 20);
+    }
+  }
+
+  private static void send(EventStreamClient client, int from, int to) throws Exception {
+    long frame = 0;
+    for (int id = from; id <= to; id++) {
+      String topic = id % 2 == 0 ? "orders" : "sensor/temperature";
+      byte[] payload =
+          id % 2 == 0 ? ("order " + id).getBytes(StandardCharsets.UTF_8) : new byte[] {(byte) 200};
+      frame = client.send(id % 2 == 0 ? Priority.BATCH : Priority.HIGH, topic, id, payload, true);
+    }
+    client.flush();
+    assertThat(client.awaitAck(frame, DEADLINE)).isTrue();
+  }
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  private List<JsonNode> jsonLines() throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String line : out.toString().split("\n")) {
+      if (!line.isBlank()) {
+        nodes.add(JSON.readTree(line));
+      }
+    }
+    return nodes;
+  }
+
+  @Test
+  void inspectFiltersByTopicIdAndLimit() throws Exception {
+    writeLog();
+
+    assertThat(run("inspect", "-d", dir.toString(), "--format", "json", "--topic", "orders"))
+        .isZero();
+    List<JsonNode> orders = jsonLines();
+    assertThat(orders)
+        .extracting(n -> n.get("event_id").asLong())
+        .containsExactly(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L, 20L);
+    assertThat(orders.get(0).get("payload").asText()).isEqualTo("order 2");
+    assertThat(orders.get(0).get("priority").asText()).isEqualTo("BATCH");
+    assertThat(orders.get(0).get("route").asText()).isEqualTo("batch");
+    assertThat(err.toString()).contains("10 event(s)");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "--format=JSON", "--id", "7")).isZero();
+    List<JsonNode> seven = jsonLines();
+    assertThat(seven)
+        .singleElement()
+        .satisfies(
+            n -> {
+              assertThat(n.get("topic").asText()).isEqualTo("sensor/temperature");
+              assertThat(n.get("payload_base64").asText())
+                  .isEqualTo("yA=="); // 0xC8 is not UTF-8 text
+            });
+
+    out.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "--format", "json", "-n", "3")).isZero();
+    assertThat(jsonLines()).extracting(n -> n.get("event_id").asLong()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void inspectWithRecordsShowsTheAlertsAndYamlByDefault() throws Exception {
+    writeLog();
+
+    assertThat(run("inspect", "-d", dir.toString(), "--records", "--topic", "sensor/temperature"))
+        .isZero();
+    String yaml = out.toString();
+    assertThat(yaml.split("(?m)^---$")).hasSize(1 + 10 + 10); // 10 events, 10 alerts
+    assertThat(yaml).contains("kind: \"alert\"\n", "rule: \"high-temperature\"");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "--records", "--topic", "orders")).isZero();
+    // The window summaries (flushed at stop) count the ten BATCH events.
+    long windowed =
+        out.toString()
+            .lines()
+            .filter(line -> line.startsWith("count: "))
+            .mapToLong(line -> Long.parseLong(line.substring("count: ".length())))
+            .sum();
+    assertThat(out.toString()).contains("kind: \"window\"");
+    assertThat(windowed).isEqualTo(10);
+  }
+
+  @Test
+  void tailPrintsTheLastEventsAndFollowsNewOnes() throws Exception {
+    writeLog();
+    assertThat(run("tail", "-d", dir.toString(), "-n", "3", "--format", "json")).isZero();
+    assertThat(jsonLines())
+        .extracting(n -> n.get("event_id").asLong())
+        .containsExactly(18L, 19L, 20L);
+
+    out.getBuffer().setLength(0);
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(config()));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      Thread follower =
+          new Thread(
+              () ->
+                  run(
+                      "tail",
+                      "-f",
+                      "-d",
+                      dir.toString(),
+                      "-n",
+                      "1",
+                      "--format",
+                      "json",
+                      "--poll-interval",
+                      "20"),
+              "test-tail-follow");
+      follower.start();
+      try {
+        // Once the last event already stored is printed, the follow has begun.
+        await().atMost(DEADLINE).until(() -> out.toString().contains("\"event_id\":20"));
+        send(client, 21, 25);
+        await()
+            .atMost(DEADLINE)
+            .untilAsserted(
+                () -> assertThat(out.toString()).as(err::toString).contains("\"event_id\":25"));
+      } finally {
+        follower.interrupt();
+        follower.join(DEADLINE.toMillis());
+      }
+      assertThat(follower.isAlive()).isFalse();
+    }
+    assertThat(jsonLines())
+        .extracting(n -> n.get("event_id").asLong())
+        .containsExactly(20L, 21L, 22L, 23L, 24L, 25L);
+  }
+
+  @Test
+  void badInputIsOneLineWithItsExitCode() {
+    assertThat(run("inspect", "-d", dir.resolve("missing").toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("cannot read the log:").doesNotContain("\n");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "--since", "yesterday")).isEqualTo(2);
+    assertThat(err.toString()).contains("--since yesterday");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("tail", "--format", "xml")).isEqualTo(2);
+    assertThat(err.toString().lines()).hasSize(2).last().asString().contains("--help");
+  }
+}
