@@ -4,12 +4,10 @@ import io.eventstreamcore.engine.event.Priority;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -111,7 +108,7 @@ public final class EventStreamProducer implements AutoCloseable {
   private final Thread io;
   private final Thread writer;
 
-  private EventStreamProducer(Builder b) {
+  private EventStreamProducer(ProducerBuilder b) {
     this.host = b.host;
     this.port = b.port;
     this.maxInFlight = b.maxInFlightEvents;
@@ -122,7 +119,7 @@ public final class EventStreamProducer implements AutoCloseable {
     this.ackTimeoutNanos = b.ackTimeout.toNanos();
     this.closeTimeout = b.closeTimeout;
     this.maxFrameBytes = b.maxFrameBytes;
-    this.eventIds = b.eventIds != null ? b.eventIds : randomStartIds();
+    this.eventIds = b.eventIds;
     this.clock = b.clock;
     this.listener = b.listener;
     this.io = new Thread(this::ioLoop, "eventstream-producer-io");
@@ -134,13 +131,13 @@ public final class EventStreamProducer implements AutoCloseable {
   }
 
   /** A builder for a producer of the server at {@code host}:{@code port}. */
-  public static Builder builder(String host, int port) {
-    return new Builder(host, port);
+  public static ProducerBuilder builder(String host, int port) {
+    return new ProducerBuilder(host, port);
   }
 
   /** A builder for a producer of the server at {@code address}. */
-  public static Builder builder(InetSocketAddress address) {
-    return new Builder(address.getHostString(), address.getPort());
+  public static ProducerBuilder builder(InetSocketAddress address) {
+    return new ProducerBuilder(address.getHostString(), address.getPort());
   }
 
   /**
@@ -413,13 +410,16 @@ public final class EventStreamProducer implements AutoCloseable {
     }
   }
 
-  private void start() {
-    io.start();
-    writer.start();
+  /** Makes a producer and starts its threads. */
+  static EventStreamProducer start(ProducerBuilder settings) {
+    EventStreamProducer producer = new EventStreamProducer(settings);
+    producer.io.start();
+    producer.writer.start();
+    return producer;
   }
 
   /** Waits for the first connection; false when none came within {@code timeout}. */
-  private boolean awaitConnected(Duration timeout) throws InterruptedException {
+  boolean awaitConnected(Duration timeout) throws InterruptedException {
     long left = timeout.toNanos();
     lock.lockInterruptibly();
     try {
@@ -727,169 +727,6 @@ public final class EventStreamProducer implements AutoCloseable {
       } catch (IOException e) {
         // nothing more to do
       }
-    }
-  }
-
-  private static LongSupplier randomStartIds() {
-    AtomicLong next = new AtomicLong(new SecureRandom().nextLong());
-    return next::incrementAndGet;
-  }
-
-  /** Settings of a producer; every setting has a default. */
-  public static final class Builder {
-    private final String host;
-    private final int port;
-    private int maxInFlightEvents = 10_000;
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration reconnectBackoffMin = Duration.ofMillis(100);
-    private Duration reconnectBackoffMax = Duration.ofSeconds(10);
-    private int ackRequestInterval = 1;
-    private Duration ackTimeout = Duration.ofSeconds(30);
-    private Duration closeTimeout = Duration.ofSeconds(30);
-    private long maxFrameBytes = 1024 * 1024;
-    private LongSupplier eventIds;
-    private InstantSource clock = InstantSource.system();
-    private ProducerListener listener = ProducerListener.NONE;
-
-    private Builder(String host, int port) {
-      this.host = Objects.requireNonNull(host, "host");
-      if (port < 1 || port > 0xFFFF) {
-        throw new IllegalArgumentException("port must be 1..65535: " + port);
-      }
-      this.port = port;
-    }
-
-    /** Bound on unacknowledged events; sends block beyond it. Default 10,000. */
-    public Builder maxInFlightEvents(int events) {
-      if (events < 1) {
-        throw new IllegalArgumentException("maxInFlightEvents must be >= 1: " + events);
-      }
-      this.maxInFlightEvents = events;
-      return this;
-    }
-
-    /** Timeout of one connection attempt. Default 5 s. */
-    public Builder connectTimeout(Duration timeout) {
-      this.connectTimeout = positive("connectTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Wait before reconnecting: {@code min} after a connection that worked, doubling up to {@code
-     * max} while attempts fail. Defaults 100 ms and 10 s.
-     */
-    public Builder reconnectBackoff(Duration min, Duration max) {
-      positive("reconnectBackoff min", min);
-      positive("reconnectBackoff max", max);
-      if (max.compareTo(min) < 0) {
-        throw new IllegalArgumentException("reconnectBackoff max " + max + " < min " + min);
-      }
-      this.reconnectBackoffMin = min;
-      this.reconnectBackoffMax = max;
-      return this;
-    }
-
-    /**
-     * Sets the ACK bit on the first frame of each connection and on every {@code n}th frame; 1 (the
-     * default) sets it on every frame. The server acknowledges every frame of a connection once it
-     * has asked, so this changes only what a frame asks, not what gets acknowledged.
-     */
-    public Builder ackRequestInterval(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("ackRequestInterval must be >= 1: " + n);
-      }
-      this.ackRequestInterval = n;
-      return this;
-    }
-
-    /**
-     * How long the oldest written event may wait for its ACK before the connection is taken for
-     * dead and replaced (its events resent). Longer than the worst storage stall you accept.
-     * Default 30 s.
-     */
-    public Builder ackTimeout(Duration timeout) {
-      this.ackTimeout = positive("ackTimeout", timeout);
-      return this;
-    }
-
-    /** How long {@link EventStreamProducer#close()} waits for ACKs. Default 30 s. */
-    public Builder closeTimeout(Duration timeout) {
-      this.closeTimeout = positive("closeTimeout", timeout);
-      return this;
-    }
-
-    /**
-     * Largest frame body sent; larger sends are refused at once. Set it to the server's {@code
-     * eventstream.ingest.max-frame-bytes}. Default 1 MiB.
-     */
-    public Builder maxFrameBytes(long bytes) {
-      if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("maxFrameBytes must be 1.." + Integer.MAX_VALUE);
-      }
-      this.maxFrameBytes = bytes;
-      return this;
-    }
-
-    /**
-     * The id generator of {@link EventStreamProducer#send(Priority, String, byte[])}; must be
-     * thread-safe and give ids unique as the class comment says (0 is skipped). Default: random
-     * 64-bit start, counting up.
-     */
-    public Builder eventIds(LongSupplier generator) {
-      this.eventIds = Objects.requireNonNull(generator, "generator");
-      return this;
-    }
-
-    /** Clock of the client timestamps. Default: the system clock. */
-    public Builder clock(InstantSource clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /** Receives rejections and connection changes. Default: none. */
-    public Builder listener(ProducerListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
-      return this;
-    }
-
-    /**
-     * Starts a producer that connects in the background: sends are accepted (up to the window)
-     * while the server is unreachable.
-     */
-    public EventStreamProducer start() {
-      EventStreamProducer producer = new EventStreamProducer(this);
-      producer.start();
-      return producer;
-    }
-
-    /**
-     * Starts a producer and waits for its first connection.
-     *
-     * @throws ConnectException when no connection was made within the connect timeout; the producer
-     *     is closed then
-     */
-    public EventStreamProducer connect() throws ConnectException, InterruptedException {
-      EventStreamProducer producer = start();
-      boolean connected = false;
-      try {
-        connected = producer.awaitConnected(connectTimeout);
-      } finally {
-        if (!connected) {
-          producer.close(Duration.ZERO);
-        }
-      }
-      if (!connected) {
-        throw new ConnectException(
-            "no connection to " + host + ":" + port + " within " + connectTimeout);
-      }
-      return producer;
-    }
-
-    private static Duration positive(String name, Duration d) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive: " + d);
-      }
-      return d;
     }
   }
 }
