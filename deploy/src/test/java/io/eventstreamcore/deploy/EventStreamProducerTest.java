@@ -111,11 +111,12 @@ class EventStreamProducerTest {
                 });
         await()
             .atMost(DEADLINE)
-            .until(() -> server.appendedIds().size() == window && producer.inFlight() == window);
+            .until(() -> server.framesReceived() == window && sendsReturned.get() == window);
         // Storage cannot commit, so no ACK can come: the window stays full and sends wait.
         assertThat(producer.trySend(Priority.LOW, "orders", 1_000, payload(0), Duration.ZERO))
             .isFalse();
         assertThat(sendsReturned.get()).isEqualTo(window);
+        assertThat(producer.inFlight()).isEqualTo(window);
         assertThat(sender.isDone()).isFalse();
 
         server.open();
@@ -135,7 +136,7 @@ class EventStreamProducerTest {
       for (int i = 1; i <= 10; i++) {
         producer.send(Priority.HIGH, "alerts", i, payload(i));
       }
-      await().atMost(DEADLINE).until(() -> server.appendedIds().size() == 10);
+      await().atMost(DEADLINE).until(() -> server.framesReceived() == 10);
       Future<List<ProducerEvent>> closing = threads.submit(() -> producer.close(DEADLINE));
       assertThat(closing.isDone()).as("close waits while nothing can be acknowledged").isFalse();
 

@@ -24,13 +24,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatedServer implements AutoCloseable {
   private final GatedBackend backend = new GatedBackend();
+  private final EngineMetrics metrics = new EngineMetrics();
   private final EventPipeline pipeline;
   private final IngestServer server;
   private final InetSocketAddress address;
 
   private GatedServer() throws InterruptedException {
     var config = TestConfigs.withOverrides("");
-    EngineMetrics metrics = new EngineMetrics();
     pipeline =
         new EventPipeline(
             new EngineSettings(config),
@@ -49,6 +49,11 @@ final class GatedServer implements AutoCloseable {
 
   InetSocketAddress address() {
     return address;
+  }
+
+  /** Frames the server has read. */
+  long framesReceived() {
+    return (long) metrics.framesReceived().get();
   }
 
   /** Lets every commit through from now on. */

@@ -147,6 +147,7 @@ public final class EventStreamProducer implements AutoCloseable {
    * @throws IllegalArgumentException for id 0, an empty or too long topic, a frame above {@code
    *     maxFrameBytes}
    * @throws IllegalStateException when the producer is closing or closed
+   * @throws InterruptedException when interrupted while waiting for room; the event was not sent
    */
   public void send(Priority priority, String topic, long eventId, byte[] payload)
       throws InterruptedException {
@@ -294,6 +295,9 @@ public final class EventStreamProducer implements AutoCloseable {
    * @return the events left unacknowledged, in send order (empty when everything was acknowledged)
    */
   public List<ProducerEvent> close(Duration timeout) {
+    if (Thread.currentThread() == io || Thread.currentThread() == writer) {
+      throw new IllegalStateException("close from a listener would wait for its own thread");
+    }
     lock.lock();
     try {
       closing = true;
@@ -573,6 +577,8 @@ public final class EventStreamProducer implements AutoCloseable {
    * order, to be resent with the same ids on the next connection.
    */
   private void detach(ProducerConnection c) {
+    // Closed first, so that the writer cannot put these events on it once they are requeued.
+    c.close();
     lock.lock();
     try {
       connection = null;
@@ -584,7 +590,6 @@ public final class EventStreamProducer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    c.close();
   }
 
   /** Waits {@code nanos} before the next connect; false when the producer stopped. */
