@@ -38,6 +38,9 @@ class EventStreamProducerTest {
   void stopThreads() throws InterruptedException {
     threads.shutdownNow();
     assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(Thread.getAllStackTraces().keySet())
+        .as("close joined the producer's threads")
+        .noneMatch(t -> t.getName().startsWith("eventstream-producer"));
   }
 
   @Test
@@ -126,6 +129,31 @@ class EventStreamProducerTest {
       }
       assertThat(server.appendedIds())
           .containsExactlyElementsOf(LongStream.rangeClosed(1, events).boxed().toList());
+    }
+  }
+
+  @Test
+  void aConnectionWithoutAcksIsReplacedAndTheResentEventsAreStoredOnce() throws Exception {
+    try (GatedServer server = GatedServer.start()) {
+      try (EventStreamProducer producer =
+          EventStreamProducer.builder(server.address())
+              .ackTimeout(Duration.ofMillis(100))
+              .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+              .connect()) {
+        for (int i = 1; i <= 10; i++) {
+          producer.send(Priority.MEDIUM, "orders", i, payload(i));
+        }
+        // Storage is stalled, so no ACK comes: the producer gives up on the connection, opens a
+        // new one and resends the same ten events there.
+        await().atMost(DEADLINE).until(() -> producer.connections() >= 3);
+        assertThat(producer.resent()).isGreaterThanOrEqualTo(10);
+        server.open();
+        assertThat(producer.flush(DEADLINE)).isTrue();
+        assertThat(producer.acknowledged()).isEqualTo(10);
+      }
+      assertThat(server.appendedIds())
+          .as("resent copies are duplicates: stored once")
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
     }
   }
 
