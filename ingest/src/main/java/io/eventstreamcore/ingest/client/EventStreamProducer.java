@@ -505,7 +505,8 @@ public final class EventStreamProducer implements AutoCloseable {
           current = null;
         }
         if (current != null && attach(current)) {
-          notifyListener(() -> listener.connected(new InetSocketAddress(host, port)));
+          InetSocketAddress server = (InetSocketAddress) socket.getRemoteSocketAddress();
+          notifyListener(() -> listener.connected(server));
           ReadResult result = read(current);
           detach(current);
           if (result.acknowledged) {
@@ -543,6 +544,9 @@ public final class EventStreamProducer implements AutoCloseable {
       return socket;
     } catch (IOException e) {
       closeQuietly(socket);
+      if (!isStopped()) {
+        notifyListener(() -> listener.connectFailed(e));
+      }
       return null;
     } finally {
       lock.lock();
@@ -551,6 +555,15 @@ public final class EventStreamProducer implements AutoCloseable {
       } finally {
         lock.unlock();
       }
+    }
+  }
+
+  private boolean isStopped() {
+    lock.lock();
+    try {
+      return stopped;
+    } finally {
+      lock.unlock();
     }
   }
 

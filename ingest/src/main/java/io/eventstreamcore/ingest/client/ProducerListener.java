@@ -23,6 +23,9 @@ public interface ProducerListener {
   /** An ERROR frame that names no frame of ours (frame_no 0, or one we do not know). */
   default void serverError(long frameNo, int code, String message) {}
 
+  /** A connection attempt failed (refused, timed out, unknown host); the next follows a backoff. */
+  default void connectFailed(Exception cause) {}
+
   /** A connection was established; unacknowledged events are resent on it first. */
   default void connected(InetSocketAddress server) {}
 
