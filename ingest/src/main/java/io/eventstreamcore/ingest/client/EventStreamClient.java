@@ -19,6 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A small blocking client of the ingest protocol (shared/PROTOCOL.md): sends v1 or v2 frames on one
  * connection and tracks the server's cumulative ACKs and ERRORs on a reader thread.
  *
+ * <p>For tests and tools that need raw frames; applications use {@link EventStreamProducer}, which
+ * keeps unacknowledged events, applies back-pressure and reconnects.
+ *
  * <p>Not thread-safe for sending: one thread sends. Frame numbers returned by {@code send} are the
  * server's numbering (keep-alives are not numbered).
  */
