@@ -1,5 +1,6 @@
 package io.eventstreamcore.ingest.client;
 
+import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Priority;
 import java.io.EOFException;
 import java.io.IOException;
@@ -703,8 +704,9 @@ public final class EventStreamProducer implements AutoCloseable {
       try {
         for (Iterator<InFlightEvent> it = awaitingAck.iterator(); it.hasNext(); ) {
           InFlightEvent event = it.next();
-          if (event.frameNo == frameNo) {
-            it.remove(); // rejections are final: never resent
+          // Rejections are final, never resent; "shutting down" only means: not handled, resend.
+          if (event.frameNo == frameNo && code != ErrorCode.SHUTTING_DOWN.code()) {
+            it.remove();
             found = event;
             rejected++;
             changed.signalAll();

@@ -15,8 +15,8 @@ public interface ProducerListener {
   /**
    * The server rejected {@code event} with an ERROR frame (codes in shared/PROTOCOL.md, e.g. 3
    * frame too large). The rejection is final: the producer forgets the event and never resends it.
-   * That includes code 6 (server shutting down): the event was not stored, and the caller may send
-   * it again with the same id.
+   * Code 6 (server shutting down) is not a rejection: the event stays unacknowledged and is resent
+   * on the next connection, and the ERROR is reported through {@link #serverError}.
    */
   default void rejected(ProducerEvent event, int code, String message) {}
 
