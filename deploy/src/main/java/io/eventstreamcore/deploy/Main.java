@@ -26,7 +26,13 @@ import sun.misc.Signal;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "EventStreamCore: high-performance event processing service.",
-    subcommands = {Main.Serve.class, ConfigCommand.class, InspectCommand.class, TailCommand.class})
+    subcommands = {
+      Main.Serve.class,
+      SendCommand.class,
+      InspectCommand.class,
+      TailCommand.class,
+      ConfigCommand.class
+    })
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -1,0 +1,107 @@
+package io.eventstreamcore.deploy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.eventstreamcore.engine.event.Priority;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * Reads one event of {@code send}'s JSON-lines input: {@code {"topic": "orders", "priority":
+ * "HIGH", "id": 42, "payload": "text"}}; {@code priority} also as 0..4 and {@code payload_base64}
+ * for binary payloads. Absent fields take the command's defaults; an id of 0 or none asks the
+ * producer for one.
+ */
+final class EventLineParser {
+  /** One parsed line. */
+  record Line(String topic, Priority priority, long eventId, byte[] payload) {}
+
+  private final JsonFactory json = new JsonFactory();
+  private final String defaultTopic;
+  private final Priority defaultPriority;
+
+  EventLineParser(String defaultTopic, Priority defaultPriority) {
+    this.defaultTopic = defaultTopic;
+    this.defaultPriority = defaultPriority;
+  }
+
+  /** Parses a line; throws IllegalArgumentException saying what is wrong with it. */
+  Line parse(String line) {
+    String topic = defaultTopic;
+    Priority priority = defaultPriority;
+    long id = 0;
+    byte[] payload = new byte[0];
+    try (JsonParser p = json.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (field) {
+          case "topic" -> topic = text(p, value, field);
+          case "priority" -> priority = priority(p, value);
+          case "id" -> id = number(p, value, field);
+          case "payload" -> payload = text(p, value, field).getBytes(StandardCharsets.UTF_8);
+          case "payload_base64" -> payload = base64(text(p, value, field));
+          default -> p.skipChildren(); // other fields (e.g. inspect's offset) are ignored
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new IllegalArgumentException("trailing content after the object");
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a parser over a String reads no I/O
+    }
+    if (topic == null || topic.isEmpty()) {
+      throw new IllegalArgumentException("no topic (give \"topic\" or --topic)");
+    }
+    return new Line(topic, priority, id, payload);
+  }
+
+  private static String text(JsonParser p, JsonToken value, String field) throws IOException {
+    if (value != JsonToken.VALUE_STRING) {
+      throw new IllegalArgumentException("\"" + field + "\" must be a string");
+    }
+    return p.getText();
+  }
+
+  private static long number(JsonParser p, JsonToken value, String field) throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT) {
+      throw new IllegalArgumentException("\"" + field + "\" must be an integer");
+    }
+    return p.getLongValue();
+  }
+
+  private static Priority priority(JsonParser p, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      int code = p.getIntValue();
+      if (code < 0 || code > 4) {
+        throw new IllegalArgumentException("\"priority\" " + code + " is not 0..4");
+      }
+      return Priority.ofCode(code);
+    }
+    String name = text(p, value, "priority").toUpperCase(Locale.ROOT);
+    try {
+      return Priority.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "\"priority\" " + name + " is not BATCH, LOW, MEDIUM, HIGH or CRITICAL");
+    }
+  }
+
+  private static byte[] base64(String text) {
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"payload_base64\" is not base64");
+    }
+  }
+}

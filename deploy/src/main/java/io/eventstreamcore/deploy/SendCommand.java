@@ -1,0 +1,201 @@
+package io.eventstreamcore.deploy;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.ingest.client.EventStreamProducer;
+import io.eventstreamcore.ingest.client.ProducerEvent;
+import io.eventstreamcore.ingest.client.ProducerListener;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code send}: streams events from a file or stdin to a server with acknowledgements, through the
+ * producer client (reconnect and resend included), then reports what was acknowledged.
+ */
+@Command(
+    name = "send",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Stream events to a server, one per line of FILE (default: stdin), and wait for their ACKs.",
+      "jsonl lines: {\"topic\":\"orders\",\"priority\":\"HIGH\",\"id\":42,\"payload\":\"...\"}",
+      "(or \"payload_base64\"); raw lines: each line is one payload for --topic.",
+      "Exit 0 when every event was acknowledged; 1 otherwise (rejected, bad lines, unacknowledged,",
+      "or no server); 2 for bad options."
+    })
+final class SendCommand implements Callable<Integer> {
+  /** Input formats. */
+  enum Format {
+    JSONL,
+    RAW
+  }
+
+  @Parameters(arity = "0..1", paramLabel = "FILE", description = "Input file; - or none: stdin.")
+  Path file;
+
+  @Option(names = "--host", description = "Server host (default: 127.0.0.1).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", description = "Server port (default: 9000).")
+  int port = 9000;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "jsonl (default) or raw.")
+  Format format = Format.JSONL;
+
+  @Option(names = "--topic", description = "Topic of raw lines, and of JSON lines without one.")
+  String topic;
+
+  @Option(names = "--priority", description = "Priority of lines without one (default: MEDIUM).")
+  Priority priority = Priority.MEDIUM;
+
+  @Option(
+      names = "--window",
+      paramLabel = "N",
+      description = "Most events sent and not yet acknowledged (default: 10000).")
+  int window = 10_000;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "How long to wait for the last ACKs at the end (default: 30).")
+  long timeoutSeconds = 30;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (format == Format.RAW && topic == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--format raw needs --topic");
+    }
+    EventLineParser parser = new EventLineParser(topic, priority);
+    AtomicLong rejected = new AtomicLong();
+    EventStreamProducer producer;
+    try {
+      producer =
+          EventStreamProducer.builder(host, port)
+              .maxInFlightEvents(window)
+              .listener(
+                  new ProducerListener() {
+                    @Override
+                    public void rejected(ProducerEvent event, int code, String message) {
+                      rejected.incrementAndGet();
+                      err.println(
+                          "event " + event.eventId() + " rejected: " + code + " " + message);
+                    }
+                  })
+              .connect();
+    } catch (ConnectException e) {
+      err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+      return 1;
+    }
+    long started = System.nanoTime();
+    long sent = 0;
+    long badLines = 0;
+    List<ProducerEvent> unacknowledged;
+    Progress progress = new Progress(err, producer);
+    try (BufferedReader in = open()) {
+      String line;
+      long lineNo = 0;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          send(producer, parser, line);
+          sent++;
+        } catch (IllegalArgumentException e) {
+          badLines++;
+          err.println("line " + lineNo + ": " + e.getMessage() + "; skipped");
+        }
+        progress.maybePrint(sent);
+      }
+    } finally {
+      unacknowledged = producer.close(Duration.ofSeconds(timeoutSeconds));
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    progress.clear();
+    err.printf(
+        "sent %d events: %d acknowledged, %d rejected, %d unacknowledged, %d bad lines; "
+            + "%.1f s, %.0f events/s%n",
+        sent,
+        producer.acknowledged(),
+        rejected.get(),
+        unacknowledged.size(),
+        badLines,
+        seconds,
+        sent / Math.max(seconds, 1e-9));
+    err.flush();
+    return rejected.get() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
+  }
+
+  private BufferedReader open() throws IOException {
+    if (file == null || file.toString().equals("-")) {
+      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+    return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+  }
+
+  private void send(EventStreamProducer producer, EventLineParser parser, String line)
+      throws InterruptedException {
+    if (format == Format.RAW) {
+      producer.send(priority, topic, line.getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    EventLineParser.Line event = parser.parse(line);
+    if (event.eventId() == 0) {
+      producer.send(event.priority(), event.topic(), event.payload());
+    } else {
+      producer.send(event.priority(), event.topic(), event.eventId(), event.payload());
+    }
+  }
+
+  /** A progress line on stderr about once a second: rewritten in place on a terminal. */
+  private static final class Progress {
+    private final PrintWriter err;
+    private final EventStreamProducer producer;
+    private final boolean terminal = System.console() != null;
+    private long lastNanos = System.nanoTime();
+    private boolean printed;
+
+    Progress(PrintWriter err, EventStreamProducer producer) {
+      this.err = err;
+      this.producer = producer;
+    }
+
+    void maybePrint(long sent) {
+      long now = System.nanoTime();
+      if (now - lastNanos < 1_000_000_000L) {
+        return;
+      }
+      lastNanos = now;
+      String line = "sent " + sent + ", acknowledged " + producer.acknowledged();
+      if (terminal) {
+        err.print("\r" + line);
+      } else {
+        err.println(line);
+      }
+      err.flush();
+      printed = true;
+    }
+
+    void clear() {
+      if (terminal && printed) {
+        err.print("\r\033[K");
+      }
+    }
+  }
+}

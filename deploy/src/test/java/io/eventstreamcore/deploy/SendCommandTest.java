@@ -1,0 +1,123 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.spi.ReadableBackend;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code eventstream send} against a running service, as the command line runs it. */
+class SendCommandTest {
+  @TempDir Path dir;
+  private final StringWriter err = new StringWriter();
+  private EventStreamService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    service =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    service.close();
+  }
+
+  private int send(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] all = new String[args.length + 3];
+    all[0] = "send";
+    all[1] = "--port=" + service.ingestAddress().getPort();
+    all[2] = "--priority=low";
+    System.arraycopy(args, 0, all, 3, args.length);
+    return cli.execute(all);
+  }
+
+  private List<StoredEvent> stored() throws Exception {
+    return ((ReadableBackend) service.backend("memory")).readEvents();
+  }
+
+  @Test
+  void jsonLinesAreSentWithTheirFieldsAndAcknowledged() throws Exception {
+    Path input = dir.resolve("events.jsonl");
+    Files.writeString(
+        input,
+        "{\"topic\":\"orders\",\"priority\":\"BATCH\",\"id\":42,\"payload\":\"hello\"}\n"
+            + "\n"
+            + "{\"topic\":\"orders\",\"priority\":1,\"id\":43,\"payload_base64\":\"AAEC\"}\n"
+            + "{\"topic\":\"orders\",\"payload\":\"no id: one is generated\"}\n");
+
+    assertThat(send(input.toString())).isZero();
+
+    List<StoredEvent> events = stored();
+    assertThat(events).hasSize(3);
+    assertThat(events.get(0).eventId()).isEqualTo(42);
+    assertThat(events.get(0).priority()).isEqualTo(Priority.BATCH);
+    assertThat(new String(events.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(events.get(1).priority()).isEqualTo(Priority.LOW);
+    assertThat(events.get(1).payload()).containsExactly(0, 1, 2);
+    assertThat(events.get(2).eventId()).isNotZero();
+    assertThat(events.get(2).priority()).isEqualTo(Priority.LOW); // --priority default
+    assertThat(err.toString()).contains("sent 3 events: 3 acknowledged, 0 rejected");
+  }
+
+  @Test
+  void badLinesAreReportedSkippedAndFailTheExitCodeButLoseNothingElse() throws Exception {
+    Path input = dir.resolve("mixed.jsonl");
+    Files.writeString(
+        input,
+        "{\"topic\":\"a\",\"id\":1}\n"
+            + "{not json\n"
+            + "{\"topic\":\"a\",\"id\":2,\"priority\":\"URGENT\"}\n"
+            + "{\"id\":3}\n"
+            + "{\"topic\":\"a\",\"id\":4}\n");
+
+    assertThat(send(input.toString())).isEqualTo(1);
+
+    assertThat(stored()).extracting(StoredEvent::eventId).containsExactly(1L, 4L);
+    assertThat(err.toString())
+        .contains("line 2: not valid JSON", "line 3: \"priority\" URGENT", "line 4: no topic")
+        .contains("sent 2 events: 2 acknowledged, 0 rejected, 0 unacknowledged, 3 bad lines");
+  }
+
+  @Test
+  void rawLinesAreOnePayloadEach() throws Exception {
+    Path input = dir.resolve("lines.txt");
+    Files.writeString(
+        input,
+        IntStream.rangeClosed(1, 1000)
+            .mapToObj(i -> "line " + i)
+            .collect(Collectors.joining("\n")));
+
+    assertThat(send("--format=raw", "--topic=logs", input.toString())).isZero();
+
+    List<StoredEvent> events = stored();
+    assertThat(events).hasSize(1000);
+    assertThat(events).allSatisfy(e -> assertThat(e.topic()).isEqualTo("logs"));
+    assertThat(new String(events.get(999).payload(), StandardCharsets.UTF_8))
+        .isEqualTo("line 1000");
+    assertThat(events).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void rawWithoutATopicIsAUsageError() {
+    assertThat(send("--format=raw", dir.resolve("none").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--format raw needs --topic");
+  }
+}
