@@ -24,8 +24,8 @@ trap 'stop_service; rm -rf "$work"' EXIT
 if [[ ! -f bench/target/eventstream-bench.jar ]]; then
   mvn -B -q -DskipTests -Dspotless.check.skip -Dcheckstyle.skip install
 fi
-loadgen=(java -Xmx512m -cp "bench/target/eventstream-bench.jar:bench/target/lib/*"
-  io.eventstreamcore.bench.load.LoadGeneratorCommand --port "$PORT")
+# The load generator is the CLI's bench command; its JVM gets a larger heap for the histograms.
+loadgen=(env EVENTSTREAM_OPTS=-Xmx512m ./eventstream bench --port "$PORT")
 service_pid=""
 
 start_service() { # extra -D options...

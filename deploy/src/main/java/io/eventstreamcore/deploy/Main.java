@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.eventstreamcore.deploy.load.LoadGeneratorCommand;
 import java.io.File;
 import java.io.PrintWriter;
 import java.util.List;
@@ -31,7 +32,8 @@ import sun.misc.Signal;
       SendCommand.class,
       InspectCommand.class,
       TailCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      LoadGeneratorCommand.class
     })
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -35,14 +35,6 @@ public abstract class AckTarget {
   /** Closes the connection after what was written so far is flushed. */
   public abstract void closeAfterFlush();
 
-  /**
-   * Highest frame number covered by an ACK sent. Read it on the acknowledger thread, or on any
-   * thread once the acknowledger has stopped (joining its thread publishes the value).
-   */
-  public final long acknowledgedThrough() {
-    return sentAckFrame;
-  }
-
   /** Acknowledger use only: marks {@code frameNo} as due and reports whether it was not yet. */
   public final boolean markDue(long frameNo) {
     if (frameNo > pendingAckFrame) {

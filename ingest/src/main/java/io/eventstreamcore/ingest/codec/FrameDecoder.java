@@ -307,12 +307,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   /**
    * At shutdown, once the ring has drained and the last ACKs are written: tells a client that asked
-   * for acks, with ERROR 6 (frame 0), that frames it sent were not handled, when some numbered
-   * frame went unacknowledged or bytes were left undecoded. Call on the channel's event loop.
+   * for acks, with ERROR 6 (frame 0), that the server is going away and that whatever it sent after
+   * the last ACK was not handled. Sent whether or not such frames exist: some may still sit unread
+   * in the socket, where the server cannot count them. Call on the channel's event loop.
    */
   public void notifyShutdown() {
-    if (acksRequested
-        && (connection.acknowledgedThrough() < frameCount || actualReadableBytes() > 0)) {
+    if (acksRequested) {
       context.writeAndFlush(ResponseEncoder.error(context.alloc(), 0, ErrorCode.SHUTTING_DOWN));
     }
   }

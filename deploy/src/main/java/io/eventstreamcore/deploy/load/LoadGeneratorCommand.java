@@ -1,4 +1,4 @@
-package io.eventstreamcore.bench.load;
+package io.eventstreamcore.deploy.load;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code loadgen}: the TCP load generator's command line. */
 @Command(
-    name = "loadgen",
+    name = "bench",
     mixinStandardHelpOptions = true,
     description = "Stream events to an EventStreamCore server and measure throughput and latency.")
 public final class LoadGeneratorCommand implements Callable<Integer> {
@@ -82,11 +82,6 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
   String warmup;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  /** Runs the command line and exits with its code. */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new LoadGeneratorCommand()).execute(args));
-  }
 
   @Override
   public Integer call() throws Exception {

@@ -1,4 +1,4 @@
-package io.eventstreamcore.bench.load;
+package io.eventstreamcore.deploy.load;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.eventstreamcore.bench.load;
+package io.eventstreamcore.deploy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

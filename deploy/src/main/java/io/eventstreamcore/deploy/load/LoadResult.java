@@ -1,4 +1,4 @@
-package io.eventstreamcore.bench.load;
+package io.eventstreamcore.deploy.load;
 
 import java.util.Locale;
 import org.HdrHistogram.Histogram;

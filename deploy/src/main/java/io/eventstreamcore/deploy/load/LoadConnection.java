@@ -1,4 +1,4 @@
-package io.eventstreamcore.bench.load;
+package io.eventstreamcore.deploy.load;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
