@@ -6,28 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.eventstreamcore.storage.kafka.KafkaBackend;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.eventstreamcore.storage.testing.KafkaTestCluster;
+import io.eventstreamcore.storage.testing.KafkaTopicReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import kafka.server.BrokerServer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,17 +35,7 @@ class KafkaStorageOutageTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
+    cluster = KafkaTestCluster.start();
   }
 
   @AfterAll
@@ -131,48 +111,18 @@ class KafkaStorageOutageTest {
   }
 
   private static int readiness(EventStreamService service) throws Exception {
-    return get(service, "/health/ready").statusCode();
+    return AdminHttp.get(service, "/health/ready").statusCode();
   }
 
   private static double storageUp(EventStreamService service) throws Exception {
-    Matcher m =
-        Pattern.compile("^eventstream_storage_up\\{backend=\"kafka\"\\} (\\S+)$", Pattern.MULTILINE)
-            .matcher(get(service, "/metrics").body());
-    assertThat(m.find()).as("eventstream_storage_up{backend=kafka} present").isTrue();
-    return Double.parseDouble(m.group(1));
-  }
-
-  private static HttpResponse<String> get(EventStreamService service, String path)
-      throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + service.adminAddress().getPort() + path))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return AdminHttp.metric(service, "eventstream_storage_up{backend=\"kafka\"}");
   }
 
   /** Every event of the topic by key (the event id), with its payload as text. */
   private static Map<Long, String> readEvents(String bootstrap) {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     Map<Long, String> events = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(TOPIC, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-        assertThat(System.nanoTime()).as("read %s to its end", TOPIC).isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          events.put(
-              ByteBuffer.wrap(r.key()).getLong(), new String(r.value(), StandardCharsets.UTF_8));
-        }
-      }
+    for (ConsumerRecord<byte[], byte[]> r : KafkaTopicReader.readAll(bootstrap, TOPIC)) {
+      events.put(ByteBuffer.wrap(r.key()).getLong(), new String(r.value(), StandardCharsets.UTF_8));
     }
     return events;
   }

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.storage.TestEvents;
+import io.eventstreamcore.storage.testing.KafkaTestCluster;
+import io.eventstreamcore.storage.testing.KafkaTopicReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,7 +19,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,34 +29,13 @@ class KafkaBackendTest {
 
   @BeforeAll
   static void startBroker() throws Exception {
-    cluster = startCluster();
+    cluster = KafkaTestCluster.start();
   }
 
   @AfterAll
   static void stopBroker() throws Exception {
     if (cluster != null) {
       cluster.close();
-    }
-  }
-
-  /** One combined controller and broker, formatted and ready. */
-  static KafkaClusterTestKit startCluster() throws Exception {
-    KafkaClusterTestKit kit =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .build();
-    try {
-      kit.format();
-      kit.startup();
-      kit.waitForReadyBrokers();
-      return kit;
-    } catch (Exception e) {
-      kit.close();
-      throw e;
     }
   }
 
