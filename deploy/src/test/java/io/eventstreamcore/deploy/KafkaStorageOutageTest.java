@@ -17,10 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service with kafka storage through a broker outage: the broker of an in-process KRaft cluster
@@ -31,19 +29,7 @@ import org.junit.jupiter.api.Test;
 class KafkaStorageOutageTest {
   private static final String TOPIC = "outage-events";
   private static final int PER_PHASE = 300;
-  private static KafkaClusterTestKit cluster;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster = KafkaTestCluster.start();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @Test
   void acknowledgedEventsSurviveABrokerOutageAndAcksResumeAfterIt() throws Exception {
@@ -55,7 +41,7 @@ class KafkaStorageOutageTest {
                 "eventstream.storage.backends = [kafka]\n"
                     + "eventstream.storage.kafka {\n"
                     + "  bootstrap-servers = \""
-                    + cluster.bootstrapServers()
+                    + KAFKA.bootstrapServers()
                     + "\"\n"
                     + "  events-topic = "
                     + TOPIC
@@ -63,7 +49,7 @@ class KafkaStorageOutageTest {
                     + "  commit-timeout = 500ms\n"
                     + "  delivery-timeout = 2s\n"
                     + "}\n"));
-    BrokerServer broker = cluster.brokers().values().iterator().next();
+    BrokerServer broker = KAFKA.kit().brokers().values().iterator().next();
     try (EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       long before = send(client, 1);
       assertThat(client.awaitAck(before, Duration.ofSeconds(30))).isTrue();
@@ -93,7 +79,7 @@ class KafkaStorageOutageTest {
     for (long id = 1; id <= 2 * PER_PHASE; id++) {
       expected.add(id);
     }
-    Map<Long, String> stored = readEvents(cluster.bootstrapServers());
+    Map<Long, String> stored = readEvents(KAFKA.bootstrapServers());
     // A resend may have duplicated an event in Kafka; by key, each one is there, unchanged.
     assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     stored.forEach((id, payload) -> assertThat(payload).isEqualTo("event-" + id));
