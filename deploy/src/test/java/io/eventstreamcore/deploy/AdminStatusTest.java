@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -33,14 +30,7 @@ class AdminStatusTest {
         client.flush();
         assertThat(client.awaitAck(5, Duration.ofSeconds(10))).isTrue();
 
-        HttpResponse<String> response =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(
-                            URI.create(
-                                "http://127.0.0.1:" + service.adminAddress().getPort() + "/status"))
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = AdminHttp.get(service, "/status");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type"))
             .hasValue("application/json; charset=utf-8");

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,19 +16,28 @@ import java.util.regex.Pattern;
 /**
  * The service as a child JVM ({@code serve --config}), with this JVM's class path and the module
  * flags Chronicle Wire needs (taken from this JVM's own arguments, which surefire's argLine set).
+ * Its log is read by a thread of its own from the start, so the child never blocks on a full pipe,
+ * and kept, so a test can wait for a line.
  */
 final class ChildService implements AutoCloseable {
   private static final Pattern LISTENING =
       Pattern.compile("ingest listening on /127\\.0\\.0\\.1:(\\d+)");
+  private static final Duration STARTUP = Duration.ofSeconds(60);
 
   private final Process process;
-  private final int port;
   private final Thread drain;
+  private int port; // set once by start(), before the child is handed out
+  private final Object lock = new Object();
+  // Guarded by lock: every line logged so far, and whether the log has ended.
+  private final List<String> log = new ArrayList<>();
+  private boolean ended;
 
-  private ChildService(Process process, int port, Thread drain) {
+  private ChildService(Process process) {
     this.process = process;
-    this.port = port;
-    this.drain = drain;
+    BufferedReader output =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.drain = new Thread(() -> drain(output), "service-log-drain");
+    drain.start();
   }
 
   /** Starts the service on {@code conf} and waits until it listens. */
@@ -40,18 +50,21 @@ final class ChildService implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("io.eventstreamcore.deploy.Main");
     command.addAll(List.of("serve", "--config", conf.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ChildService child =
+        new ChildService(new ProcessBuilder(command).redirectErrorStream(true).start());
     try {
-      BufferedReader output =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      int port = awaitPort(output);
-      // Keep reading the child's log so that it never blocks on a full pipe.
-      Thread drain = new Thread(() -> drain(output), "service-log-drain");
-      drain.start();
-      return new ChildService(process, port, drain);
-    } catch (IOException | RuntimeException | Error e) {
-      process.destroyForcibly();
+      Matcher m = LISTENING.matcher(child.awaitLine("ingest listening on", STARTUP));
+      if (!m.find()) {
+        throw new AssertionError("unexpected listening line");
+      }
+      child.port = Integer.parseInt(m.group(1));
+      return child;
+    } catch (RuntimeException | Error e) {
+      try {
+        child.close();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
       throw e;
     }
   }
@@ -86,31 +99,75 @@ final class ChildService implements AutoCloseable {
     drain.join(5_000);
   }
 
+  /** SIGTERM (on Linux), then waits for the child to exit; returns its exit code. */
+  int terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      throw new AssertionError("child did not exit within 20s of SIGTERM");
+    }
+    drain.join(5_000);
+    return process.exitValue();
+  }
+
+  /**
+   * The first line of the child's log, from its start on, that contains {@code part}; waits for it
+   * at most {@code timeout}.
+   */
+  String awaitLine(String part, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      int next = 0;
+      while (true) {
+        for (; next < log.size(); next++) {
+          if (log.get(next).contains(part)) {
+            return log.get(next);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (ended || left <= 0) {
+          throw new AssertionError(
+              "service "
+                  + (ended ? "ended its log" : "logged for " + timeout)
+                  + " without a line containing '"
+                  + part
+                  + "'; its log:\n"
+                  + String.join("\n", log));
+        }
+        try {
+          lock.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted waiting for '" + part + "'", e);
+        }
+      }
+    }
+  }
+
+  /** Kills the child if it still runs, and joins the thread reading its log. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       kill();
     }
+    drain.join(5_000);
   }
 
-  private static void drain(BufferedReader output) {
+  private void drain(BufferedReader output) {
     try {
-      while (output.readLine() != null) {
-        // discard
+      String line;
+      while ((line = output.readLine()) != null) {
+        synchronized (lock) {
+          log.add(line);
+          lock.notifyAll();
+        }
       }
     } catch (IOException ignored) {
       // the stream closes when the process exits
-    }
-  }
-
-  private static int awaitPort(BufferedReader output) throws IOException {
-    String line;
-    while ((line = output.readLine()) != null) {
-      Matcher m = LISTENING.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
+    } finally {
+      synchronized (lock) {
+        ended = true;
+        lock.notifyAll();
       }
     }
-    throw new AssertionError("service exited before listening");
   }
 }

@@ -10,9 +10,6 @@ import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -23,8 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -210,38 +205,25 @@ class EndToEndTest {
 
   private static void checkMetrics(EventStreamService service, int unique, int duplicates)
       throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:" + service.adminAddress().getPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = AdminHttp.get(service, "/metrics");
     assertThat(response.statusCode()).isEqualTo(200);
     String body = response.body();
-    assertThat(value(body, "eventstream_frames_received_total"))
+    assertThat(AdminHttp.value(body, "eventstream_frames_received_total"))
         .isEqualTo(CONNECTIONS * FRAMES_PER_CONNECTION);
-    assertThat(value(body, "eventstream_events_duplicate_total")).isEqualTo(duplicates);
-    assertThat(value(body, "eventstream_events_stored_total{backend=\"memory\"}"))
+    assertThat(AdminHttp.value(body, "eventstream_events_duplicate_total")).isEqualTo(duplicates);
+    assertThat(AdminHttp.value(body, "eventstream_events_stored_total{backend=\"memory\"}"))
         .isEqualTo(unique);
     double processed =
-        value(body, "eventstream_events_processed_total{processor=\"realtime\"}")
-            + value(body, "eventstream_events_processed_total{processor=\"transactional\"}")
-            + value(body, "eventstream_events_processed_total{processor=\"batch\"}");
+        AdminHttp.value(body, "eventstream_events_processed_total{processor=\"realtime\"}")
+            + AdminHttp.value(
+                body, "eventstream_events_processed_total{processor=\"transactional\"}")
+            + AdminHttp.value(body, "eventstream_events_processed_total{processor=\"batch\"}");
     assertThat(processed).isEqualTo(unique);
-    assertThat(value(body, "eventstream_frames_rejected_total{reason=\"bad_head\"}")).isZero();
-    assertThat(value(body, "eventstream_event_latency_seconds_count"))
+    assertThat(AdminHttp.value(body, "eventstream_frames_rejected_total{reason=\"bad_head\"}"))
+        .isZero();
+    assertThat(AdminHttp.value(body, "eventstream_event_latency_seconds_count"))
         .isEqualTo(unique + duplicates);
-    assertThat(value(body, "eventstream_connections_active")).isBetween(0.0, 4.0);
+    assertThat(AdminHttp.value(body, "eventstream_connections_active")).isBetween(0.0, 4.0);
     assertThat(body).contains("eventstream_ring_remaining_slots", "jvm_memory_used_bytes");
-  }
-
-  private static double value(String exposition, String series) {
-    Matcher m =
-        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
-            .matcher(exposition);
-    assertThat(m.find()).as("series %s present", series).isTrue();
-    return Double.parseDouble(m.group(1));
   }
 }

@@ -6,31 +6,19 @@ import static org.awaitility.Awaitility.await;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.eventstreamcore.storage.kafka.KafkaBackend;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.eventstreamcore.storage.testing.KafkaTestCluster;
+import io.eventstreamcore.storage.testing.KafkaTopicReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import kafka.server.BrokerServer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service with kafka storage through a broker outage: the broker of an in-process KRaft cluster
@@ -41,29 +29,7 @@ import org.junit.jupiter.api.Test;
 class KafkaStorageOutageTest {
   private static final String TOPIC = "outage-events";
   private static final int PER_PHASE = 300;
-  private static KafkaClusterTestKit cluster;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @Test
   void acknowledgedEventsSurviveABrokerOutageAndAcksResumeAfterIt() throws Exception {
@@ -75,7 +41,7 @@ class KafkaStorageOutageTest {
                 "eventstream.storage.backends = [kafka]\n"
                     + "eventstream.storage.kafka {\n"
                     + "  bootstrap-servers = \""
-                    + cluster.bootstrapServers()
+                    + KAFKA.bootstrapServers()
                     + "\"\n"
                     + "  events-topic = "
                     + TOPIC
@@ -83,7 +49,7 @@ class KafkaStorageOutageTest {
                     + "  commit-timeout = 500ms\n"
                     + "  delivery-timeout = 2s\n"
                     + "}\n"));
-    BrokerServer broker = cluster.brokers().values().iterator().next();
+    BrokerServer broker = KAFKA.kit().brokers().values().iterator().next();
     try (EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       long before = send(client, 1);
       assertThat(client.awaitAck(before, Duration.ofSeconds(30))).isTrue();
@@ -113,7 +79,7 @@ class KafkaStorageOutageTest {
     for (long id = 1; id <= 2 * PER_PHASE; id++) {
       expected.add(id);
     }
-    Map<Long, String> stored = readEvents(cluster.bootstrapServers());
+    Map<Long, String> stored = readEvents(KAFKA.bootstrapServers());
     // A resend may have duplicated an event in Kafka; by key, each one is there, unchanged.
     assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(expected);
     stored.forEach((id, payload) -> assertThat(payload).isEqualTo("event-" + id));
@@ -131,48 +97,18 @@ class KafkaStorageOutageTest {
   }
 
   private static int readiness(EventStreamService service) throws Exception {
-    return get(service, "/health/ready").statusCode();
+    return AdminHttp.get(service, "/health/ready").statusCode();
   }
 
   private static double storageUp(EventStreamService service) throws Exception {
-    Matcher m =
-        Pattern.compile("^eventstream_storage_up\\{backend=\"kafka\"\\} (\\S+)$", Pattern.MULTILINE)
-            .matcher(get(service, "/metrics").body());
-    assertThat(m.find()).as("eventstream_storage_up{backend=kafka} present").isTrue();
-    return Double.parseDouble(m.group(1));
-  }
-
-  private static HttpResponse<String> get(EventStreamService service, String path)
-      throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + service.adminAddress().getPort() + path))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return AdminHttp.metric(service, "eventstream_storage_up{backend=\"kafka\"}");
   }
 
   /** Every event of the topic by key (the event id), with its payload as text. */
   private static Map<Long, String> readEvents(String bootstrap) {
-    Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     Map<Long, String> events = new HashMap<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-              .map(p -> new TopicPartition(TOPIC, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
-        assertThat(System.nanoTime()).as("read %s to its end", TOPIC).isLessThan(deadline);
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          events.put(
-              ByteBuffer.wrap(r.key()).getLong(), new String(r.value(), StandardCharsets.UTF_8));
-        }
-      }
+    for (ConsumerRecord<byte[], byte[]> r : KafkaTopicReader.readAll(bootstrap, TOPIC)) {
+      events.put(ByteBuffer.wrap(r.key()).getLong(), new String(r.value(), StandardCharsets.UTF_8));
     }
     return events;
   }

@@ -7,10 +7,7 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +31,6 @@ class PrometheusScrapeTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final Pattern SCALAR = Pattern.compile("\"value\":\\[[^,]+,\"([^\"]+)\"\\]");
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private EventStreamService service;
   private Process prometheus;
 
@@ -64,7 +60,7 @@ class PrometheusScrapeTest {
         .atMost(DEADLINE)
         .pollInterval(Duration.ofMillis(200))
         .ignoreExceptions()
-        .until(() -> get(api + "/-/ready").statusCode() == 200);
+        .until(() -> AdminHttp.get(api + "/-/ready").statusCode() == 200);
 
     int events = 2_000;
     int invalid = 7;
@@ -94,11 +90,12 @@ class PrometheusScrapeTest {
               assertThat(query(api, "eventstream_storage_up{backend=\"memory\"}")).isEqualTo(1.0);
             });
 
-    String rules = get(api + "/api/v1/rules").body();
+    String rules = AdminHttp.get(api + "/api/v1/rules").body();
     assertThat(rules).contains("\"status\":\"success\"", "EventStreamStorageDown");
     assertThat(rules).doesNotContain("\"health\":\"err\"");
     for (String expression : dashboardExpressions()) {
-      HttpResponse<String> response = get(api + "/api/v1/query?query=" + encode(expression));
+      HttpResponse<String> response =
+          AdminHttp.get(api + "/api/v1/query?query=" + encode(expression));
       assertThat(response.statusCode()).as(expression + ": " + response.body()).isEqualTo(200);
       assertThat(response.body()).as(expression).contains("\"status\":\"success\"");
     }
@@ -109,7 +106,7 @@ class PrometheusScrapeTest {
     service =
         EventStreamService.start(
             TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
-    String body = get("http://127.0.0.1:" + service.adminAddress().getPort() + "/metrics").body();
+    String body = AdminHttp.get(service, "/metrics").body();
     // promtool also accepts empty input: make sure there is something to check.
     assertThat(body).contains("eventstream_frames_received_total", "jvm_memory_used_bytes");
     PrometheusTools.Run run = PrometheusTools.promtool(body, "check", "metrics");
@@ -159,16 +156,10 @@ class PrometheusScrapeTest {
   }
 
   private double query(String api, String expression) throws Exception {
-    String body = get(api + "/api/v1/query?query=" + encode(expression)).body();
+    String body = AdminHttp.get(api + "/api/v1/query?query=" + encode(expression)).body();
     Matcher m = SCALAR.matcher(body);
     assertThat(m.find()).as(expression + " -> " + body).isTrue();
     return Double.parseDouble(m.group(1));
-  }
-
-  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String encode(String s) {

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
+import io.eventstreamcore.storage.testing.LoopbackProxy;
+import io.eventstreamcore.storage.testing.TestPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,8 +84,8 @@ class SqlOutageTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !service.ready());
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> metric(service, "eventstream_storage_up{backend=\"sql\"}") == 0);
-        assertThat(metric(service, "eventstream_storage_errors_total{backend=\"sql\"}"))
+            .until(() -> AdminHttp.metric(service, "eventstream_storage_up{backend=\"sql\"}") == 0);
+        assertThat(AdminHttp.metric(service, "eventstream_storage_errors_total{backend=\"sql\"}"))
             .isPositive();
         await()
             .atMost(Duration.ofSeconds(30))
@@ -105,7 +101,8 @@ class SqlOutageTest {
         assertThat(client.awaitAck(TOTAL, Duration.ofSeconds(60))).isTrue();
         assertThat(client.errors()).isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(service::ready);
-        assertThat(metric(service, "eventstream_storage_up{backend=\"sql\"}")).isEqualTo(1);
+        assertThat(AdminHttp.metric(service, "eventstream_storage_up{backend=\"sql\"}"))
+            .isEqualTo(1);
       } finally {
         proxy.restore(); // so a failed assertion does not leave the service draining into a cut
         service.close();
@@ -154,21 +151,5 @@ class SqlOutageTest {
         s.execute("DROP TABLE IF EXISTS " + prefix + table);
       }
     }
-  }
-
-  private static double metric(EventStreamService service, String series) throws Exception {
-    HttpResponse<String> response =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:" + service.adminAddress().getPort() + "/metrics"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    Matcher m =
-        Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE)
-            .matcher(response.body());
-    assertThat(m.find()).as("series %s present", series).isTrue();
-    return Double.parseDouble(m.group(1));
   }
 }

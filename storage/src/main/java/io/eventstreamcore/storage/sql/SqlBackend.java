@@ -1,11 +1,6 @@
 package io.eventstreamcore.storage.sql;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.eventstreamcore.engine.event.EventView;
-import io.eventstreamcore.engine.event.Priority;
-import io.eventstreamcore.engine.event.Route;
-import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
@@ -20,9 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +41,13 @@ import org.slf4j.LoggerFactory;
  * <p>Connections: the writer has one dedicated connection of its own, not a pooled one: it is one
  * thread, holds the connection for the service's life with its prepared statements, and must decide
  * itself when a connection is dead (drop it on any failure, reopen on the next attempt); a pool
- * would add validation round trips and hide which connection failed. Readers come from any thread
- * (admin, tools, tests) and get a small HikariCP pool: it reuses connections (a PostgreSQL
- * connection costs a server process and a few milliseconds to open) and bounds how many a burst of
- * queries can take, without touching the writer's.
+ * would add validation round trips and hide which connection failed. Reads come from any thread
+ * (admin, tools, tests) and go through a {@link SqlReader} with a small pool of its own, without
+ * touching the writer's connection; tools beside a running service open their own {@link
+ * SqlReader}, which reads the same tables without taking them over.
  */
 public final class SqlBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(SqlBackend.class);
-  private static final String EVENT_COLUMNS =
-      "topic, priority, route, event_id, client_time_us, received_ms, payload";
 
   private final String name;
   private final SqlSettings settings;
@@ -64,7 +55,7 @@ public final class SqlBackend implements ReadableBackend {
   private final SqlSchema schema;
   private final SqlBatch batch;
   private final long owner;
-  private final HikariDataSource readers;
+  private final SqlReader reader;
 
   private Connection writer;
   private PreparedStatement claim;
@@ -111,33 +102,19 @@ public final class SqlBackend implements ReadableBackend {
       dropWriter(e);
       throw e;
     }
-    this.readers = readPool();
+    this.reader =
+        new SqlReader(
+            "sql backend '" + name + "'", "eventstream-sql-read-" + name, settings, schema);
   }
 
   private void createSqliteDirectory() throws IOException {
     if (dialect != SqlDialect.SQLITE) {
       return;
     }
-    String file = settings.url().substring(dialect.urlPrefix().length());
-    int query = file.indexOf('?');
-    Path parent = Path.of(query < 0 ? file : file.substring(0, query)).getParent();
+    Path parent = SqlReader.sqliteFile(settings.url()).getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-  }
-
-  private HikariDataSource readPool() {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("eventstream-sql-read-" + name);
-    config.setJdbcUrl(settings.url());
-    config.setDataSourceProperties(dialect.connectionProperties(settings, "reader", false));
-    config.setMaximumPoolSize(settings.readPoolSize());
-    // Open reader connections on demand only: no background reconnects while the database is
-    // away, and nothing held while nobody reads.
-    config.setMinimumIdle(0);
-    config.setInitializationFailTimeout(-1);
-    config.setConnectionTimeout(settings.timeoutMillis());
-    return new HikariDataSource(config);
   }
 
   /** Claims the table prefix and reads where the writer state stands. */
@@ -199,7 +176,7 @@ public final class SqlBackend implements ReadableBackend {
               "INSERT INTO "
                   + schema.events
                   + " ("
-                  + EVENT_COLUMNS
+                  + SqlReader.EVENT_COLUMNS
                   + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
                   + " ON CONFLICT (event_id) WHERE event_id <> 0 DO NOTHING");
       insertAlert =
@@ -339,156 +316,22 @@ public final class SqlBackend implements ReadableBackend {
         }
         writer = null;
       }
-      readers.close();
+      reader.close();
     }
   }
 
   @Override
   public List<StoredEvent> readEvents(EventQuery query) throws IOException {
-    StringBuilder sql = new StringBuilder("SELECT ").append(EVENT_COLUMNS);
-    sql.append(" FROM ").append(schema.events).append(" WHERE 1 = 1");
-    if (query.topic() != null) {
-      sql.append(" AND topic = ?");
-    }
-    if (query.fromMillis() != Long.MIN_VALUE) {
-      sql.append(" AND received_ms >= ?");
-    }
-    if (query.toMillis() != Long.MAX_VALUE) {
-      sql.append(" AND received_ms < ?");
-    }
-    if (query.eventId() != 0) {
-      sql.append(" AND event_id = ?");
-    }
-    sql.append(" ORDER BY id");
-    if (query.limit() != Integer.MAX_VALUE) {
-      sql.append(" LIMIT ?");
-    }
-    try (Connection c = readers.getConnection();
-        PreparedStatement s = c.prepareStatement(sql.toString())) {
-      int p = 1;
-      if (query.topic() != null) {
-        s.setString(p++, query.topic());
-      }
-      if (query.fromMillis() != Long.MIN_VALUE) {
-        s.setLong(p++, query.fromMillis());
-      }
-      if (query.toMillis() != Long.MAX_VALUE) {
-        s.setLong(p++, query.toMillis());
-      }
-      if (query.eventId() != 0) {
-        s.setLong(p++, query.eventId());
-      }
-      if (query.limit() != Integer.MAX_VALUE) {
-        s.setInt(p, query.limit());
-      }
-      List<StoredEvent> events = new ArrayList<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          events.add(
-              new StoredEvent(
-                  r.getString(1),
-                  Priority.valueOf(r.getString(2)),
-                  Route.valueOf(r.getString(3).toUpperCase(Locale.ROOT)),
-                  r.getLong(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getBytes(7)));
-        }
-      }
-      return events;
-    } catch (SQLException e) {
-      throw new IOException("sql backend '" + name + "': reading events: " + e.getMessage(), e);
-    }
+    return reader.readEvents(query);
   }
 
   @Override
   public List<StoredRecord> readRecords() throws IOException {
-    List<StoredRecord> alerts = new ArrayList<>();
-    List<StoredRecord> windows = new ArrayList<>();
-    List<Long> alertIds = new ArrayList<>();
-    List<Long> windowIds = new ArrayList<>();
-    try (Connection c = readers.getConnection()) {
-      // One snapshot for both tables, so the two reads see the same commits. SQLite's read
-      // transactions are snapshots already; PostgreSQL's default isolation is per statement.
-      c.setAutoCommit(false);
-      if (dialect == SqlDialect.POSTGRESQL) {
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      }
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, topic, rule, severity, time_ms, event_id, value FROM "
-                      + schema.alerts
-                      + " ORDER BY id");
-          ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          alertIds.add(r.getLong(1));
-          alerts.add(
-              new StoredRecord(
-                  RecordKind.ALERT,
-                  r.getString(2),
-                  r.getString(3),
-                  r.getString(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getDouble(7),
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0));
-        }
-      }
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
-                      + " max_event_id FROM "
-                      + schema.windows
-                      + " ORDER BY id");
-          ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          windowIds.add(r.getLong(1));
-          long end = r.getLong(4);
-          windows.add(
-              new StoredRecord(
-                  RecordKind.WINDOW,
-                  r.getString(2),
-                  "",
-                  "",
-                  end,
-                  0,
-                  0,
-                  r.getLong(3),
-                  end,
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getLong(7),
-                  r.getLong(8)));
-        }
-      }
-      c.commit();
-    } catch (SQLException e) {
-      throw new IOException("sql backend '" + name + "': reading records: " + e.getMessage(), e);
-    }
-    return mergeById(alerts, alertIds, windows, windowIds);
+    return reader.readRecords();
   }
 
-  /** Both tables take ids from the writer's one counter: merging by id restores append order. */
-  private static List<StoredRecord> mergeById(
-      List<StoredRecord> alerts,
-      List<Long> alertIds,
-      List<StoredRecord> windows,
-      List<Long> windowIds) {
-    List<StoredRecord> merged = new ArrayList<>(alerts.size() + windows.size());
-    int a = 0;
-    int w = 0;
-    while (a < alerts.size() || w < windows.size()) {
-      if (w == windows.size() || (a < alerts.size() && alertIds.get(a) < windowIds.get(w))) {
-        merged.add(alerts.get(a++));
-      } else {
-        merged.add(windows.get(w++));
-      }
-    }
-    return merged;
+  /** The reader this backend reads through, for tools that also follow the events table. */
+  public SqlReader reader() {
+    return reader;
   }
 }

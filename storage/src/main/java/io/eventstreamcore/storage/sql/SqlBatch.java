@@ -143,48 +143,60 @@ final class SqlBatch {
   void execute(
       PreparedStatement insertEvent, PreparedStatement insertAlert, PreparedStatement insertWindow)
       throws SQLException {
-    if (events > 0) {
-      for (int i = 0; i < events; i++) {
-        insertEvent.setString(1, topics[i]);
-        insertEvent.setString(2, priorities[i]);
-        insertEvent.setString(3, routes[i]);
-        insertEvent.setLong(4, eventIds[i]);
-        insertEvent.setLong(5, clientTimes[i]);
-        insertEvent.setLong(6, received[i]);
-        // The driver needs an array of its own per row; this is the one copy per event.
-        int start = payloadStarts[i];
-        insertEvent.setBytes(7, Arrays.copyOfRange(arena, start, start + payloadLengths[i]));
-        insertEvent.addBatch();
-      }
-      insertEvent.executeBatch();
+    executeBatch(insertEvent, events, this::bindEvent);
+    executeBatch(insertAlert, alerts, this::bindAlert);
+    executeBatch(insertWindow, windows, this::bindWindow);
+  }
+
+  /** Sets the parameters of one insert from row {@code i} of a table's columns. */
+  @FunctionalInterface
+  private interface RowBinder {
+    void bind(PreparedStatement insert, int i) throws SQLException;
+  }
+
+  private static void executeBatch(PreparedStatement insert, int rows, RowBinder binder)
+      throws SQLException {
+    if (rows == 0) {
+      return; // no round trip for a table this batch has nothing for
     }
-    if (alerts > 0) {
-      for (int i = 0; i < alerts; i++) {
-        insertAlert.setLong(1, alertIds[i]);
-        insertAlert.setString(2, alertTopics[i]);
-        insertAlert.setString(3, alertRules[i]);
-        insertAlert.setString(4, alertSeverities[i]);
-        insertAlert.setLong(5, alertTimes[i]);
-        insertAlert.setLong(6, alertEventIds[i]);
-        insertAlert.setDouble(7, alertValues[i]);
-        insertAlert.addBatch();
-      }
-      insertAlert.executeBatch();
+    for (int i = 0; i < rows; i++) {
+      binder.bind(insert, i);
+      insert.addBatch();
     }
-    if (windows > 0) {
-      for (int i = 0; i < windows; i++) {
-        insertWindow.setLong(1, windowIds[i]);
-        insertWindow.setString(2, windowTopics[i]);
-        insertWindow.setLong(3, windowStarts[i]);
-        insertWindow.setLong(4, windowEnds[i]);
-        insertWindow.setLong(5, windowCounts[i]);
-        insertWindow.setLong(6, windowBytes[i]);
-        insertWindow.setLong(7, windowMinIds[i]);
-        insertWindow.setLong(8, windowMaxIds[i]);
-        insertWindow.addBatch();
-      }
-      insertWindow.executeBatch();
-    }
+    insert.executeBatch();
+  }
+
+  private void bindEvent(PreparedStatement insert, int i) throws SQLException {
+    insert.setString(1, topics[i]);
+    insert.setString(2, priorities[i]);
+    insert.setString(3, routes[i]);
+    insert.setLong(4, eventIds[i]);
+    insert.setLong(5, clientTimes[i]);
+    insert.setLong(6, received[i]);
+    // The driver needs an array of its own per row; this is the one copy per event.
+    int start = payloadStarts[i];
+    insert.setBytes(7, Arrays.copyOfRange(arena, start, start + payloadLengths[i]));
+  }
+
+  private void bindAlert(PreparedStatement insert, int i) throws SQLException {
+    insert.setLong(1, alertIds[i]);
+    insert.setString(2, alertTopics[i]);
+    insert.setString(3, alertRules[i]);
+    insert.setString(4, alertSeverities[i]);
+    insert.setLong(5, alertTimes[i]);
+    insert.setLong(6, alertEventIds[i]);
+    insert.setDouble(7, alertValues[i]);
+  }
+
+  private void bindWindow(PreparedStatement insert, int i) throws SQLException {
+    insert.setLong(1, windowIds[i]);
+    insert.setString(2, windowTopics[i]);
+    insert.setLong(3, windowStarts[i]);
+    insert.setLong(4, windowEnds[i]);
+    insert.setLong(5, windowCounts[i]);
+    insert.setLong(6, windowBytes[i]);
+    insert.setLong(7, windowMinIds[i]);
+    insert.setLong(8, windowMaxIds[i]);
   }
 
   /** Forgets every row: they are committed. */

@@ -79,12 +79,14 @@ enum SqlDialect {
       // One multi-row INSERT per up to 128 rows instead of a round trip per row.
       p.setProperty("reWriteBatchedInserts", "true");
     } else {
-      // WAL: readers and the writer do not block each other. FULL: a commit is on disk when it
-      // returns (NORMAL would lose the last commits on power loss), as durable = true promises.
-      p.setProperty("journal_mode", "WAL");
-      p.setProperty("synchronous", "FULL");
       p.setProperty("busy_timeout", Long.toString(settings.timeoutMillis()));
       if (writer) {
+        // WAL: readers and the writer do not block each other. FULL: a commit is on disk when it
+        // returns (NORMAL would lose the last commits on power loss), as durable = true promises.
+        // The journal mode is kept in the file, so readers need not set it, and must not: a
+        // reader changes nothing in the file it reads.
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "FULL");
         // Take the write lock at BEGIN, not at the first write: no lock upgrade that can fail.
         p.setProperty("transaction_mode", "IMMEDIATE");
       }

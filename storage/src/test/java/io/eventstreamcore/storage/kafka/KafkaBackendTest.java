@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.storage.TestEvents;
+import io.eventstreamcore.storage.testing.KafkaTestCluster;
+import io.eventstreamcore.storage.testing.KafkaTopicReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,48 +18,12 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The kafka backend against a real in-process KRaft broker, read back with a real consumer. */
 class KafkaBackendTest {
-  private static KafkaClusterTestKit cluster;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    cluster = startCluster();
-  }
-
-  @AfterAll
-  static void stopBroker() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
-  /** One combined controller and broker, formatted and ready. */
-  static KafkaClusterTestKit startCluster() throws Exception {
-    KafkaClusterTestKit kit =
-        new KafkaClusterTestKit.Builder(
-                new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-            .build();
-    try {
-      kit.format();
-      kit.startup();
-      kit.waitForReadyBrokers();
-      return kit;
-    } catch (Exception e) {
-      kit.close();
-      throw e;
-    }
-  }
+  @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   private static KafkaSettings settings(String bootstrap, String overrides) {
     return new KafkaSettings(
@@ -71,7 +37,7 @@ class KafkaBackendTest {
   }
 
   private static KafkaBackend backend(String overrides) {
-    return new KafkaBackend("kafka", settings(cluster.bootstrapServers(), overrides), true);
+    return new KafkaBackend("kafka", settings(KAFKA.bootstrapServers(), overrides), true);
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
@@ -104,7 +70,7 @@ class KafkaBackendTest {
     }
 
     List<ConsumerRecord<byte[], byte[]>> read =
-        KafkaTopicReader.readAll(cluster.bootstrapServers(), "single-events");
+        KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "single-events");
     assertThat(read).hasSize(3);
     ConsumerRecord<byte[], byte[]> r = read.get(0);
     assertThat(r.key()).isEqualTo(ByteBuffer.allocate(8).putLong(42).array());
@@ -147,11 +113,11 @@ class KafkaBackendTest {
     String orders = TopicMapping.perTopic("es.", "orders/eu");
     assertThat(orders).startsWith("es.orders_eu-").matches("[a-zA-Z0-9._-]+");
 
-    assertThat(KafkaTopicReader.readAll(cluster.bootstrapServers(), "es.clicks"))
+    assertThat(KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "es.clicks"))
         .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
         .containsExactly(1L, 3L);
     List<ConsumerRecord<byte[], byte[]>> eu =
-        KafkaTopicReader.readAll(cluster.bootstrapServers(), orders);
+        KafkaTopicReader.readAll(KAFKA.bootstrapServers(), orders);
     assertThat(eu).extracting(r -> ByteBuffer.wrap(r.key()).getLong()).containsExactly(2L);
     assertThat(header(eu.get(0), "topic")).isEqualTo("orders/eu");
   }
@@ -167,7 +133,7 @@ class KafkaBackendTest {
       backend.commit();
     }
     List<ConsumerRecord<byte[], byte[]>> read =
-        KafkaTopicReader.readAll(cluster.bootstrapServers(), "records-json");
+        KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "records-json");
     assertThat(read).hasSize(3);
     assertThat(read)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))

@@ -7,6 +7,8 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.storage.TestEvents;
 import io.eventstreamcore.storage.TestEvents.Expected;
+import io.eventstreamcore.storage.testing.LoopbackProxy;
+import io.eventstreamcore.storage.testing.TestPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
@@ -27,7 +29,7 @@ class PostgresSqlBackendTest extends SqlBackendContract {
 
   @BeforeEach
   void needsPostgres() {
-    Postgres.assumeAvailable();
+    TestPostgres.assumeAvailable();
   }
 
   @AfterEach
@@ -38,9 +40,9 @@ class PostgresSqlBackendTest extends SqlBackendContract {
   @Override
   String sqlBlock(String extra) {
     return "url = \""
-        + Postgres.URL
+        + TestPostgres.URL
         + "\", user = "
-        + Postgres.USER
+        + TestPostgres.USER
         + ", table-prefix = "
         + prefix
         + ", timeout = 5s, "
@@ -49,12 +51,17 @@ class PostgresSqlBackendTest extends SqlBackendContract {
 
   @Override
   Connection connect() throws SQLException {
-    return Postgres.connect();
+    return TestPostgres.connect();
   }
 
   @Override
   String tablePrefix() {
     return prefix;
+  }
+
+  @Override
+  void createEmptyDatabase() {
+    // Database test is there (assumed above); this test's prefix is new.
   }
 
   /** Ends the writer's server session, as a server restart or a network cut would. */
@@ -105,8 +112,8 @@ class PostgresSqlBackendTest extends SqlBackendContract {
       long id = i % 2 == 0 ? 0 : 100 + i; // without an id only the token prevents doubles
       events.add(TestEvents.event("t", Priority.LOW, id, NOW + i, TestEvents.payload(8, i)));
     }
-    try (ReplyDroppingProxy proxy =
-            new ReplyDroppingProxy(new InetSocketAddress("127.0.0.1", 5432));
+    try (LoopbackProxy proxy =
+            LoopbackProxy.start(new InetSocketAddress(TestPostgres.HOST, TestPostgres.PORT));
         SqlBackend backend =
             new SqlBackend(
                 "sql",

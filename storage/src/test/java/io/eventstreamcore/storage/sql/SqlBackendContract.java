@@ -34,6 +34,9 @@ abstract class SqlBackendContract {
 
   abstract String tablePrefix();
 
+  /** Makes sure the database exists, holding no tables of this prefix. */
+  abstract void createEmptyDatabase() throws Exception;
+
   SqlSettings settings(String extra) {
     return new SqlSettings(
         ConfigFactory.parseString("eventstream.storage.sql {" + sqlBlock(extra) + "}")
@@ -84,6 +87,30 @@ abstract class SqlBackendContract {
       out.add(Expected.of(e));
     }
     return out;
+  }
+
+  static List<Expected> expected(List<StoredEvent> events) {
+    return events.stream().map(Expected::of).toList();
+  }
+
+  /** The writer row as text: its owner and last batch token. */
+  String writerRow() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT owner, last_batch FROM " + tablePrefix() + "writer")) {
+      assertThat(r.next()).isTrue();
+      return r.getLong(1) + "/" + r.getLong(2);
+    }
+  }
+
+  /** True when the table exists; asked by reading it, so as not to depend on catalog views. */
+  boolean tableExists(String table) {
+    try {
+      count("SELECT count(*) FROM " + table);
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   int count(String sql) throws SQLException {
@@ -265,5 +292,79 @@ abstract class SqlBackendContract {
       backend.commit();
       assertThat(read(backend, EventQuery.all().eventId(99))).containsExactly(big);
     }
+  }
+
+  @Test
+  void aReaderFollowsWhatARunningBackendWritesWithoutTakingItsTablesOver() throws Exception {
+    List<Expected> events = sampleEvents();
+    try (SqlBackend backend = open()) {
+      Record a = alert(1);
+      Record w = window(NOW);
+      for (Expected e : events.subList(0, 4)) {
+        backend.append(e.slot());
+      }
+      backend.append(a);
+      backend.append(w);
+      backend.commit();
+      String writer = writerRow();
+
+      try (SqlReader reader = SqlReader.open(settings(""))) {
+        assertThat(expected(reader.readEvents(EventQuery.all())))
+            .containsExactlyElementsOf(events.subList(0, 4));
+        assertThat(expected(reader.readEvents(EventQuery.all().topic("orders").limit(1))))
+            .containsExactly(events.get(0));
+        assertThat(reader.readRecords()).containsExactly(StoredRecord.of(a), StoredRecord.of(w));
+        List<SqlReader.EventRow> first = reader.readEventsAfter(0, 3);
+        assertThat(expected(first.stream().map(SqlReader.EventRow::event).toList()))
+            .containsExactlyElementsOf(events.subList(0, 3));
+        long seen = first.get(2).id();
+        assertThat(first.get(0).id()).isLessThan(first.get(1).id());
+        assertThat(first.get(1).id()).isLessThan(seen);
+        assertThat(writerRow()).as("reading leaves the writer row alone").isEqualTo(writer);
+
+        // The backend goes on writing: it still owns the prefix.
+        for (Expected e : events.subList(4, 6)) {
+          backend.append(e.slot());
+        }
+        backend.commit();
+        List<SqlReader.EventRow> next = reader.readEventsAfter(seen, 100);
+        assertThat(expected(next.stream().map(SqlReader.EventRow::event).toList()))
+            .containsExactly(events.get(3), events.get(4), events.get(5));
+        assertThat(reader.lastEventId()).isEqualTo(next.get(2).id());
+        assertThat(reader.readEventsAfter(reader.lastEventId(), 100)).isEmpty();
+        assertThatThrownBy(() -> reader.readEventsAfter(0, 0))
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void aReaderRefusesAPrefixWithoutTablesAndCreatesNone() throws Exception {
+    createEmptyDatabase();
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no EventStreamCore tables with table prefix '" + tablePrefix() + "'")
+        .hasMessageContaining(tablePrefix() + "schema_version does not exist");
+    for (String table : new SqlSchema(tablePrefix(), SqlDialect.SQLITE).tables()) {
+      assertThat(tableExists(table)).as(table).isFalse();
+    }
+  }
+
+  @Test
+  void aReaderRefusesASchemaVersionThisBuildDoesNotRead() throws Exception {
+    open().close();
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + tablePrefix() + "schema_version (version) VALUES (99)");
+    }
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("'" + tablePrefix() + "' is at version 99")
+        .hasMessageContaining("this build reads version " + SqlSchema.VERSION)
+        .hasMessageContaining("upgrade EventStreamCore");
+    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version"))
+        .as("not migrated")
+        .isEqualTo(99);
   }
 }

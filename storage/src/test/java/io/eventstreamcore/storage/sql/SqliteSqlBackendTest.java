@@ -1,9 +1,15 @@
 package io.eventstreamcore.storage.sql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sql backend on an embedded SQLite file. */
@@ -27,5 +33,20 @@ class SqliteSqlBackendTest extends SqlBackendContract {
   @Override
   String tablePrefix() {
     return "t_";
+  }
+
+  @Override
+  void createEmptyDatabase() throws Exception {
+    Files.createDirectories(dir.resolve("sub/dir"));
+    connect().close(); // creates the file
+  }
+
+  @Test
+  void aReaderRefusesAMissingDatabaseFileAndDoesNotCreateIt() {
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no SQLite database file")
+        .hasMessageContaining("events.db");
+    assertThat(dir.resolve("sub/dir/events.db")).doesNotExist();
   }
 }

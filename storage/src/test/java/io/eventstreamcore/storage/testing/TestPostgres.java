@@ -1,4 +1,4 @@
-package io.eventstreamcore.storage.sql;
+package io.eventstreamcore.storage.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,14 +13,23 @@ import org.junit.jupiter.api.Assumptions;
  * trust authentication. Tests skip when it is not there, unless {@code
  * EVENTSTREAM_REQUIRE_POSTGRES=1} (CI), where they fail.
  */
-final class Postgres {
-  static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
-  static final String USER = "postgres";
+public final class TestPostgres {
+  /** The server's address. */
+  public static final String HOST = "127.0.0.1";
 
-  private Postgres() {}
+  /** The server's port. */
+  public static final int PORT = 5432;
 
-  /** A direct connection, auto-commit on. */
-  static Connection connect() throws SQLException {
+  /** JDBC URL of database {@code test}. */
+  public static final String URL = "jdbc:postgresql://" + HOST + ":" + PORT + "/test";
+
+  /** The user tests connect as. */
+  public static final String USER = "postgres";
+
+  private TestPostgres() {}
+
+  /** A direct connection to database test, auto-commit on. */
+  public static Connection connect() throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", USER);
     p.setProperty("connectTimeout", "5");
@@ -28,15 +37,15 @@ final class Postgres {
   }
 
   /** Skips (or, when required, fails) the calling test when the server cannot be reached. */
-  static void assumeAvailable() {
+  public static void assumeAvailable() {
     try (Connection c = connect()) {
       c.isValid(5);
     } catch (SQLException e) {
       String message =
           "PostgreSQL is not reachable at 127.0.0.1:5432 database test, user postgres ("
               + e.getMessage()
-              + "). Start one with trust authentication to run these tests;"
-              + " EVENTSTREAM_REQUIRE_POSTGRES=1 makes them fail instead of skip.";
+              + "). Start one with trust authentication to run this test;"
+              + " EVENTSTREAM_REQUIRE_POSTGRES=1 makes it fail instead of skip.";
       if ("1".equals(System.getenv("EVENTSTREAM_REQUIRE_POSTGRES"))) {
         fail(message);
       }

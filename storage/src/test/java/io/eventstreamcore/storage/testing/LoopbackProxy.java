@@ -1,4 +1,4 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.storage.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,16 +7,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A TCP proxy on 127.0.0.1 (port 0) to one target, for outage tests: {@link #cut()} closes every
+ * A TCP proxy on 127.0.0.1 (port 0) to one target, for outage tests. {@link #cut()} closes every
  * proxied connection and turns new ones away (accepted, then closed at once), {@link #restore()}
- * lets them through again. Two threads per connection copy bytes each way; all threads are joined
- * at {@link #close()}.
+ * lets them through again. {@link #loseNextCommitReply()} loses the reply to a database commit: the
+ * first client message containing {@code COMMIT} after it still reaches the server (which commits),
+ * but nothing the server sends back on that connection reaches the client any more; the one failure
+ * a retry cannot tell from a lost commit by the error alone. Two threads per connection copy bytes
+ * each way; all threads are joined at {@link #close()}.
  */
-final class LoopbackProxy implements AutoCloseable {
+public final class LoopbackProxy implements AutoCloseable {
+  private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
+
   private final ServerSocket server;
   private final InetSocketAddress target;
   private final Thread acceptor;
@@ -25,6 +32,7 @@ final class LoopbackProxy implements AutoCloseable {
   private final List<Socket> open = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private boolean refusing;
+  private volatile boolean losingNextCommitReply;
 
   private LoopbackProxy(InetSocketAddress target) throws IOException {
     this.target = target;
@@ -34,12 +42,35 @@ final class LoopbackProxy implements AutoCloseable {
   }
 
   /** Starts a proxy to {@code target}. */
-  static LoopbackProxy start(InetSocketAddress target) throws IOException {
+  public static LoopbackProxy start(InetSocketAddress target) throws IOException {
     return new LoopbackProxy(target);
   }
 
-  int port() {
+  /** The port the proxy listens on, on 127.0.0.1. */
+  public int port() {
     return server.getLocalPort();
+  }
+
+  /** Closes every proxied connection and refuses new ones until {@link #restore()}. */
+  public void cut() {
+    synchronized (lock) {
+      refusing = true;
+      for (Socket socket : open) {
+        closeQuietly(socket);
+      }
+    }
+  }
+
+  /** Lets new connections through again. */
+  public void restore() {
+    synchronized (lock) {
+      refusing = false;
+    }
+  }
+
+  /** Loses every reply on the connection that sends the next COMMIT, from that COMMIT on. */
+  public void loseNextCommitReply() {
+    losingNextCommitReply = true;
   }
 
   private void accept() {
@@ -65,25 +96,36 @@ final class LoopbackProxy implements AutoCloseable {
         }
         open.add(client);
         open.add(upstream);
-        startPump(client, upstream, "up");
-        startPump(upstream, client, "down");
+        // Per connection: set by its client-to-server pump, read by the other one.
+        AtomicBoolean swallowing = new AtomicBoolean();
+        startPump(client, upstream, swallowing, true);
+        startPump(upstream, client, swallowing, false);
       }
     }
   }
 
-  private void startPump(Socket from, Socket to, String direction) {
-    Thread pump = new Thread(() -> pump(from, to), "loopback-proxy-" + direction);
+  private void startPump(Socket from, Socket to, AtomicBoolean swallowing, boolean up) {
+    Thread pump =
+        new Thread(() -> pump(from, to, swallowing, up), "loopback-proxy-" + (up ? "up" : "down"));
     threads.add(pump);
     pump.start();
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, AtomicBoolean swallowing, boolean up) {
     byte[] buffer = new byte[16 * 1024];
     try {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        if (up) {
+          if (losingNextCommitReply && contains(buffer, n, COMMIT)) {
+            losingNextCommitReply = false;
+            swallowing.set(true);
+          }
+        } else if (swallowing.get()) {
+          continue;
+        }
         out.write(buffer, 0, n);
         out.flush();
       }
@@ -99,21 +141,17 @@ final class LoopbackProxy implements AutoCloseable {
     }
   }
 
-  /** Closes every proxied connection and refuses new ones until {@link #restore()}. */
-  void cut() {
-    synchronized (lock) {
-      refusing = true;
-      for (Socket socket : open) {
-        closeQuietly(socket);
+  private static boolean contains(byte[] buffer, int length, byte[] word) {
+    outer:
+    for (int i = 0; i + word.length <= length; i++) {
+      for (int j = 0; j < word.length; j++) {
+        if (buffer[i + j] != word[j]) {
+          continue outer;
+        }
       }
+      return true;
     }
-  }
-
-  /** Lets new connections through again. */
-  void restore() {
-    synchronized (lock) {
-      refusing = false;
-    }
+    return false;
   }
 
   @Override

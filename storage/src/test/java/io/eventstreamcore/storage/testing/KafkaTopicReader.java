@@ -1,4 +1,4 @@
-package io.eventstreamcore.storage.kafka;
+package io.eventstreamcore.storage.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,11 +11,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads a whole topic back with a real consumer: every partition from the start to its end. */
-final class KafkaTopicReader {
+public final class KafkaTopicReader {
   private KafkaTopicReader() {}
 
   /** Every record of {@code topic}, in partition then offset order. */
-  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
     Map<String, Object> config =
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -1,0 +1,359 @@
+package io.eventstreamcore.storage.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.EventQuery;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads the events, alerts and window summaries of one table prefix, without writing anything: no
+ * schema is created or migrated and the writer row is left alone, so tools can read the tables of a
+ * running service while its {@link SqlBackend} goes on writing them. The backend reads through one
+ * of these too.
+ *
+ * <p>Connections come from a small HikariCP pool of {@code read-pool-size}, opened on demand: it
+ * reuses connections (a PostgreSQL connection costs a server process and a few milliseconds to
+ * open) and bounds how many a burst of queries can take. Thread-safe.
+ */
+public final class SqlReader implements AutoCloseable {
+  static final String EVENT_COLUMNS =
+      "topic, priority, route, event_id, client_time_us, received_ms, payload";
+
+  /**
+   * An event with the id the database gave its row. Ids grow with insertion, so {@link
+   * #readEventsAfter(long, int)} with the last id seen follows the table; they may have gaps (a
+   * redelivered event takes a number and is skipped).
+   *
+   * @param id the row id
+   * @param event the event stored in it
+   */
+  public record EventRow(long id, StoredEvent event) {}
+
+  private final String label;
+  private final SqlDialect dialect;
+  private final SqlSchema schema;
+  private final HikariDataSource pool;
+
+  /** A reader for {@code label} (named in errors), on tables whose schema the caller checked. */
+  SqlReader(String label, String poolName, SqlSettings settings, SqlSchema schema) {
+    this.label = label;
+    this.dialect = settings.dialect();
+    this.schema = schema;
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(poolName);
+    config.setJdbcUrl(settings.url());
+    config.setDataSourceProperties(dialect.connectionProperties(settings, "reader", false));
+    config.setMaximumPoolSize(settings.readPoolSize());
+    // Open reader connections on demand only: no background reconnects while the database is
+    // away, and nothing held while nobody reads.
+    config.setMinimumIdle(0);
+    config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(settings.timeoutMillis());
+    this.pool = new HikariDataSource(config);
+  }
+
+  /**
+   * Opens a reader of the tables {@code settings} name, for tools next to a running service.
+   *
+   * @throws IOException when the database cannot be reached, or holds no schema of this table
+   *     prefix, or one at a version this build does not read
+   */
+  public static SqlReader open(SqlSettings settings) throws IOException {
+    SqlDialect dialect = settings.dialect();
+    if (dialect == SqlDialect.SQLITE) {
+      // Connecting to a missing SQLite file would create an empty database there.
+      Path file = sqliteFile(settings.url());
+      if (!Files.isRegularFile(file)) {
+        throw new IOException(
+            "sql reader: no SQLite database file "
+                + file
+                + " ("
+                + settings
+                + "); start the service on it once to create its tables");
+      }
+    }
+    SqlReader reader =
+        new SqlReader(
+            "sql reader",
+            "eventstream-sql-reader",
+            settings,
+            new SqlSchema(settings.tablePrefix(), dialect));
+    try {
+      reader.checkVersion(settings);
+      return reader;
+    } catch (IOException | RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** The database file of a {@code jdbc:sqlite:} URL, without the URL's query. */
+  static Path sqliteFile(String url) {
+    String file = url.substring(SqlDialect.SQLITE.urlPrefix().length());
+    int query = file.indexOf('?');
+    return Path.of(query < 0 ? file : file.substring(0, query));
+  }
+
+  private void checkVersion(SqlSettings settings) throws IOException {
+    int found;
+    try (Connection c = pool.getConnection()) {
+      try (PreparedStatement s = c.prepareStatement("SELECT max(version) FROM " + schema.versions);
+          ResultSet r = s.executeQuery()) {
+        r.next();
+        found = r.getInt(1);
+      } catch (SQLException e) {
+        if (isMissingTable(e)) {
+          throw new IOException(
+              "sql reader: no EventStreamCore tables with table prefix '"
+                  + settings.tablePrefix()
+                  + "' ("
+                  + settings
+                  + ", table "
+                  + schema.versions
+                  + " does not exist); check eventstream.storage.sql.table-prefix, or start the"
+                  + " service once to create them",
+              e);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IOException(
+          "sql reader: cannot read the schema version of " + settings + ": " + e.getMessage(), e);
+    }
+    if (found != SqlSchema.VERSION) {
+      throw new IOException(
+          "sql reader: SQL schema with table prefix '"
+              + settings.tablePrefix()
+              + "' is at version "
+              + found
+              + ", this build reads version "
+              + SqlSchema.VERSION
+              + (found > SqlSchema.VERSION
+                  ? ": upgrade EventStreamCore"
+                  : ": start the service of this build once to migrate it"));
+    }
+  }
+
+  private static boolean isMissingTable(SQLException e) {
+    // PostgreSQL: undefined_table. SQLite has no SQLSTATE for it, only its message.
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    return "42P01".equals(e.getSQLState()) || message.contains("no such table");
+  }
+
+  /** Events matching {@code query}, in insertion order. */
+  public List<StoredEvent> readEvents(EventQuery query) throws IOException {
+    StringBuilder sql = new StringBuilder("SELECT id, ").append(EVENT_COLUMNS);
+    sql.append(" FROM ").append(schema.events).append(" WHERE 1 = 1");
+    if (query.topic() != null) {
+      sql.append(" AND topic = ?");
+    }
+    if (query.fromMillis() != Long.MIN_VALUE) {
+      sql.append(" AND received_ms >= ?");
+    }
+    if (query.toMillis() != Long.MAX_VALUE) {
+      sql.append(" AND received_ms < ?");
+    }
+    if (query.eventId() != 0) {
+      sql.append(" AND event_id = ?");
+    }
+    sql.append(" ORDER BY id");
+    if (query.limit() != Integer.MAX_VALUE) {
+      sql.append(" LIMIT ?");
+    }
+    List<Object> parameters = new ArrayList<>();
+    if (query.topic() != null) {
+      parameters.add(query.topic());
+    }
+    if (query.fromMillis() != Long.MIN_VALUE) {
+      parameters.add(query.fromMillis());
+    }
+    if (query.toMillis() != Long.MAX_VALUE) {
+      parameters.add(query.toMillis());
+    }
+    if (query.eventId() != 0) {
+      parameters.add(query.eventId());
+    }
+    if (query.limit() != Integer.MAX_VALUE) {
+      parameters.add(query.limit());
+    }
+    List<StoredEvent> events = new ArrayList<>();
+    for (EventRow row : select(sql.toString(), parameters)) {
+      events.add(row.event());
+    }
+    return events;
+  }
+
+  /**
+   * At most {@code limit} events stored after the row {@code afterId}, oldest first: a follower
+   * calls it again with the last id it got ({@code 0} for the start, {@link #lastEventId()} for
+   * only what comes next). The service's one writer commits its rows in id order, so polling this
+   * way misses none.
+   */
+  public List<EventRow> readEventsAfter(long afterId, int limit) throws IOException {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit " + limit + " is not positive");
+    }
+    return select(
+        "SELECT id, "
+            + EVENT_COLUMNS
+            + " FROM "
+            + schema.events
+            + " WHERE id > ? ORDER BY id LIMIT ?",
+        List.of(afterId, limit));
+  }
+
+  /** The id of the newest event row, 0 when there is none. */
+  public long lastEventId() throws IOException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT max(id) FROM " + schema.events);
+        ResultSet r = s.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    } catch (SQLException e) {
+      throw failure("reading the last event id", e);
+    }
+  }
+
+  private List<EventRow> select(String sql, List<Object> parameters) throws IOException {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.size(); i++) {
+        s.setObject(i + 1, parameters.get(i));
+      }
+      List<EventRow> rows = new ArrayList<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          rows.add(
+              new EventRow(
+                  r.getLong(1),
+                  new StoredEvent(
+                      r.getString(2),
+                      Priority.valueOf(r.getString(3)),
+                      Route.valueOf(r.getString(4).toUpperCase(Locale.ROOT)),
+                      r.getLong(5),
+                      r.getLong(6),
+                      r.getLong(7),
+                      r.getBytes(8))));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw failure("reading events", e);
+    }
+  }
+
+  /** Alerts and window summaries, in the order they were appended. */
+  public List<StoredRecord> readRecords() throws IOException {
+    List<StoredRecord> alerts = new ArrayList<>();
+    List<StoredRecord> windows = new ArrayList<>();
+    List<Long> alertIds = new ArrayList<>();
+    List<Long> windowIds = new ArrayList<>();
+    try (Connection c = pool.getConnection()) {
+      // One snapshot for both tables, so the two reads see the same commits. SQLite's read
+      // transactions are snapshots already; PostgreSQL's default isolation is per statement.
+      c.setAutoCommit(false);
+      if (dialect == SqlDialect.POSTGRESQL) {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      }
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, topic, rule, severity, time_ms, event_id, value FROM "
+                      + schema.alerts
+                      + " ORDER BY id");
+          ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          alertIds.add(r.getLong(1));
+          alerts.add(
+              new StoredRecord(
+                  RecordKind.ALERT,
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getLong(5),
+                  r.getLong(6),
+                  r.getDouble(7),
+                  0,
+                  0,
+                  0,
+                  0,
+                  0,
+                  0));
+        }
+      }
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
+                      + " max_event_id FROM "
+                      + schema.windows
+                      + " ORDER BY id");
+          ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          windowIds.add(r.getLong(1));
+          long end = r.getLong(4);
+          windows.add(
+              new StoredRecord(
+                  RecordKind.WINDOW,
+                  r.getString(2),
+                  "",
+                  "",
+                  end,
+                  0,
+                  0,
+                  r.getLong(3),
+                  end,
+                  r.getLong(5),
+                  r.getLong(6),
+                  r.getLong(7),
+                  r.getLong(8)));
+        }
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw failure("reading records", e);
+    }
+    return mergeById(alerts, alertIds, windows, windowIds);
+  }
+
+  /** Both tables take ids from the writer's one counter: merging by id restores append order. */
+  private static List<StoredRecord> mergeById(
+      List<StoredRecord> alerts,
+      List<Long> alertIds,
+      List<StoredRecord> windows,
+      List<Long> windowIds) {
+    List<StoredRecord> merged = new ArrayList<>(alerts.size() + windows.size());
+    int a = 0;
+    int w = 0;
+    while (a < alerts.size() || w < windows.size()) {
+      if (w == windows.size() || (a < alerts.size() && alertIds.get(a) < windowIds.get(w))) {
+        merged.add(alerts.get(a++));
+      } else {
+        merged.add(windows.get(w++));
+      }
+    }
+    return merged;
+  }
+
+  private IOException failure(String what, SQLException e) {
+    return new IOException(label + ": " + what + ": " + e.getMessage(), e);
+  }
+
+  /** Closes the pool's connections. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
