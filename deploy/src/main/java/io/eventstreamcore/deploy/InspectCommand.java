@@ -14,15 +14,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code inspect}: prints the events of a file log that match the filters, oldest first. Reads the
- * segment files only, so it can run beside the service that writes them.
+ * {@code inspect}: prints the stored events that match the filters, oldest first, from the file log
+ * or the SQL tables. Reads only, so it can run beside the service that writes them.
  */
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Print stored events of a file log (and with --records its alerts and windows),",
-      "oldest first, filtered by topic, time and event id. Safe beside a running service.",
+      "Print stored events (with --records also alerts and windows) of the file log or the",
+      "SQL tables, oldest first, filtered by topic, time and event id. Read-only: safe beside",
+      "a running service.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 final class InspectCommand implements Callable<Integer> {
@@ -36,34 +37,19 @@ final class InspectCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private long printed;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
       EventQuery query = options.query(Instant.now()).limit(limit);
-      RecordPrinter printer = new RecordPrinter(out, options.format);
-      long[] printed = new long[1];
-      FileLogReader.read(
-          options.directory(),
-          new FileLogReader.Visitor() {
-            @Override
-            public void event(long offset, StoredEvent event) {
-              if (printed[0] < query.limit() && query.matches(event)) {
-                printer.event(offset, event);
-                printed[0]++;
-              }
-            }
-
-            @Override
-            public void record(long offset, StoredRecord record) {
-              if (options.matches(record)) {
-                printer.record(offset, record);
-              }
-            }
-          });
+      try (LogSource source = options.open()) {
+        print(source, query, new RecordPrinter(out, options.format, source.positionName()));
+      }
       out.flush();
-      err.println(printed[0] + " event(s)");
+      err.println(printed + " event(s)");
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
@@ -71,6 +57,32 @@ final class InspectCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("cannot read the log: " + e.getMessage());
       return 1;
+    }
+  }
+
+  private void print(LogSource source, EventQuery query, RecordPrinter printer) throws IOException {
+    FileLogReader.Visitor visitor =
+        new FileLogReader.Visitor() {
+          @Override
+          public void event(long position, StoredEvent event) {
+            if (printed < query.limit() && query.matches(event)) {
+              printer.event(position, event);
+              printed++;
+            }
+          }
+
+          @Override
+          public void record(long position, StoredRecord record) {
+            if (options.matches(record)) {
+              printer.record(position, record);
+            }
+          }
+        };
+    while (source.poll(visitor, 4096) > 0) {
+      // until everything stored so far was seen
+    }
+    for (StoredRecord record : source.separateRecords()) {
+      visitor.record(-1, record);
     }
   }
 }

@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.config.StorageSettings;
+import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,6 +20,18 @@ import picocli.CommandLine.Option;
  * tail}.
  */
 final class LogQueryOptions {
+  /** Backends the commands can read. */
+  enum Backend {
+    FILE,
+    SQL
+  }
+
+  @Option(
+      names = "--backend",
+      paramLabel = "BACKEND",
+      description = "file (default): the file log; sql: the sql backend's tables (from --config).")
+  Backend backend = Backend.FILE;
+
   @Option(
       names = {"-d", "--data-dir"},
       paramLabel = "DIR",
@@ -27,7 +41,8 @@ final class LogQueryOptions {
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      description = "Service configuration to take the file log directory from.")
+      description =
+          "Service configuration to take the file log directory or the SQL connection from.")
   File config;
 
   @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic (exact).")
@@ -61,20 +76,21 @@ final class LogQueryOptions {
       description = "yaml (default) or json (one object per line).")
   RecordPrinter.Format format = RecordPrinter.Format.YAML;
 
-  /** The log directory; it must exist. */
-  Path directory() throws NoSuchFileException {
-    Path dir = directory;
-    if (dir == null) {
-      try {
-        dir = new StorageSettings(Main.load(config)).fileDirectory();
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException("configuration error: " + e.getMessage(), e);
+  /** Opens the chosen backend for reading. */
+  LogSource open() throws IOException {
+    try {
+      if (backend == Backend.SQL) {
+        return LogSource.sql(new SqlSettings(Main.load(config)));
       }
+      Path dir =
+          directory != null ? directory : new StorageSettings(Main.load(config)).fileDirectory();
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir.toString(), null, "no file log directory");
+      }
+      return LogSource.file(dir);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("configuration error: " + e.getMessage(), e);
     }
-    if (!Files.isDirectory(dir)) {
-      throw new NoSuchFileException(dir.toString(), null, "no file log directory");
-    }
-    return dir;
   }
 
   /** The event filter; limit aside. */

@@ -26,10 +26,16 @@ final class RecordPrinter {
 
   private final PrintWriter out;
   private final Format format;
+  private final String positionName;
 
-  RecordPrinter(PrintWriter out, Format format) {
+  /**
+   * A printer of items whose position is called {@code positionName} (e.g. offset); a negative
+   * position is not printed.
+   */
+  RecordPrinter(PrintWriter out, Format format, String positionName) {
     this.out = out;
     this.format = format;
+    this.positionName = positionName;
   }
 
   void event(long offset, StoredEvent e) {
@@ -72,7 +78,9 @@ final class RecordPrinter {
 
   private Fields begin(long offset, String kind) {
     Fields f = format == Format.JSON ? new JsonFields() : new YamlFields();
-    f.number("offset", offset);
+    if (offset >= 0) {
+      f.number(positionName, offset);
+    }
     f.text("kind", kind);
     return f;
   }

@@ -4,12 +4,13 @@ import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.file.FileLogReader;
-import io.eventstreamcore.storage.file.FileLogTail;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,14 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code tail}: prints the last events of a file log and, with {@code -f}, every new one as the
- * service writes it. Reads the segment files only, so it runs beside the service.
+ * {@code tail}: prints the last stored events and, with {@code -f}, every new one as the service
+ * writes it, from the file log or the SQL tables. Reads only, so it runs beside the service.
  */
 @Command(
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the last events of a file log; with -f, follow it as it grows (Ctrl-C stops).",
+      "Print the last stored events of the file log or the SQL tables; with -f, follow them",
+      "as they grow (Ctrl-C stops). Alerts and windows (--records) from the file log only.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 final class TailCommand implements Callable<Integer> {
@@ -58,14 +60,19 @@ final class TailCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       EventQuery query = options.query(Instant.now());
-      RecordPrinter printer = new RecordPrinter(out, options.format);
-      try (FileLogTail tail = FileLogTail.open(options.directory(), 0)) {
+      try (LogSource source = options.open()) {
+        RecordPrinter printer = new RecordPrinter(out, options.format, source.positionName());
         Latest latest = new Latest(query, Math.max(0, last));
-        tail.poll(latest, Integer.MAX_VALUE);
+        while (source.poll(latest, 4096) > 0) {
+          // until everything stored so far was seen
+        }
         latest.printTo(printer);
         out.flush();
-        if (follow) {
-          tail.follow(new Printing(query, printer, out), running, pollMillis);
+        FileLogReader.Visitor printing = new Printing(query, printer, out);
+        while (follow && running.getAsBoolean()) {
+          if (source.poll(printing, 4096) == 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+          }
         }
       }
       return 0;

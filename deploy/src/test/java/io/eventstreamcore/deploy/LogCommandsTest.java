@@ -182,6 +182,65 @@ class LogCommandsTest {
   }
 
   @Test
+  void inspectAndTailReadTheSqlTablesBesideTheRunningService() throws Exception {
+    String sql =
+        "eventstream.storage.backends = [sql]\n"
+            + "eventstream.topics.priorities { \"sensor/temperature\" = HIGH }\n"
+            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
+            + dir.resolve("events.db").toString().replace("\\", "/")
+            + "\"\n";
+    Path conf = dir.resolve("sql.conf");
+    java.nio.file.Files.writeString(conf, sql);
+    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(sql));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      send(client, 1, 20);
+
+      String[] base = {"--backend", "sql", "-c", conf.toString(), "--format", "json"};
+      assertThat(run(concat(new String[] {"inspect", "--topic", "orders"}, base))).isZero();
+      List<JsonNode> orders = jsonLines();
+      assertThat(orders)
+          .extracting(n -> n.get("event_id").asLong())
+          .containsExactly(2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L, 20L);
+      assertThat(orders.get(0).has("row")).isTrue();
+
+      out.getBuffer().setLength(0);
+      assertThat(run(concat(new String[] {"inspect", "--records", "--id", "1"}, base))).isZero();
+      assertThat(jsonLines())
+          .extracting(n -> n.get("kind").asText())
+          .startsWith("event")
+          .contains("alert");
+
+      out.getBuffer().setLength(0);
+      Thread follower =
+          new Thread(
+              () ->
+                  run(
+                      concat(
+                          new String[] {"tail", "-f", "-n", "3", "--poll-interval", "20"}, base)),
+              "test-sql-tail");
+      follower.start();
+      try {
+        await().atMost(DEADLINE).until(() -> out.toString().contains("\"event_id\":20"));
+        send(client, 21, 23);
+        await().atMost(DEADLINE).until(() -> out.toString().contains("\"event_id\":23"));
+      } finally {
+        follower.interrupt();
+        follower.join(DEADLINE.toMillis());
+      }
+      assertThat(follower.isAlive()).isFalse();
+      assertThat(jsonLines())
+          .extracting(n -> n.get("event_id").asLong())
+          .containsExactly(18L, 19L, 20L, 21L, 22L, 23L);
+    }
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, all, first.length, second.length);
+    return all;
+  }
+
+  @Test
   void badInputIsOneLineWithItsExitCode() {
     assertThat(run("inspect", "-d", dir.resolve("missing").toString())).isEqualTo(1);
     assertThat(err.toString().strip()).startsWith("cannot read the log:").doesNotContain("\n");
