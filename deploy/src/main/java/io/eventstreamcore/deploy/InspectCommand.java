@@ -1,9 +1,7 @@
 package io.eventstreamcore.deploy;
 
 import io.eventstreamcore.engine.spi.EventQuery;
-import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
-import io.eventstreamcore.storage.file.FileLogReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -37,16 +35,26 @@ final class InspectCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  private long printed;
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
       EventQuery query = options.query(Instant.now()).limit(limit);
+      long printed;
       try (LogSource source = options.open()) {
-        print(source, query, new RecordPrinter(out, options.format, source.positionName()));
+        MatchingItems matching =
+            new MatchingItems(
+                query,
+                options,
+                new RecordPrinter(out, options.format, source.positionName(), false));
+        while (source.poll(matching, 4096) > 0) {
+          // until everything stored so far was seen
+        }
+        for (StoredRecord record : source.separateRecords()) {
+          matching.record(-1, record);
+        }
+        printed = matching.events();
       }
       out.flush();
       err.println(printed + " event(s)");
@@ -57,32 +65,6 @@ final class InspectCommand implements Callable<Integer> {
     } catch (IOException e) {
       err.println("cannot read the log: " + e.getMessage());
       return 1;
-    }
-  }
-
-  private void print(LogSource source, EventQuery query, RecordPrinter printer) throws IOException {
-    FileLogReader.Visitor visitor =
-        new FileLogReader.Visitor() {
-          @Override
-          public void event(long position, StoredEvent event) {
-            if (printed < query.limit() && query.matches(event)) {
-              printer.event(position, event);
-              printed++;
-            }
-          }
-
-          @Override
-          public void record(long position, StoredRecord record) {
-            if (options.matches(record)) {
-              printer.record(position, record);
-            }
-          }
-        };
-    while (source.poll(visitor, 4096) > 0) {
-      // until everything stored so far was seen
-    }
-    for (StoredRecord record : source.separateRecords()) {
-      visitor.record(-1, record);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.eventstreamcore.deploy;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.storage.file.FileLogReader;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -17,7 +18,7 @@ import java.util.Locale;
  * lines. A payload that is valid UTF-8 text prints as {@code payload}; any other as {@code
  * payload_base64}.
  */
-final class RecordPrinter {
+final class RecordPrinter implements FileLogReader.Visitor {
   /** Output formats. */
   enum Format {
     YAML,
@@ -27,18 +28,22 @@ final class RecordPrinter {
   private final PrintWriter out;
   private final Format format;
   private final String positionName;
+  private final boolean flushEach;
 
   /**
    * A printer of items whose position is called {@code positionName} (e.g. offset); a negative
-   * position is not printed.
+   * position is not printed. With {@code flushEach}, each item is flushed as soon as printed (for a
+   * follow).
    */
-  RecordPrinter(PrintWriter out, Format format, String positionName) {
+  RecordPrinter(PrintWriter out, Format format, String positionName, boolean flushEach) {
     this.out = out;
     this.format = format;
     this.positionName = positionName;
+    this.flushEach = flushEach;
   }
 
-  void event(long offset, StoredEvent e) {
+  @Override
+  public void event(long offset, StoredEvent e) {
     Fields f = begin(offset, "event");
     f.text("topic", e.topic());
     f.text("priority", e.priority().name());
@@ -56,7 +61,8 @@ final class RecordPrinter {
     f.end();
   }
 
-  void record(long offset, StoredRecord r) {
+  @Override
+  public void record(long offset, StoredRecord r) {
     Fields f = begin(offset, r.kind().name().toLowerCase(Locale.ROOT));
     f.text("topic", r.topic());
     if (r.kind() == RecordKind.ALERT) {
@@ -125,6 +131,9 @@ final class RecordPrinter {
     @Override
     public void end() {
       out.println(json.close());
+      if (flushEach) {
+        out.flush();
+      }
     }
   }
 
@@ -145,6 +154,9 @@ final class RecordPrinter {
     @Override
     public void end() {
       out.print(yaml);
+      if (flushEach) {
+        out.flush();
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,16 +62,16 @@ final class TailCommand implements Callable<Integer> {
     try {
       EventQuery query = options.query(Instant.now());
       try (LogSource source = options.open()) {
-        RecordPrinter printer = new RecordPrinter(out, options.format, source.positionName());
-        Latest latest = new Latest(query, Math.max(0, last));
-        while (source.poll(latest, 4096) > 0) {
+        RecordPrinter printer = new RecordPrinter(out, options.format, source.positionName(), true);
+        Latest latest = new Latest(Math.max(0, last));
+        MatchingItems existing = new MatchingItems(query, options, latest);
+        while (source.poll(existing, 4096) > 0) {
           // until everything stored so far was seen
         }
-        latest.printTo(printer);
-        out.flush();
-        FileLogReader.Visitor printing = new Printing(query, printer, out);
+        latest.replay(printer);
+        MatchingItems arriving = new MatchingItems(query, options, printer);
         while (follow && running.getAsBoolean()) {
-          if (source.poll(printing, 4096) == 0) {
+          if (source.poll(arriving, 4096) == 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
           }
         }
@@ -85,74 +86,38 @@ final class TailCommand implements Callable<Integer> {
     }
   }
 
-  /** Keeps the last {@code n} matching items of a pass over the log. */
-  private final class Latest implements FileLogReader.Visitor {
-    private final EventQuery query;
+  /** Keeps the last {@code n} items it is given. */
+  private static final class Latest implements FileLogReader.Visitor {
     private final int n;
-    private final ArrayDeque<Runnable> kept = new ArrayDeque<>();
-    private RecordPrinter printer;
+    private final ArrayDeque<Consumer<FileLogReader.Visitor>> kept = new ArrayDeque<>();
 
-    Latest(EventQuery query, int n) {
-      this.query = query;
+    Latest(int n) {
       this.n = n;
     }
 
     @Override
-    public void event(long offset, StoredEvent event) {
-      if (query.matches(event)) {
-        keep(() -> printer.event(offset, event));
-      }
+    public void event(long position, StoredEvent event) {
+      keep(target -> target.event(position, event));
     }
 
     @Override
-    public void record(long offset, StoredRecord record) {
-      if (options.matches(record)) {
-        keep(() -> printer.record(offset, record));
-      }
+    public void record(long position, StoredRecord record) {
+      keep(target -> target.record(position, record));
     }
 
-    private void keep(Runnable print) {
+    private void keep(Consumer<FileLogReader.Visitor> item) {
       if (n == 0) {
         return;
       }
       if (kept.size() == n) {
         kept.removeFirst();
       }
-      kept.addLast(print);
+      kept.addLast(item);
     }
 
-    void printTo(RecordPrinter target) {
-      printer = target;
-      kept.forEach(Runnable::run);
-    }
-  }
-
-  /** Prints each matching item as the follow delivers it. */
-  private final class Printing implements FileLogReader.Visitor {
-    private final EventQuery query;
-    private final RecordPrinter printer;
-    private final PrintWriter out;
-
-    Printing(EventQuery query, RecordPrinter printer, PrintWriter out) {
-      this.query = query;
-      this.printer = printer;
-      this.out = out;
-    }
-
-    @Override
-    public void event(long offset, StoredEvent event) {
-      if (query.matches(event)) {
-        printer.event(offset, event);
-        out.flush();
-      }
-    }
-
-    @Override
-    public void record(long offset, StoredRecord record) {
-      if (options.matches(record)) {
-        printer.record(offset, record);
-        out.flush();
-      }
+    /** Hands the kept items to {@code target}, oldest first. */
+    void replay(FileLogReader.Visitor target) {
+      kept.forEach(item -> item.accept(target));
     }
   }
 }

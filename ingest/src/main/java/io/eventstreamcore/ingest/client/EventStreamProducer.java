@@ -367,9 +367,13 @@ public final class EventStreamProducer implements AutoCloseable {
 
   /** Events sent and not yet acknowledged or rejected. */
   public int inFlight() {
+    return (int) underLock(this::windowSize);
+  }
+
+  private long underLock(LongSupplier read) {
     lock.lock();
     try {
-      return windowSize();
+      return read.getAsLong();
     } finally {
       lock.unlock();
     }
@@ -377,42 +381,22 @@ public final class EventStreamProducer implements AutoCloseable {
 
   /** Events acknowledged so far. */
   public long acknowledged() {
-    lock.lock();
-    try {
-      return acknowledged;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> acknowledged);
   }
 
   /** Events rejected by ERROR frames so far. */
   public long rejected() {
-    lock.lock();
-    try {
-      return rejected;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> rejected);
   }
 
   /** Times an event was written again on a new connection. */
   public long resent() {
-    lock.lock();
-    try {
-      return resent;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> resent);
   }
 
   /** Connections established so far. */
   public long connections() {
-    lock.lock();
-    try {
-      return connections;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> connections);
   }
 
   /** Makes a producer and starts its threads. */
