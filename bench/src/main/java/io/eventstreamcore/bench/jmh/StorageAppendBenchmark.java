@@ -153,14 +153,28 @@ public class StorageAppendBenchmark {
       events[i] = slot;
     }
     directory = Files.createTempDirectory("eventstream-storage-bench-");
-    String bootstrap = "";
-    if (kafkaBacked()) {
-      cluster = startCluster();
-      bootstrap = cluster.bootstrapServers();
-    }
-    settings = new StorageSettings(config(backend, directory, bootstrap));
-    if (kafkaBacked()) {
-      createTopics(bootstrap, kafka(settings).eventsTopic(), BASELINE_TOPIC);
+    try {
+      String bootstrap = "";
+      if (kafkaBacked()) {
+        cluster = startCluster();
+        bootstrap = cluster.bootstrapServers();
+      }
+      settings = new StorageSettings(config(backend, directory, bootstrap));
+      if (kafkaBacked()) {
+        createTopics(bootstrap, kafka(settings).eventsTopic(), BASELINE_TOPIC);
+      }
+    } catch (IOException | RuntimeException e) {
+      // JMH runs no tear-down after a failed set-up: stop and delete what this one started.
+      try {
+        if (cluster != null) {
+          cluster.close();
+          cluster = null;
+        }
+        deleteTree(directory);
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
   }
 
@@ -315,6 +329,10 @@ public class StorageAppendBenchmark {
         cluster = null;
       }
     }
+    deleteTree(directory);
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
