@@ -12,12 +12,14 @@ import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.eventstreamcore.storage.file.FileBackend;
 import io.eventstreamcore.storage.file.SyncPolicy;
+import io.eventstreamcore.storage.kafka.KafkaSettings;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,12 +32,29 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -67,6 +86,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * 127.0.0.1:5432, database test, user postgres, tables under a prefix of its own, dropped at the
  * end) and {@code sql-sqlite} (a file in the temporary directory): one transaction per commit; each
  * invocation gives the events fresh ids, so every one is inserted, not skipped as a duplicate.
+ * {@code kafka}: an in-process KRaft cluster (Apache Kafka's test kit, one combined controller and
+ * broker on 127.0.0.1, its logs in a temporary directory) started for the trial and stopped at its
+ * end; the backend with its defaults ({@code acks=all}, idempotent, lz4, {@code linger} 5 ms), to
+ * its single events topic, created beforehand with one partition.
  *
  * <p>Baseline in the same run, {@link #baselineConventionalStore}: what a conventional
  * implementation of the same backend would do. For {@code memory}, a bounded, synchronized {@code
@@ -75,7 +98,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code DataOutputStream} over a {@code BufferedOutputStream} (default 8 KiB), each record encoded
  * into a fresh array, flushed at commit and, for {@code always}, forced like the real one; for the
  * sql backends, plain JDBC on the same table layout: one {@code executeUpdate} per event (a round
- * trip each on PostgreSQL), committed at commit.
+ * trip each on PostgreSQL), committed at commit; for kafka, a plain {@code KafkaProducer} with the
+ * same settings ({@code acks=all}, idempotence, compression, linger, batch size) sending the same
+ * records (key, payload copy, timestamp, headers) to a topic of its own, each {@code send} left to
+ * a callback that remembers a failure, and {@code flush()} at commit: what a conventional
+ * implementation would do, with no copy kept and no per-record wait.
  *
  * <p>The file logs grow: each warm-up and measurement iteration opens them afresh in a temporary
  * directory, so a log never holds more than one iteration's worth, and the directory is deleted at
@@ -96,8 +123,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class StorageAppendBenchmark {
   static final int EVENTS = 1024;
   private static final String BASELINE_FILE = "baseline.log";
+  private static final String BASELINE_TOPIC = "baseline-events";
 
-  @Param({"memory", "file-never", "file-always", "sql-postgresql", "sql-sqlite"})
+  @Param({"memory", "file-never", "file-always", "sql-postgresql", "sql-sqlite", "kafka"})
   String backend;
 
   /** Events per commit; divides {@value #EVENTS}. For file-always: events per fsync. */
@@ -106,6 +134,7 @@ public class StorageAppendBenchmark {
 
   private final EventSlot[] events = new EventSlot[EVENTS];
   private Path directory;
+  private KafkaClusterTestKit cluster;
   private StorageSettings settings;
   private StorageBackend store;
   private StorageBackend baseline;
@@ -124,10 +153,75 @@ public class StorageAppendBenchmark {
       events[i] = slot;
     }
     directory = Files.createTempDirectory("eventstream-storage-bench-");
-    settings = new StorageSettings(config(backend, directory));
+    try {
+      String bootstrap = "";
+      if (kafkaBacked()) {
+        cluster = startCluster();
+        bootstrap = cluster.bootstrapServers();
+      }
+      settings = new StorageSettings(config(backend, directory, bootstrap));
+      if (kafkaBacked()) {
+        createTopics(bootstrap, kafka(settings).eventsTopic(), BASELINE_TOPIC);
+      }
+    } catch (IOException | RuntimeException e) {
+      // JMH runs no tear-down after a failed set-up: stop and delete what this one started.
+      try {
+        if (cluster != null) {
+          cluster.close();
+          cluster = null;
+        }
+        deleteTree(directory);
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
-  private static Config config(String backend, Path directory) {
+  /** One combined KRaft controller and broker, in this (forked) JVM. */
+  private static KafkaClusterTestKit startCluster() throws IOException {
+    try {
+      KafkaClusterTestKit started =
+          new KafkaClusterTestKit.Builder(
+                  new TestKitNodes.Builder()
+                      .setCombined(true)
+                      .setNumBrokerNodes(1)
+                      .setNumControllerNodes(1)
+                      .build())
+              .build();
+      try {
+        started.format();
+        started.startup();
+        started.waitForReadyBrokers();
+      } catch (Exception e) {
+        started.close();
+        throw e;
+      }
+      return started;
+    } catch (Exception e) {
+      throw new IOException("starting the kafka test cluster failed: " + e, e);
+    }
+  }
+
+  // Created up front, so neither side pays the broker's auto-creation in its first iteration.
+  private static void createTopics(String bootstrap, String... topics) throws IOException {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      List<NewTopic> newTopics = Stream.of(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList();
+      admin.createTopics(newTopics).all().get();
+    } catch (ExecutionException e) {
+      throw new IOException("creating topics failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted creating topics", e);
+    }
+  }
+
+  private static KafkaSettings kafka(StorageSettings settings) {
+    return new KafkaSettings(settings.backendConfig("kafka"));
+  }
+
+  private static Config config(String backend, Path directory, String bootstrap) {
     String kind = backend.startsWith("file") ? "file" : backend.startsWith("sql") ? "sql" : backend;
     String sync = backend.equals("file-always") ? "always" : "never";
     String url =
@@ -140,6 +234,8 @@ public class StorageAppendBenchmark {
         .withValue("eventstream.storage.sql.url", ConfigValueFactory.fromAnyRef(url))
         .withValue("eventstream.storage.sql.user", ConfigValueFactory.fromAnyRef("postgres"))
         .withValue("eventstream.storage.sql.table-prefix", ConfigValueFactory.fromAnyRef(prefix))
+        .withValue(
+            "eventstream.storage.kafka.bootstrap-servers", ConfigValueFactory.fromAnyRef(bootstrap))
         .withValue("eventstream.storage.backends", ConfigValueFactory.fromIterable(List.of(kind)))
         .withValue("eventstream.storage.file.sync", ConfigValueFactory.fromAnyRef(sync))
         .withValue(
@@ -155,16 +251,22 @@ public class StorageAppendBenchmark {
     return backend.startsWith("sql");
   }
 
+  private boolean kafkaBacked() {
+    return backend.equals("kafka");
+  }
+
   @Setup(Level.Iteration)
   public void open() throws IOException {
     if (store != null) {
-      return; // a memory or sql store, kept for the whole trial
+      return; // a memory, sql or kafka store, kept for the whole trial
     }
     store = StorageBackends.open(settings).get(0);
     if (fileBacked()) {
       baseline = new DataStreamFileLog(directory.resolve(BASELINE_FILE), settings.fileSync());
     } else if (sqlBacked()) {
       baseline = new JdbcRowStore(settings.sql());
+    } else if (kafkaBacked()) {
+      baseline = new FlushingProducerStore(kafka(settings), BASELINE_TOPIC);
     } else {
       baseline = new DequeMemoryStore(settings.memoryMaxEvents());
     }
@@ -213,13 +315,24 @@ public class StorageAppendBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void deleteDirectory() throws IOException {
-    if (store != null) {
-      closeStores();
+  public void deleteDirectory() throws Exception {
+    try {
+      if (store != null) {
+        closeStores();
+      }
+      if (backend.equals("sql-postgresql")) {
+        JdbcRowStore.dropTables(settings.sql());
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close(); // stops the broker and controller, deletes their log directories
+        cluster = null;
+      }
     }
-    if (backend.equals("sql-postgresql")) {
-      JdbcRowStore.dropTables(settings.sql());
-    }
+    deleteTree(directory);
+  }
+
+  private static void deleteTree(Path directory) throws IOException {
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
@@ -260,8 +373,8 @@ public class StorageAppendBenchmark {
     appendInBatches(baseline);
   }
 
-  // Appends land in the backend's heap arena or its file, state that outlives the invocation, so
-  // there is no result to sink in a Blackhole.
+  // Appends land in the backend's heap arena, its file, its tables or the producer's buffers, state
+  // that outlives the invocation, so there is no result to sink in a Blackhole.
   private void appendInBatches(StorageBackend target) throws IOException {
     boolean freshIds = sqlBacked();
     for (int batch = 0; batch < EVENTS; batch += batchSize) {
@@ -429,6 +542,91 @@ public class StorageAppendBenchmark {
       } catch (SQLException e) {
         throw new IOException(e);
       }
+    }
+  }
+
+  /**
+   * Conventional Kafka producer use: send every record with a callback that remembers a failure,
+   * {@code flush()} at commit. Keeps nothing, so a failed batch is lost rather than resent.
+   */
+  private static final class FlushingProducerStore implements StorageBackend {
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    // One callback for every send; it runs on the producer's I/O thread.
+    private final Callback onCompletion =
+        (metadata, e) -> {
+          if (e != null) {
+            failure.compareAndSet(null, e);
+          }
+        };
+
+    FlushingProducerStore(KafkaSettings settings, String topic) {
+      Map<String, Object> p = new HashMap<>(settings.producer());
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+      p.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-baseline");
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
+      p.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
+      p.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchBytes());
+      this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+      this.topic = topic;
+    }
+
+    @Override
+    public String name() {
+      return "flushing-producer";
+    }
+
+    @Override
+    public void append(EventView event) throws IOException {
+      String eventTopic = event.topic();
+      byte[] payload = new byte[event.payloadLength()];
+      event.copyPayload(0, payload, 0, payload.length);
+      Header[] headers = {
+        new RecordHeader("topic", eventTopic.getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader("priority", event.priority().name().getBytes(StandardCharsets.US_ASCII)),
+        new RecordHeader("route", event.route().label().getBytes(StandardCharsets.US_ASCII)),
+        new RecordHeader("client_time_us", longBytes(event.clientTimeMicros())),
+        new RecordHeader("received_ms", longBytes(event.receivedMillis()))
+      };
+      try {
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                null,
+                event.receivedMillis(),
+                longBytes(event.eventId()),
+                payload,
+                List.of(headers)),
+            onCompletion);
+      } catch (KafkaException e) {
+        throw new IOException(e);
+      }
+    }
+
+    private static byte[] longBytes(long value) {
+      return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    @Override
+    public void append(RecordView record) {
+      throw new UnsupportedOperationException("events only");
+    }
+
+    @Override
+    public void commit() throws IOException {
+      producer.flush();
+      Exception e = failure.getAndSet(null);
+      if (e != null) {
+        throw new IOException("kafka send failed: " + e, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      producer.close();
     }
   }
 
