@@ -2,6 +2,7 @@ package io.eventstreamcore.storage.file;
 
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -472,6 +473,42 @@ public final class FileBackend implements ReadableBackend {
       }
     }
     return events;
+  }
+
+  @Override
+  public boolean keepsEventsAcrossRestarts() {
+    return true;
+  }
+
+  /**
+   * Streams the ids of the committed events received since {@code sinceMillis}. Segments last
+   * modified before then are skipped whole: a record is written after it was received, so none in
+   * them is recent enough. That compares the engine clock, which stamps received times, with the
+   * file system's: both are the wall clock in the service. In the segments read, each frame is
+   * checked as for any read, and only the id and received time of its body are decoded.
+   */
+  @Override
+  public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    long fromOffset = committedOffset;
+    for (Segment segment : Segments.list(directory)) {
+      if (lastModifiedMillis(segment.path()) >= sinceMillis) {
+        fromOffset = segment.baseOffset();
+        break;
+      }
+    }
+    try (FileLogTail tail = tail(fromOffset)) {
+      tail.poll(
+          (offset, body) -> RecordDecoder.eventId(body, sinceMillis, sink), Integer.MAX_VALUE);
+    }
+  }
+
+  /** When the file was last written; 0 when retention has deleted it since it was listed. */
+  private static long lastModifiedMillis(Path file) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
   }
 
   @Override
