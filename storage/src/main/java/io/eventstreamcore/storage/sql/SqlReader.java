@@ -225,6 +225,10 @@ public final class SqlReader implements AutoCloseable {
    * nor the driver holds more than a page.
    */
   public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    replayEventIds(sinceMillis, sink, REPLAY_PAGE_ROWS);
+  }
+
+  void replayEventIds(long sinceMillis, EventIdSink sink, int pageRows) throws IOException {
     String sql =
         "SELECT id, event_id, received_ms FROM "
             + schema.events
@@ -236,7 +240,7 @@ public final class SqlReader implements AutoCloseable {
       do {
         s.setLong(1, afterId);
         s.setLong(2, sinceMillis);
-        s.setInt(3, REPLAY_PAGE_ROWS);
+        s.setInt(3, pageRows);
         rows = 0;
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
@@ -245,7 +249,7 @@ public final class SqlReader implements AutoCloseable {
             rows++;
           }
         }
-      } while (rows == REPLAY_PAGE_ROWS);
+      } while (rows == pageRows);
     } catch (SQLException e) {
       throw failure("replaying event ids", e);
     }
