@@ -46,6 +46,7 @@ public final class FileBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
   private static final long RETENTION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final String LEGACY_FILE = "events.log";
+  private static final long FILE_TIME_GRANULARITY_MILLIS = 2_000;
   // Room past buffer-bytes for the record that crosses it, so the buffer rarely has to grow.
   private static final int BUFFER_SLACK_BYTES = 64 * 1024;
 
@@ -489,12 +490,16 @@ public final class FileBackend implements ReadableBackend {
    */
   @Override
   public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
-    long fromOffset = committedOffset;
+    long fromOffset = -1;
     for (Segment segment : Segments.list(directory)) {
-      if (lastModifiedMillis(segment.path()) >= sinceMillis) {
+      // File times may be truncated to seconds (or two, on some file systems): keep a margin.
+      if (lastModifiedMillis(segment.path()) >= sinceMillis - FILE_TIME_GRANULARITY_MILLIS) {
         fromOffset = segment.baseOffset();
         break;
       }
+    }
+    if (fromOffset < 0) {
+      return; // every segment was last written before the window
     }
     try (FileLogTail tail = tail(fromOffset)) {
       tail.poll(

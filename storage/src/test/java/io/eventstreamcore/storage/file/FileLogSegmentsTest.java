@@ -103,11 +103,13 @@ class FileLogSegmentsTest {
       write(backend, 1, 200);
       List<Segments.Segment> segments = Segments.list(dir);
       assertThat(segments).hasSizeGreaterThan(3);
-      // The first two segments say they were last written before NOW, although the events in
-      // them say later: only the file time decides, so they are skipped.
+      // The first two segments say they were last written an hour before NOW, although the
+      // events in them say later: only the file time decides, so they are skipped.
       for (Segments.Segment old : segments.subList(0, 2)) {
-        Files.setLastModifiedTime(old.path(), FileTime.fromMillis(NOW - 1));
+        Files.setLastModifiedTime(old.path(), FileTime.fromMillis(NOW - 3_600_000));
       }
+      // The third one, a second before: within the margin for coarse file times, so it is read.
+      Files.setLastModifiedTime(segments.get(2).path(), FileTime.fromMillis(NOW - 1_000));
 
       List<long[]> replayed = replay(backend, NOW);
 
