@@ -61,7 +61,11 @@ public final class EventStreamService implements AutoCloseable {
     backends = StorageBackends.open(storage);
     try {
       pipeline = new EventPipeline(engine, metrics, clock, processors, backends);
-    } catch (RuntimeException | Error e) {
+      if (engine.dedupRebuild()) {
+        // Before ingest opens: no frame is classified against a window still being filled.
+        pipeline.rebuildDedup();
+      }
+    } catch (IOException | RuntimeException | Error e) {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
     }

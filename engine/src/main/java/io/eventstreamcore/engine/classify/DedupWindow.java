@@ -60,15 +60,53 @@ public final class DedupWindow {
       evictedEarly++;
       slot = indexOf(id);
     }
+    add(slot, id, nowMillis);
+    return false;
+  }
+
+  /**
+   * Remembers {@code id} as first seen at {@code receivedMillis}: the rebuild of the window from
+   * stored events at start. Ids must come oldest first, as they were stored; when the table is full
+   * the oldest is forgotten to make room, so that the newest {@code maxKeys} stay (not counted as
+   * {@link #evictedEarly()}: that is the rebuild's choice, not a loss). An id already remembered
+   * keeps its first time. Nothing expires here: the first {@link #checkAndRecord} expires what is
+   * older than the window by then, so the caller skips older ids only to save the work.
+   *
+   * <p>Called before the classify stage starts, on the thread that then starts it: the window is
+   * still owned by one thread at a time, and the start publishes it to the stage.
+   *
+   * @return true when {@code id} was added
+   */
+  public boolean preload(long id, long receivedMillis) {
+    if (id == 0) {
+      return false;
+    }
+    int slot = indexOf(id);
+    if (table[slot] == id) {
+      return false;
+    }
+    if (size == maxKeys) {
+      removeOldest();
+      slot = indexOf(id);
+    }
+    add(slot, id, receivedMillis);
+    return true;
+  }
+
+  private void add(int slot, long id, long timeMillis) {
     table[slot] = id;
     int tail = fifoHead + size;
     if (tail >= maxKeys) {
       tail -= maxKeys;
     }
     fifoKeys[tail] = id;
-    fifoTimes[tail] = nowMillis;
+    fifoTimes[tail] = timeMillis;
     size++;
-    return false;
+  }
+
+  /** The window's length in milliseconds. */
+  public long windowMillis() {
+    return windowMillis;
   }
 
   /** Number of ids remembered now. */

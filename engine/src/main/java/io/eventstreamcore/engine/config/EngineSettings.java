@@ -33,6 +33,7 @@ public final class EngineSettings {
   private final Duration shutdownTimeout;
   private final Duration dedupWindow;
   private final int dedupMaxKeys;
+  private final boolean dedupRebuild;
   private final int maxTopics;
   private final Map<String, Priority> topicPriorities;
 
@@ -68,6 +69,7 @@ public final class EngineSettings {
     if (dedupMaxKeys > DedupWindow.MAX_KEYS) {
       throw bad("eventstream.dedup.max-keys", dedupMaxKeys, "at most " + DedupWindow.MAX_KEYS);
     }
+    dedupRebuild = dedup.getBoolean("rebuild");
     Config topics = root.getConfig("eventstream.topics");
     maxTopics = positive(topics, "max", "eventstream.topics.max");
     if (maxTopics > MAX_TOPICS) {
@@ -174,6 +176,11 @@ public final class EngineSettings {
     return dedupMaxKeys;
   }
 
+  /** True when the dedup window is rebuilt from durable storage at start. */
+  public boolean dedupRebuild() {
+    return dedupRebuild;
+  }
+
   public int maxTopics() {
     return maxTopics;
   }
@@ -193,6 +200,8 @@ public final class EngineSettings {
         + dedupWindow
         + " dedup.max-keys="
         + dedupMaxKeys
+        + " dedup.rebuild="
+        + dedupRebuild
         + " topics.max="
         + maxTopics
         + " topics.priorities="

@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.eventstreamcore.engine.classify.ClassifyHandler;
+import io.eventstreamcore.engine.classify.DedupRebuild;
 import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.classify.TopicIndex;
 import io.eventstreamcore.engine.config.EngineSettings;
@@ -15,6 +16,7 @@ import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
+import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import java.io.IOException;
@@ -63,6 +65,7 @@ public final class EventPipeline {
   private volatile boolean failed;
   private final List<StorageStage> writers = new ArrayList<>();
   private ClassifyHandler classify;
+  private DedupWindow dedup;
 
   /**
    * Wires the pipeline.
@@ -101,11 +104,10 @@ public final class EventPipeline {
   }
 
   private void wire(EngineMetrics metrics, Map<Route, ProcessorHandler> handlers) {
+    dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
     classify =
         new ClassifyHandler(
-            new TopicIndex(settings.topicPriorities(), settings.maxTopics()),
-            new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys()),
-            metrics);
+            new TopicIndex(settings.topicPriorities(), settings.maxTopics()), dedup, metrics);
     RecordQueue[] queues = new RecordQueue[Route.values().length];
     List<ProcessorStage> processors = new ArrayList<>();
     for (Route route : Route.values()) {
@@ -169,6 +171,47 @@ public final class EventPipeline {
       byRoute.putIfAbsent(route, new PassThroughHandler(route));
     }
     return byRoute;
+  }
+
+  /**
+   * Before {@link #start()}: refills the dedup window from the first backend that keeps events
+   * across restarts ({@link DedupRebuild}), so that events stored before the restart are duplicates
+   * when sent again, and logs what it loaded.
+   *
+   * @return what was loaded, or null when no backend keeps events across restarts
+   * @throws IOException when that backend cannot be read
+   */
+  public DedupRebuild.Result rebuildDedup() throws IOException {
+    if (state.get() != State.NEW) {
+      throw new IllegalStateException("dedup rebuild after start: pipeline " + state.get());
+    }
+    ReadableBackend source = DedupRebuild.source(backends).orElse(null);
+    if (source == null) {
+      LOG.info("dedup window starts empty: no durable backend keeps events across restarts");
+      return null;
+    }
+    // This thread fills the window before start() starts the classify thread, which then owns
+    // it: Thread.start publishes what was written here, and no two threads ever touch it at once.
+    DedupRebuild.Result result;
+    try {
+      result = DedupRebuild.run(source, dedup, clock.millis());
+    } catch (IOException e) {
+      throw new IOException(
+          "rebuilding the dedup window from backend '"
+              + source.name()
+              + "' failed (eventstream.dedup.rebuild = false starts with an empty one): "
+              + e.getMessage(),
+          e);
+    }
+    LOG.info(
+        "dedup window rebuilt from backend '{}': {} ids loaded from {} stored events received"
+            + " within the last {}, in {} ms",
+        result.backend(),
+        result.loaded(),
+        result.replayed(),
+        settings.dedupWindow(),
+        TimeUnit.NANOSECONDS.toMillis(result.elapsedNanos()));
+    return result;
   }
 
   /** Starts the stage threads and the ticker. */

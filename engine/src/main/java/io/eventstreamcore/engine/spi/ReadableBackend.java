@@ -18,4 +18,28 @@ public interface ReadableBackend extends StorageBackend {
 
   /** Every stored record (alerts, window summaries) still held, oldest first. */
   List<StoredRecord> readRecords() throws IOException;
+
+  /**
+   * True when what this backend stored is still there after the process restarts (a file log, a
+   * database), so that the dedup window can be rebuilt from it at start. False by default: a memory
+   * store starts empty.
+   */
+  default boolean keepsEventsAcrossRestarts() {
+    return false;
+  }
+
+  /**
+   * Hands {@code sink} the id and received time of every stored event with a non-zero id received
+   * at or after {@code sinceMillis}, oldest first (in the order stored), without building a list of
+   * them: the rebuild of the dedup window at start, before the ring runs. Backends that can hold
+   * many events override this to stream them; the default reads them through {@link
+   * #readEvents(EventQuery)}, which suits a store bounded in memory.
+   */
+  default void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    for (StoredEvent event : readEvents(EventQuery.all().between(sinceMillis, Long.MAX_VALUE))) {
+      if (event.eventId() != 0) {
+        sink.accept(event.eventId(), event.receivedMillis());
+      }
+    }
+  }
 }

@@ -110,6 +110,47 @@ class DedupWindowTest {
   }
 
   @Test
+  void preloadedIdsAreDuplicatesUntilTheirWindowEnds() {
+    DedupWindow dedup = new DedupWindow(WINDOW, 16);
+
+    assertThat(dedup.preload(1, 5_000)).isTrue();
+    assertThat(dedup.preload(2, 5_400)).isTrue();
+    assertThat(dedup.preload(0, 5_500)).isFalse();
+
+    assertThat(dedup.size()).isEqualTo(2);
+    assertThat(dedup.checkAndRecord(1, 5_999)).isTrue();
+    // The window runs from the stored received time, not from the preload.
+    assertThat(dedup.checkAndRecord(1, 5_000 + WINDOW)).isFalse();
+    assertThat(dedup.checkAndRecord(2, 5_000 + WINDOW)).isTrue();
+  }
+
+  @Test
+  void aRepeatedPreloadKeepsTheFirstTime() {
+    DedupWindow dedup = new DedupWindow(WINDOW, 16);
+
+    assertThat(dedup.preload(7, 100)).isTrue();
+    assertThat(dedup.preload(7, 900)).isFalse();
+
+    assertThat(dedup.size()).isEqualTo(1);
+    assertThat(dedup.checkAndRecord(7, 100 + WINDOW)).isFalse();
+  }
+
+  @Test
+  void preloadingMoreThanMaxKeysKeepsTheNewestWithoutCountingEarlyEvictions() {
+    DedupWindow dedup = new DedupWindow(WINDOW, 3);
+    for (long id = 1; id <= 10; id++) {
+      dedup.preload(id, id);
+    }
+
+    assertThat(dedup.size()).isEqualTo(3);
+    assertThat(dedup.evictedEarly()).isZero();
+    for (long id = 8; id <= 10; id++) {
+      assertThat(dedup.checkAndRecord(id, 20)).as("id %d", id).isTrue();
+    }
+    assertThat(dedup.checkAndRecord(7, 20)).isFalse();
+  }
+
+  @Test
   void rejectsBadBounds() {
     assertThatThrownBy(() -> new DedupWindow(0, 10)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new DedupWindow(WINDOW, 0))

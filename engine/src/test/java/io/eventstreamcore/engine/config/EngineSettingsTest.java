@@ -32,6 +32,7 @@ class EngineSettingsTest {
     assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.dedupWindow()).isEqualTo(Duration.ofHours(1));
     assertThat(settings.dedupMaxKeys()).isEqualTo(1_000_000);
+    assertThat(settings.dedupRebuild()).isTrue();
     assertThat(settings.maxTopics()).isEqualTo(65_536);
     assertThat(settings.topicPriorities()).isEmpty();
   }
@@ -42,7 +43,7 @@ class EngineSettingsTest {
         new EngineSettings(
             with(
                 "eventstream.ring { size = 1024, wait-strategy = lite-blocking }\n"
-                    + "eventstream.dedup.window = 5m\n"
+                    + "eventstream.dedup { window = 5m, rebuild = false }\n"
                     + "eventstream.topics.priorities {\n"
                     + "  \"sensor/temperature\" = critical\n"
                     + "  \"metrics\" = BATCH\n"
@@ -52,6 +53,7 @@ class EngineSettingsTest {
     assertThat(settings.ringSize()).isEqualTo(1024);
     assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.LITE_BLOCKING);
     assertThat(settings.dedupWindow()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(settings.dedupRebuild()).isFalse();
     assertThat(settings.topicPriorities())
         .containsOnly(
             Map.entry("sensor/temperature", Priority.CRITICAL),

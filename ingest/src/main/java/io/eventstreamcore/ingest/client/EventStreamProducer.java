@@ -48,9 +48,10 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Guarantees.</b> An event is forgotten only when an ACK covers it (the server stored it
  * durably or recognised it as a duplicate) or when an ERROR rejects it (reported to the {@link
- * ProducerListener}, never resent). After a reconnect every remaining event is resent. The server's
- * dedup state lives in memory: an event stored just before a server restart whose ACK was lost on
- * the way is resent and stored a second time by the restarted server.
+ * ProducerListener}, never resent). After a reconnect every remaining event is resent. A server
+ * restart keeps the dedup window (rebuilt from durable storage, {@code eventstream.dedup.rebuild}):
+ * an event stored just before it whose ACK was lost on the way is resent and recognised as a
+ * duplicate. With a memory-only durable backend, or the rebuild off, it is stored a second time.
  *
  * <p><b>Threads.</b> Sends may come from any threads; they only append to the window. One writer
  * thread ({@code eventstream-producer-writer}) numbers and writes the frames; one I/O thread

@@ -2,6 +2,7 @@ package io.eventstreamcore.storage.file;
 
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -45,6 +46,7 @@ public final class FileBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
   private static final long RETENTION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final String LEGACY_FILE = "events.log";
+  private static final long FILE_TIME_GRANULARITY_MILLIS = 2_000;
   // Room past buffer-bytes for the record that crosses it, so the buffer rarely has to grow.
   private static final int BUFFER_SLACK_BYTES = 64 * 1024;
 
@@ -472,6 +474,46 @@ public final class FileBackend implements ReadableBackend {
       }
     }
     return events;
+  }
+
+  @Override
+  public boolean keepsEventsAcrossRestarts() {
+    return true;
+  }
+
+  /**
+   * Streams the ids of the committed events received since {@code sinceMillis}. Segments last
+   * modified before then are skipped whole: a record is written after it was received, so none in
+   * them is recent enough. That compares the engine clock, which stamps received times, with the
+   * file system's: both are the wall clock in the service. In the segments read, each frame is
+   * checked as for any read, and only the id and received time of its body are decoded.
+   */
+  @Override
+  public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    long fromOffset = -1;
+    for (Segment segment : Segments.list(directory)) {
+      // File times may be truncated to seconds (or two, on some file systems): keep a margin.
+      if (lastModifiedMillis(segment.path()) >= sinceMillis - FILE_TIME_GRANULARITY_MILLIS) {
+        fromOffset = segment.baseOffset();
+        break;
+      }
+    }
+    if (fromOffset < 0) {
+      return; // every segment was last written before the window
+    }
+    try (FileLogTail tail = tail(fromOffset)) {
+      tail.poll(
+          (offset, body) -> RecordDecoder.eventId(body, sinceMillis, sink), Integer.MAX_VALUE);
+    }
+  }
+
+  /** When the file was last written; 0 when retention has deleted it since it was listed. */
+  private static long lastModifiedMillis(Path file) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (NoSuchFileException e) {
+      return 0;
+    }
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.file;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import net.openhft.chronicle.bytes.Bytes;
@@ -41,6 +42,37 @@ final class RecordDecoder {
       visitor.event(offset, event);
     } else {
       visitor.record(offset, record);
+    }
+    return true;
+  }
+
+  /**
+   * Reads only the id and received time of an event body, passing over its other fields, and hands
+   * them to {@code sink} when the id is not 0 and the event was received at or after {@code
+   * sinceMillis}; alert and window bodies are passed over. For the dedup rebuild at start, which
+   * reads every event of the window: no payload or topic is copied.
+   *
+   * @return false when the body is not a record this log writes
+   */
+  static boolean eventId(Bytes<?> body, long sinceMillis, EventIdSink sink) {
+    Wire w = BinaryWire.binaryOnly(body);
+    long eventId;
+    long received;
+    try {
+      String kind = w.read(LogRecordDescriptor.KIND).text();
+      if (!LogRecordDescriptor.EVENT.equals(kind)) {
+        return LogRecordDescriptor.ALERT.equals(kind) || LogRecordDescriptor.WINDOW.equals(kind);
+      }
+      w.read(LogRecordDescriptor.PRIORITY).skipValue();
+      w.read(LogRecordDescriptor.FRAME_PRIORITY).skipValue();
+      eventId = w.read(LogRecordDescriptor.EVENT_ID).int64();
+      w.read(LogRecordDescriptor.CLIENT_TIME_MICROS).skipValue();
+      received = w.read(LogRecordDescriptor.RECEIVED_MILLIS).int64();
+    } catch (RuntimeException e) {
+      return false; // as in decode: a malformed body is corruption
+    }
+    if (eventId != 0 && received >= sinceMillis) {
+      sink.accept(eventId, received);
     }
     return true;
   }

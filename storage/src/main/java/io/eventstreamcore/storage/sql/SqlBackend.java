@@ -2,6 +2,7 @@ package io.eventstreamcore.storage.sql;
 
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -328,6 +329,16 @@ public final class SqlBackend implements ReadableBackend {
   @Override
   public List<StoredRecord> readRecords() throws IOException {
     return reader.readRecords();
+  }
+
+  @Override
+  public boolean keepsEventsAcrossRestarts() {
+    return true;
+  }
+
+  @Override
+  public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    reader.replayEventIds(sinceMillis, sink);
   }
 
   /** The reader this backend reads through, for tools that also follow the events table. */

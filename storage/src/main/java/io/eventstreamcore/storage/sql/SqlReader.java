@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -30,6 +31,7 @@ import java.util.Locale;
  * open) and bounds how many a burst of queries can take. Thread-safe.
  */
 public final class SqlReader implements AutoCloseable {
+  static final int REPLAY_PAGE_ROWS = 10_000;
   static final String EVENT_COLUMNS =
       "topic, priority, route, event_id, client_time_us, received_ms, payload";
 
@@ -214,6 +216,43 @@ public final class SqlReader implements AutoCloseable {
             + schema.events
             + " WHERE id > ? ORDER BY id LIMIT ?",
         List.of(afterId, limit));
+  }
+
+  /**
+   * Hands {@code sink} the id and received time of every event with a non-zero id received at or
+   * after {@code sinceMillis}, in insertion order: the dedup rebuild at start. Reads pages of
+   * {@code REPLAY_PAGE_ROWS} rows following the row id, on one connection, so neither this process
+   * nor the driver holds more than a page.
+   */
+  public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
+    replayEventIds(sinceMillis, sink, REPLAY_PAGE_ROWS);
+  }
+
+  void replayEventIds(long sinceMillis, EventIdSink sink, int pageRows) throws IOException {
+    String sql =
+        "SELECT id, event_id, received_ms FROM "
+            + schema.events
+            + " WHERE id > ? AND received_ms >= ? AND event_id <> 0 ORDER BY id LIMIT ?";
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      long afterId = 0;
+      int rows;
+      do {
+        s.setLong(1, afterId);
+        s.setLong(2, sinceMillis);
+        s.setInt(3, pageRows);
+        rows = 0;
+        try (ResultSet r = s.executeQuery()) {
+          while (r.next()) {
+            afterId = r.getLong(1);
+            sink.accept(r.getLong(2), r.getLong(3));
+            rows++;
+          }
+        }
+      } while (rows == pageRows);
+    } catch (SQLException e) {
+      throw failure("replaying event ids", e);
+    }
   }
 
   /** The id of the newest event row, 0 when there is none. */

@@ -70,6 +70,55 @@ class FileLogSegmentsTest {
     return read;
   }
 
+  /** The ids and received times {@code backend} replays since {@code sinceMillis}. */
+  private static List<long[]> replay(FileBackend backend, long sinceMillis) throws IOException {
+    List<long[]> replayed = new ArrayList<>();
+    backend.replayEventIds(sinceMillis, (id, received) -> replayed.add(new long[] {id, received}));
+    return replayed;
+  }
+
+  @Test
+  void replayHandsOverTheIdsReceivedSinceAGivenTimeInOrderWithoutRecordsOrIdZero()
+      throws IOException {
+    try (FileBackend backend = open()) {
+      write(backend, 1, 100);
+      backend.append(new Record().alert("t1", "r", "HIGH", NOW, 5, 1.0));
+      backend.append(event("t1", Priority.LOW, 0, NOW + 150, payload(10, 0)).slot());
+      write(backend, 101, 200);
+      assertThat(Segments.list(dir)).hasSizeGreaterThan(3);
+
+      List<long[]> replayed = replay(backend, NOW + 150);
+
+      assertThat(replayed).hasSize(51);
+      for (int i = 0; i < replayed.size(); i++) {
+        assertThat(replayed.get(i)).containsExactly(150 + i, NOW + 150 + i);
+      }
+      assertThat(replay(backend, NOW + 201)).isEmpty();
+    }
+  }
+
+  @Test
+  void replaySkipsSegmentsLastModifiedBeforeTheTimeWithoutReadingThem() throws IOException {
+    try (FileBackend backend = open()) {
+      write(backend, 1, 200);
+      List<Segments.Segment> segments = Segments.list(dir);
+      assertThat(segments).hasSizeGreaterThan(3);
+      // The first two segments say they were last written an hour before NOW, although the
+      // events in them say later: only the file time decides, so they are skipped.
+      for (Segments.Segment old : segments.subList(0, 2)) {
+        Files.setLastModifiedTime(old.path(), FileTime.fromMillis(NOW - 3_600_000));
+      }
+      // The third one, a second before: within the margin for coarse file times, so it is read.
+      Files.setLastModifiedTime(segments.get(2).path(), FileTime.fromMillis(NOW - 1_000));
+
+      List<long[]> replayed = replay(backend, NOW);
+
+      long firstRead = segments.get(2).baseOffset() + 1; // offset n holds event id n + 1
+      assertThat(replayed.get(0)[0]).isEqualTo(firstRead);
+      assertThat(replayed).hasSize((int) (200 - firstRead + 1));
+    }
+  }
+
   @Test
   void theLogRollsIntoSegmentsNamedByTheirFirstOffset() throws IOException {
     try (FileBackend backend = open()) {

@@ -191,6 +191,37 @@ abstract class SqlBackendContract {
   }
 
   @Test
+  void replayHandsOverIdsReceivedSinceAGivenTimeInInsertionOrderPageByPage() throws IOException {
+    try (SqlBackend backend = open()) {
+      for (int i = 1; i <= 25; i++) {
+        // Received times not monotonic: the order is insertion order, the filter is by time.
+        long received = NOW + (i % 5 == 0 ? -1 : i);
+        backend.append(event("t", Priority.LOW, i, received, payload(4, i)).slot());
+        backend.append(event("t", Priority.LOW, 0, NOW + i, payload(4, i)).slot());
+      }
+      backend.append(alert(3));
+      backend.commit();
+
+      List<long[]> replayed = new ArrayList<>();
+      backend
+          .reader()
+          .replayEventIds(NOW, (id, received) -> replayed.add(new long[] {id, received}), 4);
+
+      List<Long> expected = new ArrayList<>();
+      for (long i = 1; i <= 25; i++) {
+        if (i % 5 != 0) {
+          expected.add(i);
+        }
+      }
+      assertThat(replayed.stream().map(r -> r[0]).toList()).isEqualTo(expected);
+      assertThat(replayed).allSatisfy(r -> assertThat(r[1]).isEqualTo(NOW + r[0]));
+      List<Long> throughTheBackend = new ArrayList<>();
+      backend.replayEventIds(NOW + 24, (id, received) -> throughTheBackend.add(id));
+      assertThat(throughTheBackend).containsExactly(24L);
+    }
+  }
+
+  @Test
   void queriesSelectByTopicTimeIdAndLimitInInsertionOrder() throws IOException {
     List<Expected> events = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
