@@ -157,4 +157,42 @@ class ProcessorSettingsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("eventstream.processors.realtime.sla");
   }
+
+  @Test
+  void theReadmeExampleLoads() {
+    ProcessorSettings settings =
+        new ProcessorSettings(
+            with(
+                "eventstream.processors.realtime.rules = [\n"
+                    + "  { name = large-payload, topic = \"*\", payload-bytes-over = 1024,"
+                    + " severity = WARNING }\n"
+                    + "  { name = hot, topic = \"sensor/*\", json-field = temperature, op = \">\","
+                    + " value = 30.5, severity = CRITICAL }\n"
+                    + "  { name = tiny, topic = \"*/heartbeat\", payload-bytes-under = 2,"
+                    + " severity = INFO }\n"
+                    + "  { name = door-fault, topic = \"door/?\", payload-byte = 3, op = \"==\","
+                    + " value = 255 }\n"
+                    + "]"));
+
+    assertThat(settings.alertRules())
+        .extracting(Object::toString)
+        .containsExactly(
+            "large-payload(* payload-bytes > 1024 -> WARNING)",
+            "hot(sensor/* json-field temperature > 30.5 -> CRITICAL)",
+            "tiny(*/heartbeat payload-bytes < 2 -> INFO)",
+            "door-fault(door/? payload-byte[3] == 255 -> WARNING)");
+  }
+
+  @Test
+  void aBadOperatorIsReportedAsTheReadmeSays() {
+    assertThatThrownBy(
+            () ->
+                new ProcessorSettings(
+                    with(
+                        "eventstream.processors.realtime.rules = [{ name = x, json-field = t,"
+                            + " op = \"=>\", value = 1 }]")))
+        .hasMessageContaining(
+            "Invalid value at 'eventstream.processors.realtime.rules[0].op':"
+                + " '=>' is not one of >, >=, <, <=, ==, !=");
+  }
 }
