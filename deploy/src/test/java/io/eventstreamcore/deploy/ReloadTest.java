@@ -47,6 +47,11 @@ class ReloadTest {
           memory.readRecords().stream().filter(r -> r.kind() == RecordKind.ALERT).toList();
       assertThat(alerts).extracting(StoredRecord::name).containsExactly("vip-seen");
       assertThat(alerts.get(0).eventId()).isEqualTo(2);
+      // The reloaded rule has its own labelled series on /metrics.
+      assertThat(
+              AdminHttp.metric(
+                  service, "eventstream_alerts_total{rule=\"vip-seen\",severity=\"INFO\"}"))
+          .isEqualTo(1);
     }
   }
 

@@ -20,7 +20,12 @@ public final class BuiltInProcessors {
   public static List<ProcessorHandler> create(
       ProcessorSettings settings, EngineSettings engine, EngineMetrics metrics) {
     return List.of(
-        new RealtimeHandler(settings.alertRules(), metrics.alerts()),
+        new RealtimeHandler(
+            settings.alertRules(),
+            engine.maxTopics(),
+            settings.realtimeSla().toNanos(),
+            metrics,
+            System::nanoTime),
         new BatchHandler(
             settings.batchWindow().toMillis(), engine.maxTopics() + 1, metrics.windowsClosed()));
   }

@@ -34,7 +34,9 @@ public final class EngineMetrics {
   private final Counter eventsStored;
   private final Counter storageErrors;
   private final Counter handlerErrors;
-  private final CounterDataPoint alerts;
+  private final Counter alerts;
+  private final Histogram realtimeLatency;
+  private final CounterDataPoint realtimeSlaBreaches;
   private final CounterDataPoint windowsClosed;
   private final Gauge connectionsActive;
   private final Gauge storageUp;
@@ -103,8 +105,11 @@ public final class EngineMetrics {
             "eventstream_handler_errors_total",
             "Exceptions thrown by ring handlers, by stage.",
             "stage");
-    alerts =
-        counter("eventstream_alerts_total", "Alert records written by the realtime processor.")
+    alerts = labelled("eventstream_alerts_total", "Alert records, by rule.", "rule", "severity");
+    realtimeLatency =
+        latency("eventstream_realtime_latency_seconds", "Frame read to realtime processor done.");
+    realtimeSlaBreaches =
+        counter("eventstream_realtime_sla_breaches_total", "Realtime latencies over the SLA.")
             .labelValues();
     windowsClosed =
         counter(
@@ -113,15 +118,20 @@ public final class EngineMetrics {
             .labelValues();
     connectionsActive = gauge("eventstream_connections_active", "Open ingest TCP connections.");
     eventLatency =
-        Histogram.builder()
-            .name("eventstream_event_latency_seconds")
-            .help(
-                "Time from reading a frame to its event being committed by every storage backend.")
-            .unit(Unit.SECONDS)
-            .classicOnly()
-            .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
-            .withoutExemplars()
-            .register(registry);
+        latency(
+            "eventstream_event_latency_seconds",
+            "Time from reading a frame to its event being committed by every storage backend.");
+  }
+
+  private Histogram latency(String name, String help) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .unit(Unit.SECONDS)
+        .classicOnly()
+        .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
+        .withoutExemplars()
+        .register(registry);
   }
 
   private Counter counter(String name, String help) {
@@ -137,11 +147,11 @@ public final class EngineMetrics {
         .register(registry);
   }
 
-  private Counter labelled(String name, String help, String label) {
+  private Counter labelled(String name, String help, String... labels) {
     return Counter.builder()
         .name(name)
         .help(help)
-        .labelNames(label)
+        .labelNames(labels)
         .withoutExemplars()
         .register(registry);
   }
@@ -206,8 +216,20 @@ public final class EngineMetrics {
     return handlerErrors.labelValues(stage);
   }
 
-  public CounterDataPoint alerts() {
-    return alerts;
+  /**
+   * Alert counter of one rule; registers the label set on first use, so call it when rules are
+   * loaded, never per event, and keep the result.
+   */
+  public CounterDataPoint alerts(String rule, String severity) {
+    return alerts.labelValues(rule, severity);
+  }
+
+  public Histogram realtimeLatency() {
+    return realtimeLatency;
+  }
+
+  public CounterDataPoint realtimeSlaBreaches() {
+    return realtimeSlaBreaches;
   }
 
   public CounterDataPoint windowsClosed() {

@@ -1,28 +1,68 @@
 package io.eventstreamcore.processors.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.processors.realtime.AlertCondition;
 import io.eventstreamcore.processors.realtime.AlertRule;
+import io.eventstreamcore.processors.realtime.CompareOp;
+import io.eventstreamcore.processors.realtime.TopicGlob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
-/** Settings of the built-in processors, read once from {@code eventstream.processors}. */
+/**
+ * Settings of the built-in processors, read once from {@code eventstream.processors}. Every alert
+ * rule is checked here, and a bad one is reported with its key (e.g. {@code
+ * eventstream.processors.realtime.rules[2].op}) and value.
+ */
 public final class ProcessorSettings {
+  /** Severities an alert rule may have. */
+  public static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
+
+  /** Keys that each select one condition; a rule has exactly one. */
+  private static final List<String> CONDITIONS =
+      List.of(
+          "payload-bytes-over",
+          "payload-bytes-under",
+          "payload-byte",
+          "first-byte-over",
+          "json-field");
+
+  private static final Set<String> OTHER_KEYS = Set.of("name", "topic", "severity", "op", "value");
+
+  private static final String RULES = "eventstream.processors.realtime.rules";
+
   private final List<AlertRule> alertRules;
+  private final Duration realtimeSla;
   private final Duration batchWindow;
 
   /** Reads and validates the processor settings from the root configuration. */
   public ProcessorSettings(Config root) {
     Config c = root.getConfig("eventstream.processors");
     List<AlertRule> rules = new ArrayList<>();
+    Set<String> names = new HashSet<>();
     List<? extends Config> ruleConfigs = c.getConfigList("realtime.rules");
     for (int i = 0; i < ruleConfigs.size(); i++) {
-      rules.add(rule(ruleConfigs.get(i), "eventstream.processors.realtime.rules[" + i + "]"));
+      String path = RULES + "[" + i + "]";
+      AlertRule rule = rule(ruleConfigs.get(i), path);
+      if (!names.add(rule.name())) {
+        // The name is the rule's label on eventstream_alerts_total: it must say which rule fired.
+        throw EngineSettings.bad(path + ".name", rule.name(), "is the name of an earlier rule");
+      }
+      rules.add(rule);
     }
     alertRules = Collections.unmodifiableList(rules);
+    realtimeSla = c.getDuration("realtime.sla");
+    if (realtimeSla.isNegative() || realtimeSla.isZero()) {
+      throw EngineSettings.bad(
+          "eventstream.processors.realtime.sla", realtimeSla, "must be more than 0");
+    }
     batchWindow = c.getDuration("batch.window");
     if (batchWindow.toMillis() <= 0) {
       throw EngineSettings.bad(
@@ -31,27 +71,151 @@ public final class ProcessorSettings {
   }
 
   private static AlertRule rule(Config r, String path) {
-    String name = r.getString("name");
-    String topic = r.hasPath("topic") ? r.getString("topic") : "*";
-    String severity =
-        r.hasPath("severity") ? r.getString("severity").toUpperCase(Locale.ROOT) : "WARNING";
-    boolean bySize = r.hasPath("payload-bytes-over");
-    boolean byByte = r.hasPath("first-byte-over");
-    if (bySize == byByte) {
+    for (String key : r.root().keySet()) {
+      if (!OTHER_KEYS.contains(key) && !CONDITIONS.contains(key)) {
+        throw EngineSettings.bad(
+            path + "." + key,
+            r.root().get(key).render(ConfigRenderOptions.concise()),
+            "is not a rule key: a rule has name, topic, severity and one condition of "
+                + CONDITIONS
+                + " (op and value with payload-byte and json-field)");
+      }
+    }
+    if (!r.hasPath("name") || string(r, "name", path).isBlank()) {
+      throw EngineSettings.bad(path, render(r), "needs a name");
+    }
+    String name = string(r, "name", path);
+    String topicText = r.hasPath("topic") ? string(r, "topic", path) : "*";
+    TopicGlob topic;
+    try {
+      topic = TopicGlob.compile(topicText);
+    } catch (IllegalArgumentException e) {
       throw EngineSettings.bad(
-          path, r.root().render(), "needs exactly one of payload-bytes-over, first-byte-over");
+          path + ".topic", topicText, "is not a topic pattern: " + e.getMessage());
     }
-    AlertRule.Condition condition =
-        bySize ? AlertRule.Condition.PAYLOAD_BYTES_OVER : AlertRule.Condition.FIRST_BYTE_OVER;
-    long threshold = bySize ? r.getLong("payload-bytes-over") : r.getLong("first-byte-over");
-    if (threshold < 0) {
-      throw EngineSettings.bad(path, threshold, "threshold must not be negative");
+    String severity =
+        r.hasPath("severity") ? string(r, "severity", path).toUpperCase(Locale.ROOT) : "WARNING";
+    if (!SEVERITIES.contains(severity)) {
+      throw EngineSettings.bad(
+          path + ".severity", severity, "is not one of INFO, WARNING, CRITICAL");
     }
-    return new AlertRule(name, topic, condition, threshold, severity);
+    return new AlertRule(name, topic, condition(r, path), severity);
+  }
+
+  private static AlertCondition condition(Config r, String path) {
+    String chosen = null;
+    for (String key : CONDITIONS) {
+      if (r.hasPath(key)) {
+        if (chosen != null) {
+          throw EngineSettings.bad(
+              path, render(r), "has two conditions, " + chosen + " and " + key + ": one per rule");
+        }
+        chosen = key;
+      }
+    }
+    if (chosen == null) {
+      throw EngineSettings.bad(path, render(r), "needs one condition of " + CONDITIONS);
+    }
+    boolean compares = chosen.equals("payload-byte") || chosen.equals("json-field");
+    if (!compares) {
+      for (String key : List.of("op", "value")) {
+        if (r.hasPath(key)) {
+          throw EngineSettings.bad(
+              path + "." + key,
+              r.getValue(key).render(ConfigRenderOptions.concise()),
+              "is only for payload-byte and json-field; " + chosen + " has its own comparison");
+        }
+      }
+    }
+    String key = path + "." + chosen;
+    switch (chosen) {
+      case "payload-bytes-over":
+        return AlertCondition.payloadBytes(CompareOp.GT, count(r, chosen, path, 0));
+      case "payload-bytes-under":
+        return AlertCondition.payloadBytes(CompareOp.LT, count(r, chosen, path, 1));
+      case "first-byte-over":
+        return AlertCondition.payloadByte(0, CompareOp.GT, byteValue(r, chosen, path));
+      case "payload-byte":
+        int index = (int) Math.min(count(r, chosen, path, 0), Integer.MAX_VALUE);
+        return AlertCondition.payloadByte(index, op(r, path, chosen), byteValue(r, "value", path));
+      default:
+        String field = string(r, chosen, path);
+        CompareOp op = op(r, path, chosen);
+        double value = number(r, "value", path);
+        try {
+          return AlertCondition.jsonField(field, op, value);
+        } catch (IllegalArgumentException e) {
+          throw EngineSettings.bad(key, field, e.getMessage());
+        }
+    }
+  }
+
+  private static CompareOp op(Config r, String path, String condition) {
+    if (!r.hasPath("op")) {
+      throw EngineSettings.bad(path, render(r), condition + " needs op (>, >=, <, <=, ==, !=)");
+    }
+    String text = string(r, "op", path);
+    CompareOp op = CompareOp.of(text);
+    if (op == null) {
+      throw EngineSettings.bad(path + ".op", text, "is not one of >, >=, <, <=, ==, !=");
+    }
+    return op;
+  }
+
+  private static String string(Config r, String key, String path) {
+    try {
+      return r.getString(key);
+    } catch (ConfigException.WrongType e) {
+      throw EngineSettings.bad(path + "." + key, render(r, key), "must be a string");
+    }
+  }
+
+  private static double number(Config r, String key, String path) {
+    if (!r.hasPath(key)) {
+      throw EngineSettings.bad(path, render(r), "needs " + key);
+    }
+    try {
+      return r.getDouble(key);
+    } catch (ConfigException.WrongType e) {
+      throw EngineSettings.bad(path + "." + key, render(r, key), "must be a number");
+    }
+  }
+
+  /** A whole number of at least {@code min}. */
+  private static long count(Config r, String key, String path, long min) {
+    double value = number(r, key, path);
+    if (value != Math.rint(value) || value < min || value > Long.MAX_VALUE) {
+      throw EngineSettings.bad(
+          path + "." + key, render(r, key), "must be a whole number >= " + min);
+    }
+    return (long) value;
+  }
+
+  /** A byte value, 0 to 255: a payload byte is compared unsigned. */
+  private static long byteValue(Config r, String key, String path) {
+    double value = number(r, key, path);
+    if (value != Math.rint(value) || value < 0 || value > 255) {
+      throw EngineSettings.bad(
+          path + "." + key, render(r, key), "must be a whole number from 0 to 255 (unsigned byte)");
+    }
+    return (long) value;
+  }
+
+  private static String render(Config r) {
+    return r.root().render(ConfigRenderOptions.concise());
+  }
+
+  private static String render(Config r, String key) {
+    return r.getValue(key).render(ConfigRenderOptions.concise());
   }
 
   public List<AlertRule> alertRules() {
     return alertRules;
+  }
+
+  /** Realtime latency (frame read to handled by the realtime processor) counted as a breach. */
+  public Duration realtimeSla() {
+    return realtimeSla;
   }
 
   public Duration batchWindow() {
@@ -60,6 +224,11 @@ public final class ProcessorSettings {
 
   @Override
   public String toString() {
-    return "realtime.rules=" + alertRules + " batch.window=" + batchWindow;
+    return "realtime.rules="
+        + alertRules
+        + " realtime.sla="
+        + realtimeSla
+        + " batch.window="
+        + batchWindow;
   }
 }

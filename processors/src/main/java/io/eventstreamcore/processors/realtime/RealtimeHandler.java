@@ -2,24 +2,56 @@ package io.eventstreamcore.processors.realtime;
 
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
-/** The built-in realtime handler: evaluates every alert rule and writes an alert per match. */
+/**
+ * The built-in realtime handler: evaluates every alert rule and writes an alert per match, counted
+ * by rule and severity; then observes the event's realtime latency (frame read to handled here) and
+ * counts it as an SLA breach when over the SLA.
+ *
+ * <p>Per event it does not allocate: topic matches are cached per rule and topic id, conditions
+ * read the payload in place, and counters are looked up when the rules are loaded.
+ */
 public final class RealtimeHandler implements ProcessorHandler {
-  private AlertRule[] rules;
-  private final CounterDataPoint alerts;
+  private final int maxTopics;
+  private final long slaNanos;
+  private final EngineMetrics metrics;
+  private final DistributionDataPoint latency;
+  private final CounterDataPoint slaBreaches;
+  private final LongSupplier nanoClock;
+  private ActiveRule[] rules;
   // Rules from a reload, handed from the reloading thread to the realtime stage, which swaps them
   // in before its next event or tick: the rules array itself is only touched by the stage.
-  private final AtomicReference<AlertRule[]> reloaded = new AtomicReference<>();
+  private final AtomicReference<ActiveRule[]> reloaded = new AtomicReference<>();
 
-  /** Creates the handler over its rules. */
-  public RealtimeHandler(List<AlertRule> rules, CounterDataPoint alerts) {
-    this.rules = rules.toArray(new AlertRule[0]);
-    this.alerts = alerts;
+  /**
+   * Creates the handler.
+   *
+   * @param maxTopics {@code eventstream.topics.max}: topic ids run from 0 to it, the last one being
+   *     the shared overflow topic, which only rules for every topic ({@code *}) match
+   * @param slaNanos realtime latency over which an event counts as an SLA breach
+   * @param nanoClock {@link System#nanoTime()} outside tests: the frames' received time is on it
+   */
+  public RealtimeHandler(
+      List<AlertRule> rules,
+      int maxTopics,
+      long slaNanos,
+      EngineMetrics metrics,
+      LongSupplier nanoClock) {
+    this.maxTopics = maxTopics;
+    this.slaNanos = slaNanos;
+    this.metrics = metrics;
+    this.latency = metrics.realtimeLatency();
+    this.slaBreaches = metrics.realtimeSlaBreaches();
+    this.nanoClock = nanoClock;
+    this.rules = activate(rules);
   }
 
   @Override
@@ -27,9 +59,21 @@ public final class RealtimeHandler implements ProcessorHandler {
     return Route.REALTIME;
   }
 
-  /** Replaces the rules from the next event or tick on; callable from any thread. */
+  /**
+   * Replaces the rules from the next event or tick on; callable from any thread. Their counters and
+   * topic caches are set up here, on the caller's thread, not on the realtime stage.
+   */
   public void reload(List<AlertRule> newRules) {
-    reloaded.set(newRules.toArray(new AlertRule[0]));
+    reloaded.set(activate(newRules));
+  }
+
+  private ActiveRule[] activate(List<AlertRule> list) {
+    ActiveRule[] active = new ActiveRule[list.size()];
+    for (int i = 0; i < active.length; i++) {
+      AlertRule rule = list.get(i);
+      active[i] = new ActiveRule(rule, metrics.alerts(rule.name(), rule.severity()), maxTopics);
+    }
+    return active;
   }
 
   /** Swaps in reloaded rules, if any: one volatile read per event otherwise. */
@@ -47,9 +91,13 @@ public final class RealtimeHandler implements ProcessorHandler {
   @Override
   public void onEvent(EventView event, RecordSink sink) {
     applyReload();
-    for (AlertRule rule : rules) {
-      long value = rule.evaluate(event);
-      if (value >= 0 && sink.remainingForEvent() > 0) {
+    for (ActiveRule active : rules) {
+      if (!active.matchesTopic(event)) {
+        continue;
+      }
+      AlertRule rule = active.rule;
+      double value = rule.condition().evaluate(event);
+      if (!Double.isNaN(value) && sink.remainingForEvent() > 0) {
         sink.emit()
             .alert(
                 rule.name(),
@@ -58,8 +106,55 @@ public final class RealtimeHandler implements ProcessorHandler {
                 event.receivedMillis(),
                 event.eventId(),
                 value);
-        alerts.inc();
+        active.alerts.inc();
       }
+    }
+    long latencyNanos = nanoClock.getAsLong() - event.receivedNanos();
+    latency.observe(latencyNanos / 1e9);
+    if (latencyNanos > slaNanos) {
+      slaBreaches.inc();
+    }
+  }
+
+  /**
+   * A rule as the stage runs it: its counter, and whether its topic pattern matches, cached per
+   * topic id (topic ids are dense and stable for the run). The caches are only touched by the
+   * realtime stage; a reload brings fresh ones.
+   */
+  private static final class ActiveRule {
+    final AlertRule rule;
+    final CounterDataPoint alerts;
+    private final int overflowId;
+    private final long[] known;
+    private final long[] matching;
+
+    ActiveRule(AlertRule rule, CounterDataPoint alerts, int maxTopics) {
+      this.rule = rule;
+      this.alerts = alerts;
+      this.overflowId = maxTopics;
+      int words = (maxTopics + 1 + 63) >>> 6;
+      this.known = new long[words];
+      this.matching = new long[words];
+    }
+
+    boolean matchesTopic(EventView event) {
+      TopicGlob topic = rule.topic();
+      int id = event.topicId();
+      if (id < 0 || id > overflowId) {
+        return topic.matches(event.topic()); // not an id from the topic index: no cache
+      }
+      int word = id >>> 6;
+      long bit = 1L << id;
+      if ((known[word] & bit) == 0) {
+        // Topics beyond topics.max share the overflow entry, whatever their name.
+        boolean matches =
+            id == overflowId ? topic.matchesEverything() : topic.matches(event.topic());
+        known[word] |= bit;
+        if (matches) {
+          matching[word] |= bit;
+        }
+      }
+      return (matching[word] & bit) != 0;
     }
   }
 }
