@@ -111,6 +111,14 @@ public final class EventStreamService implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks a resolved configuration exactly as {@link #start} would, without starting anything;
+   * throws a ConfigException naming the first bad key.
+   */
+  public static void check(Config config) {
+    ServiceSettings.of(config);
+  }
+
   /** Starts a service from a resolved configuration, with the system clock. */
   public static EventStreamService start(Config config) throws IOException, InterruptedException {
     return start(config, InstantSource.system());

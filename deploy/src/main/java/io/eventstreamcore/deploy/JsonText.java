@@ -3,54 +3,54 @@ package io.eventstreamcore.deploy;
 import java.util.Locale;
 
 /** A small writer of JSON text for the status document: objects, strings, numbers, booleans. */
-final class JsonText {
+public final class JsonText {
   private final StringBuilder out = new StringBuilder(1024);
   private boolean first = true;
 
-  JsonText begin() {
+  public JsonText begin() {
     return open(null);
   }
 
   /** Opens a nested object under {@code name}. */
-  JsonText open(String name) {
+  public JsonText open(String name) {
     separate(name);
     out.append('{');
     first = true;
     return this;
   }
 
-  JsonText close() {
+  public JsonText close() {
     out.append('}');
     first = false;
     return this;
   }
 
-  JsonText field(String name, String value) {
+  public JsonText field(String name, String value) {
     separate(name);
     quote(value);
     return this;
   }
 
-  JsonText field(String name, long value) {
+  public JsonText field(String name, long value) {
     separate(name);
     out.append(value);
     return this;
   }
 
-  JsonText field(String name, double value) {
+  public JsonText field(String name, double value) {
     separate(name);
     out.append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");
     return this;
   }
 
-  JsonText field(String name, boolean value) {
+  public JsonText field(String name, boolean value) {
     separate(name);
     out.append(value);
     return this;
   }
 
   /** An array of strings under {@code name}. */
-  JsonText field(String name, Iterable<String> values) {
+  public JsonText field(String name, Iterable<String> values) {
     separate(name);
     out.append('[');
     boolean firstValue = true;
@@ -77,7 +77,7 @@ final class JsonText {
   }
 
   /** {@code s} as a JSON string literal (also a valid double-quoted YAML scalar). */
-  static String quoted(String s) {
+  public static String quoted(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2);
     quote(out, s);
     return out.toString();

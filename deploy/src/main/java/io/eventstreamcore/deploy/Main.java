@@ -4,6 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.eventstreamcore.deploy.cli.ConfigCommand;
+import io.eventstreamcore.deploy.cli.InspectCommand;
+import io.eventstreamcore.deploy.cli.SendCommand;
+import io.eventstreamcore.deploy.cli.TailCommand;
 import io.eventstreamcore.deploy.load.LoadGeneratorCommand;
 import java.io.File;
 import java.io.PrintWriter;
@@ -39,7 +43,7 @@ public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   /** Exit code of a configuration that does not load or validate. */
-  static final int EXIT_CONFIG = 2;
+  public static final int EXIT_CONFIG = 2;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -136,7 +140,7 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Defaults from every module's reference.conf, under the given file, under -D overrides. */
-  static Config load(File file) {
+  public static Config load(File file) {
     if (file == null) {
       return ConfigFactory.load();
     }

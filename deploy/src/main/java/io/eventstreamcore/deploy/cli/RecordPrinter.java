@@ -1,5 +1,6 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
+import io.eventstreamcore.deploy.JsonText;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;

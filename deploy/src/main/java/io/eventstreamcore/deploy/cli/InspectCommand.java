@@ -1,5 +1,6 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
+import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Option;
       "a running service.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
-final class InspectCommand implements Callable<Integer> {
+public final class InspectCommand implements Callable<Integer> {
   @Mixin LogQueryOptions options;
 
   @Option(

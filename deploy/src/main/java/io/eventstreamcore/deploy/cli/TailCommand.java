@@ -1,5 +1,6 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
+import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
       "as they grow (Ctrl-C stops). Alerts and windows (--records) from the file log only.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
-final class TailCommand implements Callable<Integer> {
+public final class TailCommand implements Callable<Integer> {
   @Mixin LogQueryOptions options;
 
   @Option(

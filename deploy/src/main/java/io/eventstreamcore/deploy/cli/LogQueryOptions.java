@@ -1,7 +1,8 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.config.StorageSettings;

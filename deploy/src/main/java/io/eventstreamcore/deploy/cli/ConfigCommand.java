@@ -1,8 +1,10 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import io.eventstreamcore.deploy.EventStreamService;
+import io.eventstreamcore.deploy.Main;
 import java.io.File;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Check a configuration file.",
     subcommands = {ConfigCommand.Check.class})
-final class ConfigCommand implements Callable<Integer> {
+public final class ConfigCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -58,7 +60,7 @@ final class ConfigCommand implements Callable<Integer> {
       Config resolved;
       try {
         resolved = Main.load(config);
-        ServiceSettings.of(resolved);
+        EventStreamService.check(resolved);
       } catch (ConfigException e) {
         spec.commandLine().getErr().println("configuration error: " + e.getMessage());
         return Main.EXIT_CONFIG;

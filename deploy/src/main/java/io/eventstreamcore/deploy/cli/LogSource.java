@@ -1,4 +1,4 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.file.FileLogReader;

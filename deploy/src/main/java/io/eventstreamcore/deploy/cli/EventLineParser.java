@@ -1,4 +1,4 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

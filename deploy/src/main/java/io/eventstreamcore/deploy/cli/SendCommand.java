@@ -1,4 +1,4 @@
-package io.eventstreamcore.deploy;
+package io.eventstreamcore.deploy.cli;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
       "Exit 0 when every event was acknowledged; 1 otherwise (rejected, bad lines, unacknowledged,",
       "or no server); 2 for bad options."
     })
-final class SendCommand implements Callable<Integer> {
+public final class SendCommand implements Callable<Integer> {
   /** Input formats. */
   enum Format {
     JSONL,
