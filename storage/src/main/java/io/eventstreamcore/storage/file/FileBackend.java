@@ -19,7 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -44,14 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
-  private static final long RETENTION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final String LEGACY_FILE = "events.log";
   private static final long FILE_TIME_GRANULARITY_MILLIS = 2_000;
   // Room past buffer-bytes for the record that crosses it, so the buffer rarely has to grow.
   private static final int BUFFER_SLACK_BYTES = 64 * 1024;
-
-  /** A segment no longer written, with its final size. */
-  private record ClosedSegment(Segment segment, long bytes) {}
 
   private final String name;
   private final FileSettings settings;
@@ -63,13 +58,10 @@ public final class FileBackend implements ReadableBackend {
   private final ScheduledExecutorService syncer;
 
   // Writer thread only.
-  private final ArrayDeque<ClosedSegment> closedSegments = new ArrayDeque<>();
-  private long closedBytes;
+  private final SegmentRetention retention;
   private Segment active;
   private long filePosition;
   private long nextOffset;
-  private long lastRetentionCheckNanos;
-  private boolean retentionFailureReported;
   private boolean closed;
 
   // Swapped by the writer at a roll; read by the interval syncer, which forces what it finds.
@@ -106,6 +98,8 @@ public final class FileBackend implements ReadableBackend {
     if (!Files.isWritable(directory)) {
       throw new IOException("storage directory is not writable: " + directory.toAbsolutePath());
     }
+    this.retention =
+        new SegmentRetention(directory, settings.retentionBytes(), settings.retentionAge());
     this.lock = lockDirectory(directory);
     try {
       this.truncatedBytes = recover();
@@ -115,7 +109,7 @@ public final class FileBackend implements ReadableBackend {
     }
     this.committedOffset = nextOffset;
     this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
-    enforceRetention();
+    retention.enforce(filePosition);
     if (settings.sync() == SyncPolicy.INTERVAL) {
       long intervalNanos = settings.syncInterval().toNanos();
       syncer =
@@ -172,9 +166,7 @@ public final class FileBackend implements ReadableBackend {
       return 0;
     }
     for (Segment s : segments.subList(0, segments.size() - 1)) {
-      long bytes = Files.size(s.path());
-      closedSegments.addLast(new ClosedSegment(s, bytes));
-      closedBytes += bytes;
+      retention.closed(s, Files.size(s.path()));
     }
     active = segments.get(segments.size() - 1);
     FileLogReader.SegmentScan scan = FileLogReader.scan(active.path());
@@ -341,13 +333,12 @@ public final class FileBackend implements ReadableBackend {
       opened.close();
       throw e;
     }
-    closedSegments.addLast(new ClosedSegment(active, filePosition));
-    closedBytes += filePosition;
+    retention.closed(active, filePosition);
     active = next;
     filePosition = 0;
     channel = opened;
     old.close();
-    enforceRetention();
+    retention.enforce(filePosition);
   }
 
   @Override
@@ -363,8 +354,8 @@ public final class FileBackend implements ReadableBackend {
       fsyncs.incrementAndGet();
     }
     committedOffset = nextOffset;
-    if (System.nanoTime() - lastRetentionCheckNanos >= RETENTION_CHECK_NANOS) {
-      enforceRetention(); // ages segments out even when nothing rolls
+    if (retention.due()) {
+      retention.enforce(filePosition); // ages segments out even when nothing rolls
     }
   }
 
@@ -393,41 +384,6 @@ public final class FileBackend implements ReadableBackend {
         LOG.warn("file log {}: interval fsync failed: {}", directory, e.toString());
       }
       syncFailure = e;
-    }
-  }
-
-  /** Deletes the oldest closed segments beyond the size or age bound; never the active one. */
-  private void enforceRetention() {
-    lastRetentionCheckNanos = System.nanoTime();
-    if (!settings.retains()) {
-      return;
-    }
-    long ageMillis = settings.retentionAge().toMillis();
-    long oldestKeptMillis = System.currentTimeMillis() - ageMillis;
-    while (!closedSegments.isEmpty()) {
-      ClosedSegment oldest = closedSegments.peekFirst();
-      Path path = oldest.segment().path();
-      try {
-        boolean tooLarge =
-            settings.retentionBytes() > 0 && closedBytes + filePosition > settings.retentionBytes();
-        boolean tooOld =
-            ageMillis > 0 && Files.getLastModifiedTime(path).toMillis() < oldestKeptMillis;
-        if (!tooLarge && !tooOld) {
-          return;
-        }
-        Files.deleteIfExists(path);
-      } catch (NoSuchFileException e) {
-        // Gone already (removed by hand): drop it from the list below.
-      } catch (IOException e) {
-        if (!retentionFailureReported) {
-          retentionFailureReported = true;
-          LOG.warn("file log {}: retention cannot delete {}: {}", directory, path, e.toString());
-        }
-        return;
-      }
-      closedSegments.removeFirst();
-      closedBytes -= oldest.bytes();
-      LOG.info("file log {}: retention deleted {}", directory, path.getFileName());
     }
   }
 

@@ -1,0 +1,83 @@
+package io.eventstreamcore.storage.file;
+
+import io.eventstreamcore.storage.file.Segments.Segment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The closed segments of a file log, oldest first, and the retention that deletes them: by the
+ * log's total size and by age (0 = off), whole segments only, never the active one. Used by the
+ * writer thread alone.
+ */
+final class SegmentRetention {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentRetention.class);
+  private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** A segment no longer written, with its final size. */
+  private record ClosedSegment(Segment segment, long bytes) {}
+
+  private final Path directory;
+  private final long maxBytes;
+  private final long maxAgeMillis;
+  private final ArrayDeque<ClosedSegment> closed = new ArrayDeque<>();
+  private long closedBytes;
+  private long lastCheckNanos;
+  private boolean failureReported;
+
+  SegmentRetention(Path directory, long maxBytes, Duration maxAge) {
+    this.directory = directory;
+    this.maxBytes = maxBytes;
+    this.maxAgeMillis = maxAge.toMillis();
+  }
+
+  /** Adds a segment that will not be written again, the newest so far. */
+  void closed(Segment segment, long bytes) {
+    closed.addLast(new ClosedSegment(segment, bytes));
+    closedBytes += bytes;
+  }
+
+  /** True when a second has passed since the last check: commits check no more often. */
+  boolean due() {
+    return System.nanoTime() - lastCheckNanos >= CHECK_INTERVAL_NANOS;
+  }
+
+  /** Deletes the oldest closed segments beyond the bounds, the active one counting toward size. */
+  void enforce(long activeBytes) {
+    lastCheckNanos = System.nanoTime();
+    if (maxBytes <= 0 && maxAgeMillis <= 0) {
+      return;
+    }
+    long oldestKeptMillis = System.currentTimeMillis() - maxAgeMillis;
+    while (!closed.isEmpty()) {
+      ClosedSegment oldest = closed.peekFirst();
+      Path path = oldest.segment().path();
+      try {
+        boolean tooLarge = maxBytes > 0 && closedBytes + activeBytes > maxBytes;
+        boolean tooOld =
+            maxAgeMillis > 0 && Files.getLastModifiedTime(path).toMillis() < oldestKeptMillis;
+        if (!tooLarge && !tooOld) {
+          return;
+        }
+        Files.deleteIfExists(path);
+      } catch (NoSuchFileException e) {
+        // Gone already (removed by hand): drop it from the list below.
+      } catch (IOException e) {
+        if (!failureReported) {
+          failureReported = true;
+          LOG.warn("file log {}: retention cannot delete {}: {}", directory, path, e.toString());
+        }
+        return;
+      }
+      closed.removeFirst();
+      closedBytes -= oldest.bytes();
+      LOG.info("file log {}: retention deleted {}", directory, path.getFileName());
+    }
+  }
+}
