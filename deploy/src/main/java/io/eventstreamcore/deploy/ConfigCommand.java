@@ -3,6 +3,8 @@ package io.eventstreamcore.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.processors.ProcessorHandlers;
 import java.io.File;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -58,7 +60,13 @@ final class ConfigCommand implements Callable<Integer> {
       Config resolved;
       try {
         resolved = Main.load(config);
-        ServiceSettings.of(resolved);
+        ServiceSettings settings = ServiceSettings.of(resolved);
+        // As serve does: every handler class is loaded and constructed (not started).
+        ProcessorHandlers.create(
+            settings.processors(),
+            settings.engine(),
+            new EngineMetrics(),
+            Thread.currentThread().getContextClassLoader());
       } catch (ConfigException e) {
         spec.commandLine().getErr().println("configuration error: " + e.getMessage());
         return Main.EXIT_CONFIG;
