@@ -11,8 +11,11 @@ import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The README's example handlers, configured as the README shows, in a running service. */
@@ -83,6 +86,24 @@ class ExampleHandlersTest {
         .filteredOn(r -> r.kind() == RecordKind.WINDOW)
         .extracting(StoredRecord::topic, StoredRecord::count, StoredRecord::payloadBytes)
         .containsExactlyInAnyOrder(tuple("clicks", 2L, 7L), tuple("views", 1L, 5L));
+  }
+
+  @Test
+  void theReadmeQuotesTheExamplesAsTheyAre() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"));
+    for (String example : List.of("HotSensorHandler", "IdOrderHandler", "TopicTotalsHandler")) {
+      String source =
+          Files.readString(
+              Path.of("src/test/java/io/eventstreamcore/deploy/examples/" + example + ".java"));
+      // The README shows each class without its package and import lines.
+      String quoted =
+          source
+              .lines()
+              .filter(line -> !line.startsWith("package ") && !line.startsWith("import "))
+              .collect(Collectors.joining("\n"))
+              .strip();
+      assertThat(readme).as(example).contains("```java\n" + quoted + "\n```");
+    }
   }
 
   private static void send(

@@ -15,15 +15,14 @@ public final class TopicTotalsHandler implements ProcessorHandler {
   private String[] topics;
   private long[] count;
   private long[] bytes;
-  private int[] active; // topic ids with a count, in first-seen order
+  private int[] active; // topic ids with a count, each listed once
   private int activeCount;
-  private int emitted; // how many of active were emitted by the current flush
 
   @Override
   public void start(HandlerContext context) {
     intervalMillis = context.config().getDuration("interval").toMillis();
     since = context.clock().millis();
-    int n = context.maxTopicIds();
+    int n = context.maxTopicIds(); // state for every topic id, allocated once
     topics = new String[n];
     count = new long[n];
     bytes = new long[n];
@@ -52,17 +51,15 @@ public final class TopicTotalsHandler implements ProcessorHandler {
     emit(nowMillis, sink);
   }
 
-  /** Emits what the sink allows now; the rest goes out on the next tick or flush call. */
+  /** Emits as many totals as the sink takes now; the rest go out on the next tick or flush. */
   private void emit(long nowMillis, RecordSink sink) {
-    while (emitted < activeCount && sink.remainingForEvent() > 0) {
-      int t = active[emitted++];
+    while (activeCount > 0 && sink.remainingForEvent() > 0) {
+      int t = active[--activeCount];
       sink.emit().window(topics[t], since, nowMillis, count[t], bytes[t], 0, 0);
       count[t] = 0;
       bytes[t] = 0;
     }
-    if (emitted == activeCount) {
-      activeCount = 0;
-      emitted = 0;
+    if (activeCount == 0) {
       since = nowMillis;
     }
   }
