@@ -4,12 +4,12 @@ import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
-import io.eventstreamcore.engine.spi.ProcessorHandler;
+import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.ingest.admin.AdminHttpServer;
 import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.eventstreamcore.ingest.server.IngestServer;
-import io.eventstreamcore.processors.BuiltInProcessors;
+import io.eventstreamcore.processors.ProcessorHandlers;
 import io.eventstreamcore.processors.realtime.RealtimeHandler;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
@@ -38,7 +38,7 @@ public final class EventStreamService implements AutoCloseable {
   private final InetSocketAddress ingestAddress;
   private final InetSocketAddress adminAddress;
   private final AtomicBoolean stopped = new AtomicBoolean();
-  private final RealtimeHandler realtime;
+  private final List<RealtimeHandler> alertRules;
 
   private EventStreamService(Config config, InstantSource clock)
       throws IOException, InterruptedException {
@@ -49,14 +49,15 @@ public final class EventStreamService implements AutoCloseable {
     LOG.info("configuration: {}", settings);
 
     metrics = new EngineMetrics();
-    List<ProcessorHandler> processors =
-        BuiltInProcessors.create(settings.processors(), engine, metrics);
-    realtime =
+    List<ProcessorBinding> processors =
+        ProcessorHandlers.create(settings.processors(), engine, metrics, handlerClassLoader());
+    // The built-in alert-rules handlers, for reload; none when the configuration removed them.
+    alertRules =
         processors.stream()
+            .map(ProcessorBinding::handler)
             .filter(RealtimeHandler.class::isInstance)
             .map(RealtimeHandler.class::cast)
-            .findFirst()
-            .orElseThrow();
+            .toList();
     JvmMetrics.builder().register(metrics.registry());
     backends = StorageBackends.open(storage);
     try {
@@ -84,7 +85,13 @@ public final class EventStreamService implements AutoCloseable {
                     this::ready,
                     this::ingestAddress))
             : null;
-    pipeline.start();
+    try {
+      // Starts the processor handlers first; one failing leaves the pipeline stopped.
+      pipeline.start();
+    } catch (RuntimeException e) {
+      closeQuietly(backends, e);
+      throw e;
+    }
     try {
       ingestAddress = ingest.start();
       adminAddress = admin != null ? admin.start() : null;
@@ -99,6 +106,12 @@ public final class EventStreamService implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Where handler classes named in configuration are found: the application's class path. */
+  private static ClassLoader handlerClassLoader() {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : EventStreamService.class.getClassLoader();
   }
 
   private static void closeQuietly(List<StorageBackend> backends, Throwable failure) {
@@ -116,7 +129,10 @@ public final class EventStreamService implements AutoCloseable {
    * throws a ConfigException naming the first bad key.
    */
   public static void check(Config config) {
-    ServiceSettings.of(config);
+    ServiceSettings settings = ServiceSettings.of(config);
+    // As start does: every handler class is loaded and constructed (not started).
+    ProcessorHandlers.create(
+        settings.processors(), settings.engine(), new EngineMetrics(), handlerClassLoader());
   }
 
   /** Starts a service from a resolved configuration, with the system clock. */
@@ -149,7 +165,9 @@ public final class EventStreamService implements AutoCloseable {
   public void reload(Config config) {
     ServiceSettings settings = ServiceSettings.of(config);
     pipeline.reloadTopics(settings.engine().topicPriorities());
-    realtime.reload(settings.processors().alertRules());
+    for (RealtimeHandler handler : alertRules) {
+      handler.reload(settings.processors().alertRules());
+    }
     LOG.info(
         "reloaded: {} listed topics, {} alert rules",
         settings.engine().topicPriorities().size(),

@@ -81,4 +81,14 @@ class ConfigCheckCommandTest {
     assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
     assertThat(err.toString()).contains("eventstream.storage.memory.max-bytes");
   }
+
+  @Test
+  void handlerClassesAreLoadedAsAtStart(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("handlers.conf");
+    Files.writeString(
+        file, "eventstream.processors.batch.handlers = [{ class = com.example.NotThere }]\n");
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString())
+        .contains("eventstream.processors.batch.handlers[0].class", "com.example.NotThere");
+  }
 }

@@ -1,32 +1,51 @@
 package io.eventstreamcore.processors;
 
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.processors.batch.BatchHandler;
 import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.processors.realtime.RealtimeHandler;
-import java.util.List;
+import io.eventstreamcore.processors.transactional.IdAuditHandler;
+import java.util.Map;
 
 /**
- * The built-in processor handlers. Transactional has no handler of its own: its effect is the
- * event's storage, once per event_id, which the engine guarantees (duplicates are skipped, counted
- * and still acknowledged).
+ * The built-in processor handlers, by the name configuration gives them: {@code alert-rules}
+ * (realtime), {@code id-audit} (transactional) and {@code windows} (batch). They implement the same
+ * {@link ProcessorHandler} SPI as user handlers; they are built here rather than through a factory
+ * because they read the {@code eventstream.processors} settings and engine metrics directly.
  */
 public final class BuiltInProcessors {
+  /** Each built-in's name and the one kind it runs under. */
+  public static final Map<String, Route> KINDS =
+      Map.of(
+          "alert-rules", Route.REALTIME, "id-audit", Route.TRANSACTIONAL, "windows", Route.BATCH);
+
   private BuiltInProcessors() {}
 
-  /** Creates the realtime and batch handlers from settings. */
-  public static List<ProcessorHandler> create(
-      ProcessorSettings settings, EngineSettings engine, EngineMetrics metrics) {
-    return List.of(
-        new RealtimeHandler(
+  /**
+   * Creates the built-in handler {@code name}.
+   *
+   * @throws IllegalArgumentException when {@code name} is not a built-in
+   */
+  public static ProcessorHandler create(
+      String name, ProcessorSettings settings, EngineSettings engine, EngineMetrics metrics) {
+    switch (name) {
+      case "alert-rules":
+        return new RealtimeHandler(
             settings.alertRules(),
             engine.maxTopics(),
             settings.realtimeSla().toNanos(),
             metrics,
-            System::nanoTime),
-        new BatchHandler(
-            settings.batchWindow().toMillis(), engine.maxTopics() + 1, metrics.windowsClosed()));
+            System::nanoTime);
+      case "id-audit":
+        return new IdAuditHandler();
+      case "windows":
+        return new BatchHandler(
+            settings.batchWindow().toMillis(), engine.maxTopics() + 1, metrics.windowsClosed());
+      default:
+        throw new IllegalArgumentException("no built-in handler " + name);
+    }
   }
 }

@@ -8,11 +8,14 @@ import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.Record;
+import io.eventstreamcore.engine.spi.HandlerContext;
+import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
-import io.eventstreamcore.processors.BuiltInProcessors;
+import io.eventstreamcore.processors.ProcessorHandlers;
 import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.storage.memory.MemoryBackend;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -82,9 +85,22 @@ public class HandOffBaselineBenchmark {
             new DedupWindow(engine.dedupWindow().toMillis(), engine.dedupMaxKeys()),
             metrics);
     ProcessorHandler[] byRoute = new ProcessorHandler[3];
-    for (ProcessorHandler h :
-        BuiltInProcessors.create(new ProcessorSettings(config), engine, metrics)) {
-      byRoute[h.route().ordinal()] = h;
+    for (ProcessorBinding b :
+        ProcessorHandlers.create(
+            new ProcessorSettings(config),
+            engine,
+            metrics,
+            HandOffBaselineBenchmark.class.getClassLoader())) {
+      b.handler()
+          .start(
+              new HandlerContext(
+                  b.name(),
+                  b.route(),
+                  b.config(),
+                  InstantSource.system(),
+                  metrics.registry(),
+                  engine.maxTopics() + 1));
+      byRoute[b.route().ordinal()] = b.handler();
     }
     MemoryBackend memory = new MemoryBackend("memory", 1 << 20, 256 << 20, 1 << 16);
     RecordSink sink = new OneRecordSink();

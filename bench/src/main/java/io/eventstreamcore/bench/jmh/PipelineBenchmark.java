@@ -9,7 +9,7 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.engine.ring.RingPublisher;
-import io.eventstreamcore.processors.BuiltInProcessors;
+import io.eventstreamcore.processors.ProcessorHandlers;
 import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.storage.memory.MemoryBackend;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +93,11 @@ public class PipelineBenchmark {
             engine,
             metrics,
             InstantSource.system(),
-            BuiltInProcessors.create(new ProcessorSettings(config), engine, metrics),
+            ProcessorHandlers.create(
+                new ProcessorSettings(config),
+                engine,
+                metrics,
+                PipelineBenchmark.class.getClassLoader()),
             List.of(new MemoryBackend("memory", 1 << 20, 256 << 20, 1 << 16)));
     pipeline.start();
     publisher = pipeline.publisher();

@@ -34,6 +34,7 @@ public final class EngineMetrics {
   private final Counter eventsStored;
   private final Counter storageErrors;
   private final Counter handlerErrors;
+  private final Counter processorHandlerErrors;
   private final Counter alerts;
   private final Histogram realtimeLatency;
   private final CounterDataPoint realtimeSlaBreaches;
@@ -105,6 +106,12 @@ public final class EngineMetrics {
             "eventstream_handler_errors_total",
             "Exceptions thrown by ring handlers, by stage.",
             "stage");
+    processorHandlerErrors =
+        labelled(
+            "eventstream_processor_handler_errors_total",
+            "Exceptions thrown by processor handlers, by route and handler name.",
+            "route",
+            "handler");
     alerts = labelled("eventstream_alerts_total", "Alert records, by rule.", "rule", "severity");
     realtimeLatency =
         latency("eventstream_realtime_latency_seconds", "Frame read to realtime processor done.");
@@ -214,6 +221,11 @@ public final class EngineMetrics {
   /** Error counter of one ring stage; look up once and keep. */
   public CounterDataPoint handlerErrors(String stage) {
     return handlerErrors.labelValues(stage);
+  }
+
+  /** Error counter of one configured processor handler; look up once and keep. */
+  public CounterDataPoint processorHandlerErrors(String route, String handler) {
+    return processorHandlerErrors.labelValues(route, handler);
   }
 
   /**

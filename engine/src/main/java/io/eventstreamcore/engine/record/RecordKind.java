@@ -2,8 +2,11 @@ package io.eventstreamcore.engine.record;
 
 /** Kinds of record a processor emits to storage besides the events themselves. */
 public enum RecordKind {
-  /** A realtime alert rule matched an event. */
+  /** A condition matched an event: a built-in alert rule, or any handler's own alert. */
   ALERT,
-  /** The batch processor closed a tumbling window of one topic. */
+  /**
+   * A per-topic summary over an interval (count, payload bytes, event_id range): a window of the
+   * built-in batch handler, or any handler's own aggregate.
+   */
   WINDOW
 }

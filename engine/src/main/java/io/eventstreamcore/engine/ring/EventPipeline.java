@@ -10,21 +10,22 @@ import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.classify.TopicIndex;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventSlot;
-import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
-import io.eventstreamcore.engine.spi.ProcessorHandler;
+import io.eventstreamcore.engine.spi.HandlerContext;
+import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ReadableBackend;
-import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  *   classify -> realtime | transactional | batch -> storage writer per backend -> acknowledger
  * </pre>
  *
- * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Stop
- * lets processors flush, drains the ring within the configured deadline, then closes the backends.
+ * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Start
+ * starts the processor handlers, in binding order, before the ring. Stop lets processors flush,
+ * drains the ring within the configured deadline, stops the handlers in reverse order, then closes
+ * the backends.
  */
 public final class EventPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
@@ -55,6 +58,9 @@ public final class EventPipeline {
 
   private final EngineSettings settings;
   private final InstantSource clock;
+  private final EngineMetrics metrics;
+  private final List<ProcessorBinding> bindings;
+  private final List<ProcessorBinding> started = new ArrayList<>();
   private final List<StorageBackend> backends;
   private final Disruptor<EventSlot> disruptor;
   private final RingPublisher publisher;
@@ -70,20 +76,23 @@ public final class EventPipeline {
   /**
    * Wires the pipeline.
    *
-   * @param handlers at most one per route; a route without a handler only passes events on
+   * @param handlers the processor handlers, called in this order per route, with unique names; a
+   *     route without a handler only passes events on
    * @param backends at least one of them durable; each gets its own writer thread
    */
   public EventPipeline(
       EngineSettings settings,
       EngineMetrics metrics,
       InstantSource clock,
-      List<ProcessorHandler> handlers,
+      List<ProcessorBinding> handlers,
       List<StorageBackend> backends) {
     if (backends.stream().noneMatch(StorageBackend::durable)) {
       throw new IllegalArgumentException("at least one durable storage backend is required");
     }
     this.settings = settings;
     this.clock = clock;
+    this.metrics = metrics;
+    this.bindings = List.copyOf(handlers);
     this.backends = List.copyOf(backends);
     int payloadBytes = settings.slotPayloadBytes();
     int retainedBytes = settings.slotRetainedPayloadBytes();
@@ -99,11 +108,11 @@ public final class EventPipeline {
         new RingPublisher(
             ring, settings.slotRetainedPayloadBytes(), settings.maxLargePayloadBytes());
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
-    wire(metrics, byRoute(handlers));
+    wire(metrics, byRoute(bindings, metrics));
     metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
   }
 
-  private void wire(EngineMetrics metrics, Map<Route, ProcessorHandler> handlers) {
+  private void wire(EngineMetrics metrics, Map<Route, List<ProcessorStage.Member>> handlers) {
     dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
     classify =
         new ClassifyHandler(
@@ -115,7 +124,11 @@ public final class EventPipeline {
           new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted);
       processors.add(
           new ProcessorStage(
-              handlers.get(route), queues[route.ordinal()], metrics.eventsProcessed(route)));
+              route,
+              handlers.get(route),
+              queues[route.ordinal()],
+              metrics.eventsProcessed(route),
+              metrics.handlerErrors("processor")));
     }
     for (int i = 0; i < backends.size(); i++) {
       StorageBackend backend = backends.get(i);
@@ -160,15 +173,25 @@ public final class EventPipeline {
         .with(new CountingExceptionHandler(stage, metrics, onFatal));
   }
 
-  private static Map<Route, ProcessorHandler> byRoute(List<ProcessorHandler> handlers) {
-    Map<Route, ProcessorHandler> byRoute = new EnumMap<>(Route.class);
-    for (ProcessorHandler handler : handlers) {
-      if (byRoute.put(handler.route(), handler) != null) {
-        throw new IllegalArgumentException("two processor handlers for route " + handler.route());
-      }
-    }
+  private static Map<Route, List<ProcessorStage.Member>> byRoute(
+      List<ProcessorBinding> handlers, EngineMetrics metrics) {
+    Map<Route, List<ProcessorStage.Member>> byRoute = new EnumMap<>(Route.class);
     for (Route route : Route.values()) {
-      byRoute.putIfAbsent(route, new PassThroughHandler(route));
+      byRoute.put(route, new ArrayList<>());
+    }
+    Set<String> names = new HashSet<>();
+    for (ProcessorBinding binding : handlers) {
+      if (!names.add(binding.name())) {
+        // The name labels the handler's error counter and its log lines: it must say which.
+        throw new IllegalArgumentException("two processor handlers named " + binding.name());
+      }
+      byRoute
+          .get(binding.route())
+          .add(
+              new ProcessorStage.Member(
+                  binding.name(),
+                  binding.handler(),
+                  metrics.processorHandlerErrors(binding.route().label(), binding.name())));
     }
     return byRoute;
   }
@@ -214,11 +237,43 @@ public final class EventPipeline {
     return result;
   }
 
-  /** Starts the stage threads and the ticker. */
+  /**
+   * Starts the processor handlers in binding order, then the stage threads and the ticker. When a
+   * handler fails to start, those already started are stopped, the pipeline ends {@code STOPPED}
+   * (its backends still open: the caller closes them) and the failure is rethrown with the
+   * handler's name.
+   */
   public void start() {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException("pipeline already " + state.get());
     }
+    int maxTopicIds = settings.maxTopics() + 1; // the last id is the shared overflow topic
+    for (ProcessorBinding binding : bindings) {
+      try {
+        binding
+            .handler()
+            .start(
+                new HandlerContext(
+                    binding.name(),
+                    binding.route(),
+                    binding.config(),
+                    clock,
+                    metrics.registry(),
+                    maxTopicIds));
+      } catch (RuntimeException e) {
+        stopHandlers();
+        state.set(State.STOPPED);
+        throw new IllegalStateException(
+            binding.route().label()
+                + " handler '"
+                + binding.name()
+                + "' failed to start: "
+                + e.getMessage(),
+            e);
+      }
+      started.add(binding);
+    }
+    // Thread.start below publishes what the handlers set up in start to the stage threads.
     disruptor.start();
     ticker.start();
     LOG.info(
@@ -245,6 +300,8 @@ public final class EventPipeline {
     }
     // Backends are closed only once their writer threads have ended.
     threads.joinAll(deadline + TimeUnit.SECONDS.toNanos(5));
+    // After the join: the stage threads are done with the handlers (unless one hung, reported).
+    stopHandlers();
     for (StorageBackend backend : backends) {
       try {
         if (!halted) {
@@ -257,6 +314,19 @@ public final class EventPipeline {
     }
     state.set(State.STOPPED);
     LOG.info("pipeline stopped");
+  }
+
+  /** Stops the started handlers in reverse order; a failing stop is logged and the rest go on. */
+  private void stopHandlers() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      ProcessorBinding binding = started.get(i);
+      try {
+        binding.handler().stop();
+      } catch (RuntimeException e) {
+        LOG.error("{} handler '{}' failed to stop", binding.route().label(), binding.name(), e);
+      }
+    }
+    started.clear();
   }
 
   /**
@@ -341,12 +411,6 @@ public final class EventPipeline {
 
   public State state() {
     return state.get();
-  }
-
-  /** Handler for a route nobody configured: events pass on to storage untouched. */
-  private record PassThroughHandler(Route route) implements ProcessorHandler {
-    @Override
-    public void onEvent(EventView event, RecordSink sink) {}
   }
 
   /**

@@ -6,22 +6,48 @@ import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Stage 2 of the ring, one per route: gives the handler the events routed to it (duplicates are
- * skipped: they were handled when first seen) and every tick and flush, and marks on every slot how
- * far its records reach so that storage writers can pick them up in order.
+ * Stage 2 of the ring, one per route: gives the route's handlers, in configuration order, the
+ * events routed to it (duplicates are skipped: they were handled when first seen) and every tick
+ * and flush, and marks on every slot how far its records reach so that storage writers can pick
+ * them up in order.
+ *
+ * <p>Each handler call is guarded on its own: a handler that throws is counted and reported once
+ * per exception type, and the next handler still sees the event.
  */
 final class ProcessorStage implements EventHandler<EventSlot> {
-  private final ProcessorHandler handler;
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorStage.class);
+
   private final Route route;
+  private final ProcessorHandler[] handlers;
+  private final Failures[] failures;
   private final RecordQueue records;
   private final CounterDataPoint processed;
   private long processedInBatch;
 
-  ProcessorStage(ProcessorHandler handler, RecordQueue records, CounterDataPoint processed) {
-    this.handler = handler;
-    this.route = handler.route();
+  /** One handler of the stage, with its name and error counter. */
+  record Member(String name, ProcessorHandler handler, CounterDataPoint errors) {}
+
+  ProcessorStage(
+      Route route,
+      List<Member> members,
+      RecordQueue records,
+      CounterDataPoint processed,
+      CounterDataPoint stageErrors) {
+    this.route = route;
+    this.handlers = new ProcessorHandler[members.size()];
+    this.failures = new Failures[members.size()];
+    for (int i = 0; i < handlers.length; i++) {
+      Member member = members.get(i);
+      handlers[i] = member.handler();
+      failures[i] = new Failures(route, member.name(), member.errors(), stageErrors);
+    }
     this.records = records;
     this.processed = processed;
   }
@@ -43,25 +69,82 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       switch (slot.kind()) {
         case EVENT:
           if (slot.route() == route && !slot.duplicate()) {
-            handler.onEvent(slot, records);
-            processedInBatch++;
+            handle(slot, sequence);
           }
           break;
         case TICK:
-          handler.onTick(slot.receivedMillis(), records);
+          for (int i = 0; i < handlers.length; i++) {
+            try {
+              handlers[i].onTick(slot.receivedMillis(), records);
+            } catch (RuntimeException e) {
+              failures[i].record(e, sequence);
+            }
+          }
           break;
         case FLUSH:
-          handler.onFlush(slot.receivedMillis(), records);
+          for (int i = 0; i < handlers.length; i++) {
+            try {
+              handlers[i].onFlush(slot.receivedMillis(), records);
+            } catch (RuntimeException e) {
+              failures[i].record(e, sequence);
+            }
+          }
           break;
         default:
           break;
       }
     } finally {
-      // Even when the handler throws, writers must see where this slot's records end.
+      // Even when a handler throws, writers must see where this slot's records end.
       slot.recordsEnd(route, records.produced());
       if (endOfBatch && processedInBatch > 0) {
         processed.inc(processedInBatch); // one contended add per batch, not per event
         processedInBatch = 0;
+      }
+    }
+  }
+
+  /** Counts the event as processed when every handler returned normally. */
+  private void handle(EventSlot slot, long sequence) {
+    boolean clean = true;
+    for (int i = 0; i < handlers.length; i++) {
+      try {
+        handlers[i].onEvent(slot, records);
+      } catch (RuntimeException e) {
+        failures[i].record(e, sequence);
+        clean = false;
+      }
+    }
+    if (clean) {
+      processedInBatch++;
+    }
+  }
+
+  /** Errors of one handler: counted always, logged once per exception type. */
+  private static final class Failures {
+    private final Route route;
+    private final String name;
+    private final CounterDataPoint errors;
+    private final CounterDataPoint stageErrors;
+    // Only the stage thread touches it.
+    private final Set<Class<?>> reported = new HashSet<>();
+
+    Failures(Route route, String name, CounterDataPoint errors, CounterDataPoint stageErrors) {
+      this.route = route;
+      this.name = name;
+      this.errors = errors;
+      this.stageErrors = stageErrors;
+    }
+
+    void record(RuntimeException e, long sequence) {
+      errors.inc();
+      stageErrors.inc();
+      if (reported.add(e.getClass())) {
+        LOG.error(
+            "{} handler '{}' failed on sequence {}; counted, going on (reported once per type)",
+            route.label(),
+            name,
+            sequence,
+            e);
       }
     }
   }

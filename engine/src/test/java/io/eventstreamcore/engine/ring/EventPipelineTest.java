@@ -14,6 +14,7 @@ import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
@@ -73,7 +74,7 @@ class EventPipelineTest {
             .resolve());
   }
 
-  private EventPipeline pipeline(List<ProcessorHandler> handlers, StorageBackend... backends) {
+  private EventPipeline pipeline(List<ProcessorBinding> handlers, StorageBackend... backends) {
     EventPipeline pipeline =
         new EventPipeline(settings(""), metrics, clock, handlers, List.of(backends));
     pipelines.add(pipeline);
@@ -249,7 +250,7 @@ class EventPipelineTest {
   void duplicatesAreAcknowledgedAndCountedButStoredOnce() throws Exception {
     CollectingBackend backend = new CollectingBackend("collect");
     CountingHandler transactional = new CountingHandler(Route.TRANSACTIONAL);
-    EventPipeline pipeline = pipeline(List.of(transactional), backend);
+    EventPipeline pipeline = pipeline(List.of(transactional.binding()), backend);
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
@@ -272,18 +273,14 @@ class EventPipelineTest {
     ProcessorHandler failing =
         new ProcessorHandler() {
           @Override
-          public Route route() {
-            return Route.REALTIME;
-          }
-
-          @Override
           public void onEvent(EventView event, RecordSink sink) {
             if (event.eventId() % 3 == 0) {
               throw new IllegalStateException("bad event " + event.eventId());
             }
           }
         };
-    EventPipeline pipeline = pipeline(List.of(failing), backend);
+    EventPipeline pipeline =
+        pipeline(List.of(ProcessorBinding.of(Route.REALTIME, failing)), backend);
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
@@ -305,7 +302,9 @@ class EventPipelineTest {
     CollectingBackend backend = new CollectingBackend("collect");
     EventPipeline pipeline =
         pipeline(
-            List.of(new AlertingHandler(Route.REALTIME), new AlertingHandler(Route.BATCH)),
+            List.of(
+                new AlertingHandler(Route.REALTIME).binding(),
+                new AlertingHandler(Route.BATCH).binding()),
             backend);
     pipeline.start();
     FramePublisher frames =
@@ -347,7 +346,7 @@ class EventPipelineTest {
   void stopFlushesTheProcessorsDrainsTheRingAndClosesTheBackends() throws Exception {
     CollectingBackend backend = new CollectingBackend("collect");
     CountingHandler batch = new CountingHandler(Route.BATCH);
-    EventPipeline pipeline = pipeline(List.of(batch), backend);
+    EventPipeline pipeline = pipeline(List.of(batch.binding()), backend);
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
@@ -384,7 +383,8 @@ class EventPipelineTest {
   void aStorageOutageIsRetriedUntilItEndsAndLosesNothing() throws Exception {
     CollectingBackend stored = new CollectingBackend("flaky");
     FlakyBackend backend = new FlakyBackend(stored, 6);
-    EventPipeline pipeline = pipeline(List.of(new AlertingHandler(Route.REALTIME)), backend);
+    EventPipeline pipeline =
+        pipeline(List.of(new AlertingHandler(Route.REALTIME).binding()), backend);
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(stored::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
@@ -580,11 +580,6 @@ class EventPipelineTest {
     ProcessorHandler windows =
         new ProcessorHandler() {
           @Override
-          public Route route() {
-            return Route.BATCH;
-          }
-
-          @Override
           public void onEvent(EventView event, RecordSink sink) {}
 
           @Override
@@ -599,7 +594,7 @@ class EventPipelineTest {
             settings("eventstream.topics.max = 32"),
             metrics,
             clock,
-            List.of(windows),
+            List.of(ProcessorBinding.of(Route.BATCH, windows)),
             List.of(stored));
     pipelines.add(pipeline);
     pipeline.start();
@@ -634,7 +629,7 @@ class EventPipelineTest {
   }
 
   @Test
-  void rejectsNoDurableBackendAndTwoHandlersForOneRoute() {
+  void rejectsNoDurableBackendAndTwoHandlersOfOneName() {
     assertThatThrownBy(() -> new EventPipeline(settings(""), metrics, clock, List.of(), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
     FlakyBackend notDurable = new FlakyBackend(new CollectingBackend("c"), 0, false);
@@ -644,8 +639,9 @@ class EventPipelineTest {
                     settings(""), new EngineMetrics(), clock, List.of(), List.of(notDurable)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("durable");
-    List<ProcessorHandler> twice =
-        List.of(new CountingHandler(Route.BATCH), new CountingHandler(Route.BATCH));
+    List<ProcessorBinding> twice =
+        List.of(
+            new CountingHandler(Route.BATCH).binding(), new CountingHandler(Route.BATCH).binding());
     assertThatThrownBy(
             () ->
                 new EventPipeline(
@@ -655,7 +651,7 @@ class EventPipelineTest {
                     twice,
                     List.of(new CollectingBackend("c"))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("BATCH");
+        .hasMessageContaining("two processor handlers named batch");
   }
 
   /** Emits 0..2 alerts per event, named after its route, so that records interleave with events. */
@@ -670,9 +666,8 @@ class EventPipelineTest {
       return id % 3 == 0 ? 2 : id % 5 == 0 ? 1 : 0;
     }
 
-    @Override
-    public Route route() {
-      return route;
+    ProcessorBinding binding() {
+      return ProcessorBinding.of(route, this);
     }
 
     @Override
@@ -700,9 +695,8 @@ class EventPipelineTest {
       this.route = route;
     }
 
-    @Override
-    public Route route() {
-      return route;
+    ProcessorBinding binding() {
+      return ProcessorBinding.of(route, this);
     }
 
     @Override

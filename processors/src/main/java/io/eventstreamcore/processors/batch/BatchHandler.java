@@ -1,7 +1,6 @@
 package io.eventstreamcore.processors.batch;
 
 import io.eventstreamcore.engine.event.EventView;
-import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -50,11 +49,6 @@ public final class BatchHandler implements ProcessorHandler {
     this.openTopics = new int[maxTopicIds];
     this.openIndex = new int[maxTopicIds];
     java.util.Arrays.fill(openIndex, -1);
-  }
-
-  @Override
-  public Route route() {
-    return Route.BATCH;
   }
 
   @Override

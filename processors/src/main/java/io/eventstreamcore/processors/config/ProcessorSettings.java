@@ -2,8 +2,11 @@ package io.eventstreamcore.processors.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueType;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.processors.realtime.AlertCondition;
 import io.eventstreamcore.processors.realtime.AlertRule;
 import io.eventstreamcore.processors.realtime.CompareOp;
@@ -38,7 +41,10 @@ public final class ProcessorSettings {
 
   private static final String RULES = "eventstream.processors.realtime.rules";
 
+  private static final Set<String> HANDLER_KEYS = Set.of("handler", "class", "name", "config");
+
   private final List<AlertRule> alertRules;
+  private final List<HandlerEntry> handlers;
   private final Duration realtimeSla;
   private final Duration batchWindow;
 
@@ -63,11 +69,86 @@ public final class ProcessorSettings {
       throw EngineSettings.bad(
           "eventstream.processors.realtime.sla", realtimeSla, "must be more than 0");
     }
+    handlers = handlers(c);
     batchWindow = c.getDuration("batch.window");
     if (batchWindow.toMillis() <= 0) {
       throw EngineSettings.bad(
           "eventstream.processors.batch.window", batchWindow, "must be at least 1ms");
     }
+  }
+
+  /** The handler entries of every kind, in route then configuration order, names unique. */
+  private static List<HandlerEntry> handlers(Config c) {
+    List<HandlerEntry> entries = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Route route : Route.values()) {
+      String key = route.label() + ".handlers";
+      String listPath = "eventstream.processors." + key;
+      if (c.getValue(key).valueType() != ConfigValueType.LIST) {
+        throw EngineSettings.bad(
+            listPath, c.getValue(key).render(ConfigRenderOptions.concise()), "must be a list");
+      }
+      List<? extends Config> list;
+      try {
+        list = c.getConfigList(key);
+      } catch (ConfigException.WrongType e) {
+        throw EngineSettings.bad(
+            listPath,
+            c.getValue(key).render(ConfigRenderOptions.concise()),
+            "must be a list of objects like { class = \"com.example.MyHandler\" }");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        HandlerEntry entry = handler(route, list.get(i), listPath + "[" + i + "]");
+        if (!names.add(entry.name())) {
+          // The name labels the handler's metrics and log lines: it must say which one.
+          throw EngineSettings.bad(
+              entry.path() + ".name", entry.name(), "is the name of an earlier handler");
+        }
+        entries.add(entry);
+      }
+    }
+    return Collections.unmodifiableList(entries);
+  }
+
+  private static HandlerEntry handler(Route route, Config h, String path) {
+    for (String key : h.root().keySet()) {
+      if (!HANDLER_KEYS.contains(key)) {
+        throw EngineSettings.bad(
+            path + "." + key,
+            h.root().get(key).render(ConfigRenderOptions.concise()),
+            "is not a handler key: a handler has handler or class, and optional name and config");
+      }
+    }
+    if (h.hasPath("handler") == h.hasPath("class")) {
+      throw EngineSettings.bad(
+          path,
+          render(h),
+          "needs exactly one of handler (a built-in or registered factory name) and class");
+    }
+    String handler = h.hasPath("handler") ? nonBlank(h, "handler", path) : null;
+    String className = h.hasPath("class") ? nonBlank(h, "class", path) : null;
+    String name;
+    if (h.hasPath("name")) {
+      name = nonBlank(h, "name", path);
+    } else {
+      name = handler != null ? handler : className.substring(className.lastIndexOf('.') + 1);
+    }
+    Config config = ConfigFactory.empty();
+    if (h.hasPath("config")) {
+      if (h.getValue("config").valueType() != ConfigValueType.OBJECT) {
+        throw EngineSettings.bad(path + ".config", render(h, "config"), "must be an object");
+      }
+      config = h.getConfig("config");
+    }
+    return new HandlerEntry(route, path, name, handler, className, config);
+  }
+
+  private static String nonBlank(Config r, String key, String path) {
+    String value = string(r, key, path);
+    if (value.isBlank()) {
+      throw EngineSettings.bad(path + "." + key, value, "must not be blank");
+    }
+    return value;
   }
 
   private static AlertRule rule(Config r, String path) {
@@ -218,13 +299,23 @@ public final class ProcessorSettings {
     return realtimeSla;
   }
 
+  /**
+   * The configured handlers of every kind ({@code eventstream.processors.<kind>.handlers}), in
+   * route order and, within a route, in configuration order.
+   */
+  public List<HandlerEntry> handlers() {
+    return handlers;
+  }
+
   public Duration batchWindow() {
     return batchWindow;
   }
 
   @Override
   public String toString() {
-    return "realtime.rules="
+    return "handlers="
+        + handlers
+        + " realtime.rules="
         + alertRules
         + " realtime.sla="
         + realtimeSla

@@ -1,7 +1,6 @@
 package io.eventstreamcore.processors.realtime;
 
 import io.eventstreamcore.engine.event.EventView;
-import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
@@ -52,11 +51,6 @@ public final class RealtimeHandler implements ProcessorHandler {
     this.slaBreaches = metrics.realtimeSlaBreaches();
     this.nanoClock = nanoClock;
     this.rules = activate(rules);
-  }
-
-  @Override
-  public Route route() {
-    return Route.REALTIME;
   }
 
   /**

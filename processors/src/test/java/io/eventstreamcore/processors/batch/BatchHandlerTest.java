@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventstreamcore.engine.event.Priority;
-import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -56,11 +55,6 @@ class BatchHandlerTest {
         bytes,
         minId,
         maxId);
-  }
-
-  @Test
-  void takesTheBatchRoute() {
-    assertThat(handler.route()).isEqualTo(Route.BATCH);
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
-import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -73,11 +72,6 @@ class RealtimeHandlerTest {
 
   private static AlertRule rule(String name, String topic, String severity) {
     return new AlertRule(name, topic, AlertCondition.payloadBytes(CompareOp.GT, 0), severity);
-  }
-
-  @Test
-  void takesTheRealtimeRoute() {
-    assertThat(handler.route()).isEqualTo(Route.REALTIME);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordView;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.engine.ring.RingPublisher;
+import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
@@ -78,7 +79,9 @@ class RealtimeIsolationTest {
             settings,
             metrics,
             InstantSource.system(),
-            List.<ProcessorHandler>of(realtime, transactional),
+            List.of(
+                ProcessorBinding.of(Route.REALTIME, realtime),
+                ProcessorBinding.of(Route.TRANSACTIONAL, transactional)),
             List.of(backend));
     pipeline.start();
     return pipeline.publisher();
@@ -183,11 +186,6 @@ class RealtimeIsolationTest {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch gate = new CountDownLatch(1);
     final AtomicLong handled = new AtomicLong();
-
-    @Override
-    public Route route() {
-      return Route.TRANSACTIONAL;
-    }
 
     @Override
     public void onEvent(EventView event, RecordSink sink) {
