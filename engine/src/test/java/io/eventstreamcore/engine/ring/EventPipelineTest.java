@@ -58,10 +58,18 @@ class EventPipelineTest {
         .toList();
   }
 
-  private static EngineSettings settings(String overrides) {
+  /** The topology under test; {@link CompactEventPipelineTest} runs every test with compact. */
+  RingTopology topology() {
+    return RingTopology.PARALLEL;
+  }
+
+  private EngineSettings settings(String overrides) {
     return new EngineSettings(
         ConfigFactory.parseString(
                 "eventstream.ring.size=64\n"
+                    + "eventstream.ring.topology="
+                    + topology().configName()
+                    + "\n"
                     + "eventstream.ring.record-queue-size=16\n"
                     + "eventstream.ring.slot-payload-bytes=8\n"
                     + "eventstream.ring.tick-interval=10ms\n"
@@ -90,6 +98,29 @@ class EventPipelineTest {
 
   private static String topicOf(long id) {
     return TOPICS[(int) (id % TOPICS.length)];
+  }
+
+  @Test
+  void runsTheConfiguredTopologyOnItsThreads() throws Exception {
+    EventPipeline pipeline = pipeline(List.of(), new CollectingBackend("collect"));
+    pipeline.start();
+    assertThat(pipeline.topology()).isEqualTo(topology());
+    List<String> expected =
+        topology() == RingTopology.COMPACT
+            ? List.of("eventstream-route", "eventstream-store-collect", "eventstream-ticker")
+            : List.of(
+                "eventstream-classify",
+                "eventstream-realtime",
+                "eventstream-transactional",
+                "eventstream-batch",
+                "eventstream-store-collect",
+                "eventstream-ack",
+                "eventstream-ticker");
+    // Stage threads take their names when they start running.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
   @Test
