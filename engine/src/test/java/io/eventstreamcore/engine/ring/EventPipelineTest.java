@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.EventView;
@@ -274,6 +275,48 @@ class EventPipelineTest {
         .as("no ack covering frame %d before its error", bad)
         .allMatch(line -> !line.startsWith("ack ") || Long.parseLong(line.substring(4)) < bad);
     assertThat(backend.eventIds()).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void anErrorTheAcknowledgerCannotHandleStopsItAndCountsAsTheAckStages() throws Exception {
+    CollectingBackend backend = new CollectingBackend("collect");
+    // The ring cannot drain past the stopped acknowledger: stop() halts at its deadline.
+    EventPipeline pipeline =
+        new EventPipeline(
+            settings("eventstream.ring.shutdown-timeout = 300ms"),
+            metrics,
+            clock,
+            List.of(),
+            List.of(backend));
+    pipelines.add(pipeline);
+    pipeline.start();
+    AtomicLong lastAck = new AtomicLong();
+    AckTarget connection =
+        new AckTarget() {
+          @Override
+          public boolean sendAck(long frameNo) {
+            lastAck.set(frameNo);
+            return true;
+          }
+
+          @Override
+          public void sendError(long frameNo, ErrorCode code) {
+            throw new OutOfMemoryError("simulated: not an error the acknowledger can skip");
+          }
+
+          @Override
+          public void closeAfterFlush() {}
+        };
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+
+    frames.event(Priority.LOW, "orders", 1, payload(1));
+    long bad = frames.rejected(ErrorCode.BAD_TOPIC);
+    frames.event(Priority.LOW, "orders", 3, payload(3));
+
+    await().atMost(DEADLINE).until(pipeline::failed);
+    assertThat(metrics.handlerErrors("ack").getLongValue()).isEqualTo(1);
+    assertThat(metrics.handlerErrors("storage").getLongValue()).isZero();
+    assertThat(lastAck.get()).as("no ACK covers the frame whose ERROR failed").isLessThan(bad);
   }
 
   @Test
