@@ -58,6 +58,9 @@ public class PipelineBenchmark {
   @Param({"blocking", "lite-blocking", "sleeping", "yielding"})
   String waitStrategy;
 
+  @Param({"parallel", "compact"})
+  String topology;
+
   private EventPipeline pipeline;
   private RingPublisher publisher;
   private final CountingTarget target = new CountingTarget();
@@ -83,7 +86,11 @@ public class PipelineBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     var config =
-        ConfigFactory.parseString("eventstream.ring.wait-strategy = " + waitStrategy)
+        ConfigFactory.parseString(
+                "eventstream.ring.wait-strategy = "
+                    + waitStrategy
+                    + "\neventstream.ring.topology = "
+                    + topology)
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
     EngineSettings engine = new EngineSettings(config);

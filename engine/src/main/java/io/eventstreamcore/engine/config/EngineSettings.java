@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.ring.RingTopology;
 import io.eventstreamcore.engine.ring.WaitStrategyChoice;
 import java.time.Duration;
 import java.util.Collections;
@@ -25,6 +26,7 @@ public final class EngineSettings {
 
   private final int ringSize;
   private final WaitStrategyChoice waitStrategy;
+  private final RingTopology topology;
   private final int slotPayloadBytes;
   private final int slotRetainedPayloadBytes;
   private final long maxLargePayloadBytes;
@@ -45,6 +47,7 @@ public final class EngineSettings {
       throw bad("eventstream.ring.size", ringSize, "at most " + MAX_RING_SIZE);
     }
     waitStrategy = waitStrategy(ring.getString("wait-strategy"));
+    topology = topology(ring.getString("topology"));
     slotPayloadBytes = positive(ring, "slot-payload-bytes", "eventstream.ring.slot-payload-bytes");
     long retained = ring.getBytes("slot-retained-payload-bytes");
     if (retained < slotPayloadBytes || retained > Integer.MAX_VALUE) {
@@ -86,6 +89,14 @@ public final class EngineSettings {
       return WaitStrategyChoice.ofConfigName(name);
     } catch (IllegalArgumentException e) {
       throw new ConfigException.BadValue("eventstream.ring.wait-strategy", e.getMessage());
+    }
+  }
+
+  private static RingTopology topology(String name) {
+    try {
+      return RingTopology.ofConfigName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException.BadValue("eventstream.ring.topology", e.getMessage());
     }
   }
 
@@ -142,6 +153,11 @@ public final class EngineSettings {
     return waitStrategy;
   }
 
+  /** How handlers map onto threads; {@code auto} is resolved by the pipeline. */
+  public RingTopology topology() {
+    return topology;
+  }
+
   public int slotPayloadBytes() {
     return slotPayloadBytes;
   }
@@ -196,6 +212,8 @@ public final class EngineSettings {
         + ringSize
         + " ring.wait-strategy="
         + waitStrategy.configName()
+        + " ring.topology="
+        + topology.configName()
         + " dedup.window="
         + dedupWindow
         + " dedup.max-keys="

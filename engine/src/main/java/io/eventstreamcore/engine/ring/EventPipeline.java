@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *   classify -> realtime | transactional | batch -> storage writer per backend -> acknowledger
  * </pre>
  *
+ * <p>The {@link RingTopology} decides the threads: one per stage, or (compact) classify and the
+ * processors on one thread and a single backend's writer with the acknowledger on another.
+ *
  * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Start
  * starts the processor handlers, in binding order, before the ring. Stop lets processors flush,
  * drains the ring within the configured deadline, stops the handlers in reverse order, then closes
@@ -70,6 +73,7 @@ public final class EventPipeline {
   private volatile boolean halted;
   private volatile boolean failed;
   private final List<StorageStage> writers = new ArrayList<>();
+  private final RingTopology topology;
   private ClassifyHandler classify;
   private DedupWindow dedup;
 
@@ -108,6 +112,7 @@ public final class EventPipeline {
         new RingPublisher(
             ring, settings.slotRetainedPayloadBytes(), settings.maxLargePayloadBytes());
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
+    this.topology = settings.topology().resolve(Runtime.getRuntime().availableProcessors());
     wire(metrics, byRoute(bindings, metrics));
     metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
   }
@@ -147,18 +152,61 @@ public final class EventPipeline {
     StorageStage[] others =
         writers.stream().filter(w -> !w.backend().durable()).toArray(StorageStage[]::new);
     Acknowledger acknowledger = new Acknowledger(metrics, publisher);
-
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
+    Runnable fail = () -> failed = true;
+    if (topology == RingTopology.COMPACT) {
+      wireCompact(metrics, processorStages, durable, others, acknowledger, fail);
+      return;
+    }
     disruptor.handleEventsWith(classify).then(processorStages).then(durable).then(acknowledger);
     if (others.length > 0) {
       // Not durable: after the processors like the others, and the ring waits for them, but
       // the acknowledger does not.
       disruptor.after(processorStages).handleEventsWith(others);
     }
-    Runnable fail = () -> failed = true;
     countErrors(classify, "classify", metrics, null);
     for (ProcessorStage stage : processors) {
       countErrors(stage, "processor", metrics, null);
+    }
+    for (StorageStage stage : writers) {
+      countErrors(stage, "storage", metrics, fail);
+    }
+    countErrors(acknowledger, "ack", metrics, fail);
+  }
+
+  /**
+   * Classify and the processors on one thread; a single backend's writer and the acknowledger on
+   * another, or else the writers and the acknowledger as in the parallel topology.
+   */
+  private void wireCompact(
+      EngineMetrics metrics,
+      ProcessorStage[] processorStages,
+      StorageStage[] durable,
+      StorageStage[] others,
+      Acknowledger acknowledger,
+      Runnable fail) {
+    // The route stage counts and skips its parts' errors itself, under their own stage names.
+    RouteStage route =
+        new RouteStage(
+            classify,
+            new CountingExceptionHandler("classify", metrics, null),
+            processorStages,
+            new CountingExceptionHandler("processor", metrics, null));
+    if (writers.size() == 1) {
+      StoreAndAckStage last =
+          new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
+      disruptor.handleEventsWith(route).then(last);
+      disruptor
+          .handleExceptionsFor(last)
+          .with(
+              last.exceptionHandler(
+                  new CountingExceptionHandler("storage", metrics, fail),
+                  new CountingExceptionHandler("ack", metrics, fail)));
+      return;
+    }
+    disruptor.handleEventsWith(route).then(durable).then(acknowledger);
+    if (others.length > 0) {
+      disruptor.after(route).handleEventsWith(others);
     }
     for (StorageStage stage : writers) {
       countErrors(stage, "storage", metrics, fail);
@@ -277,7 +325,10 @@ public final class EventPipeline {
     disruptor.start();
     ticker.start();
     LOG.info(
-        "pipeline started: {} slots, {} storage backend(s)", settings.ringSize(), backends.size());
+        "pipeline started: {} slots, {} storage backend(s), {} topology",
+        settings.ringSize(),
+        backends.size(),
+        topology.configName());
   }
 
   /**
@@ -407,6 +458,11 @@ public final class EventPipeline {
       }
     }
     return true;
+  }
+
+  /** The topology the pipeline runs, {@code auto} resolved. */
+  public RingTopology topology() {
+    return topology;
   }
 
   public State state() {

@@ -7,6 +7,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.ring.RingTopology;
 import io.eventstreamcore.engine.ring.WaitStrategyChoice;
 import java.time.Duration;
 import java.util.Map;
@@ -26,6 +27,7 @@ class EngineSettingsTest {
 
     assertThat(settings.ringSize()).isEqualTo(65_536);
     assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.PARKING);
+    assertThat(settings.topology()).isEqualTo(RingTopology.PARALLEL);
     assertThat(settings.slotPayloadBytes()).isEqualTo(256);
     assertThat(settings.recordQueueSize()).isEqualTo(8192);
     assertThat(settings.tickInterval()).isEqualTo(Duration.ofMillis(100));
@@ -118,6 +120,29 @@ class EngineSettingsTest {
     assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.record-queue-size = 100")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("eventstream.ring.record-queue-size");
+  }
+
+  @Test
+  void everyTopologyNameIsAcceptedAndAutoIsCompactOnTwoCoresOrFewer() {
+    for (RingTopology choice : RingTopology.values()) {
+      EngineSettings settings =
+          new EngineSettings(with("eventstream.ring.topology = " + choice.configName()));
+      assertThat(settings.topology()).isEqualTo(choice);
+    }
+    assertThat(RingTopology.AUTO.resolve(1)).isEqualTo(RingTopology.COMPACT);
+    assertThat(RingTopology.AUTO.resolve(2)).isEqualTo(RingTopology.COMPACT);
+    assertThat(RingTopology.AUTO.resolve(3)).isEqualTo(RingTopology.PARALLEL);
+    assertThat(RingTopology.PARALLEL.resolve(1)).isEqualTo(RingTopology.PARALLEL);
+    assertThat(RingTopology.COMPACT.resolve(64)).isEqualTo(RingTopology.COMPACT);
+  }
+
+  @Test
+  void anUnknownTopologyNamesTheKeyAndTheChoices() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.topology = serial")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.topology")
+        .hasMessageContaining("serial")
+        .hasMessageContaining("compact");
   }
 
   @Test

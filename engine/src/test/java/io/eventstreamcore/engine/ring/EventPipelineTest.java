@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.EventView;
@@ -59,10 +60,18 @@ class EventPipelineTest {
         .toList();
   }
 
-  private static EngineSettings settings(String overrides) {
+  /** The topology under test; {@link CompactEventPipelineTest} runs every test with compact. */
+  RingTopology topology() {
+    return RingTopology.PARALLEL;
+  }
+
+  private EngineSettings settings(String overrides) {
     return new EngineSettings(
         ConfigFactory.parseString(
                 "eventstream.ring.size=64\n"
+                    + "eventstream.ring.topology="
+                    + topology().configName()
+                    + "\n"
                     + "eventstream.ring.record-queue-size=16\n"
                     + "eventstream.ring.slot-payload-bytes=8\n"
                     + "eventstream.ring.tick-interval=10ms\n"
@@ -91,6 +100,29 @@ class EventPipelineTest {
 
   private static String topicOf(long id) {
     return TOPICS[(int) (id % TOPICS.length)];
+  }
+
+  @Test
+  void runsTheConfiguredTopologyOnItsThreads() throws Exception {
+    EventPipeline pipeline = pipeline(List.of(), new CollectingBackend("collect"));
+    pipeline.start();
+    assertThat(pipeline.topology()).isEqualTo(topology());
+    List<String> expected =
+        topology() == RingTopology.COMPACT
+            ? List.of("eventstream-route", "eventstream-store-collect", "eventstream-ticker")
+            : List.of(
+                "eventstream-classify",
+                "eventstream-realtime",
+                "eventstream-transactional",
+                "eventstream-batch",
+                "eventstream-store-collect",
+                "eventstream-ack",
+                "eventstream-ticker");
+    // Stage threads take their names when they start running.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
   @Test
@@ -244,6 +276,48 @@ class EventPipelineTest {
         .as("no ack covering frame %d before its error", bad)
         .allMatch(line -> !line.startsWith("ack ") || Long.parseLong(line.substring(4)) < bad);
     assertThat(backend.eventIds()).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void anErrorTheAcknowledgerCannotHandleStopsItAndCountsAsTheAckStages() throws Exception {
+    CollectingBackend backend = new CollectingBackend("collect");
+    // The ring cannot drain past the stopped acknowledger: stop() halts at its deadline.
+    EventPipeline pipeline =
+        new EventPipeline(
+            settings("eventstream.ring.shutdown-timeout = 300ms"),
+            metrics,
+            clock,
+            List.of(),
+            List.of(backend));
+    pipelines.add(pipeline);
+    pipeline.start();
+    AtomicLong lastAck = new AtomicLong();
+    AckTarget connection =
+        new AckTarget() {
+          @Override
+          public boolean sendAck(long frameNo) {
+            lastAck.set(frameNo);
+            return true;
+          }
+
+          @Override
+          public void sendError(long frameNo, ErrorCode code) {
+            throw new OutOfMemoryError("simulated: not an error the acknowledger can skip");
+          }
+
+          @Override
+          public void closeAfterFlush() {}
+        };
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+
+    frames.event(Priority.LOW, "orders", 1, payload(1));
+    long bad = frames.rejected(ErrorCode.BAD_TOPIC);
+    frames.event(Priority.LOW, "orders", 3, payload(3));
+
+    await().atMost(DEADLINE).until(pipeline::failed);
+    assertThat(metrics.handlerErrors("ack").getLongValue()).isEqualTo(1);
+    assertThat(metrics.handlerErrors("storage").getLongValue()).isZero();
+    assertThat(lastAck.get()).as("no ACK covers the frame whose ERROR failed").isLessThan(bad);
   }
 
   @Test

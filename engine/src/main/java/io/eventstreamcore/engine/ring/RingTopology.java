@@ -1,0 +1,58 @@
+package io.eventstreamcore.engine.ring;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * How the ring's handlers map onto threads, chosen with {@code eventstream.ring.topology}. Both
+ * topologies run the same handlers in the same order and keep the same guarantees; they differ in
+ * how many threads a publish wakes.
+ */
+public enum RingTopology {
+  /** {@link #COMPACT} on machines with at most {@value #COMPACT_MAX_CORES} cores, else parallel. */
+  AUTO,
+  /**
+   * A thread for classify, one per route's processor, one per storage backend and one for the
+   * acknowledger: stages overlap on many cores.
+   */
+  PARALLEL,
+  /**
+   * Classify and the three processors on one thread; with a single storage backend, its writer and
+   * the acknowledger on one more. Fewer hand-offs and wake-ups for few cores.
+   */
+  COMPACT;
+
+  /** Most cores on which {@link #AUTO} picks {@link #COMPACT}. */
+  public static final int COMPACT_MAX_CORES = 2;
+
+  /** This choice with {@link #AUTO} resolved for a machine with {@code cores} cores. */
+  public RingTopology resolve(int cores) {
+    if (this != AUTO) {
+      return this;
+    }
+    return cores <= COMPACT_MAX_CORES ? COMPACT : PARALLEL;
+  }
+
+  /** Configuration name, e.g. {@code compact}. */
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The choice named {@code name} in configuration.
+   *
+   * @throws IllegalArgumentException naming the valid choices
+   */
+  public static RingTopology ofConfigName(String name) {
+    for (RingTopology choice : values()) {
+      if (choice.configName().equals(name)) {
+        return choice;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown ring topology '"
+            + name
+            + "'; one of "
+            + Arrays.stream(values()).map(RingTopology::configName).toList());
+  }
+}
