@@ -17,8 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Dedup checks per second: the primitive window against a {@code HashMap<Long, Long>} doing the
- * same bounded work (baseline). Ids cycle so that a share of them are duplicates and the table is
- * kept full, forcing evictions.
+ * same bounded work (baseline). Every 8th id repeats a recent one and the table is kept full,
+ * forcing evictions. {@code ids}: {@code sequential} as one producer issues them (a counter),
+ * {@code random} as unrelated keys (each id a mix of the counter).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -32,6 +33,9 @@ public class DedupBenchmark {
   @Param({"1000000"})
   int maxKeys;
 
+  @Param({"sequential", "random"})
+  String ids;
+
   private DedupWindow window;
   private HashMap<Long, Long> baseline;
   private long next;
@@ -40,13 +44,23 @@ public class DedupBenchmark {
   @Setup
   public void setUp() {
     window = new DedupWindow(TimeUnit.HOURS.toMillis(1), maxKeys);
+    random = "random".equals(ids);
     baseline = new HashMap<>();
   }
 
   /** Every 8th id repeats a recent one. */
   private long nextId() {
     long n = ++next;
-    return (n & 7) == 0 ? n - 5 : n;
+    long id = (n & 7) == 0 ? n - 5 : n;
+    return random ? scramble(id) : id;
+  }
+
+  private boolean random;
+
+  /** A bijection of the counter: distinct counters give distinct, unrelated-looking ids. */
+  private static long scramble(long n) {
+    long h = n * 0x9E3779B97F4A7C15L;
+    return h ^ (h >>> 31);
   }
 
   @Benchmark
@@ -60,7 +74,8 @@ public class DedupBenchmark {
     long id = nextId();
     boolean duplicate = baseline.putIfAbsent(id, now) != null;
     if (baseline.size() > maxKeys) {
-      baseline.remove(id - maxKeys - 8);
+      long oldest = next - maxKeys - 8;
+      baseline.remove(random ? scramble(oldest) : oldest);
     }
     return duplicate;
   }
