@@ -1,0 +1,141 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.DeadLetterReason;
+import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.spi.ReadableBackend;
+import io.eventstreamcore.engine.spi.StoredEvent;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.ingest.client.EventStreamClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Dead letters as a user meets them: a configured handler refuses events, and the refused ones are
+ * stored with their reason and payload by the configured backend, counted on /metrics and printed
+ * by {@code inspect --records}.
+ */
+class DeadLetterTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final String HANDLER =
+      "eventstream.processors.transactional.handlers = [\n"
+          + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser,"
+          + " config { reason = handler-gave-up } }]\n";
+
+  @TempDir Path dir;
+
+  /** Sends ids 1..4 as LOW (transactional) events; 1 and 3 start with 'X' and are refused. */
+  private static void send(Config config) throws Exception {
+    try (EventStreamService service = EventStreamService.start(config);
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      sendAll(client);
+    }
+  }
+
+  private static void sendAll(EventStreamClient client) throws Exception {
+    long frame = 0;
+    String[] payloads = {"Xbad one", "fine", "X\u00e9 two", "fine too"};
+    for (int i = 0; i < payloads.length; i++) {
+      byte[] payload = payloads[i].getBytes(StandardCharsets.UTF_8);
+      frame = client.send(Priority.LOW, "orders", i + 1, payload, true);
+    }
+    client.flush();
+    assertThat(client.awaitAck(frame, DEADLINE)).isTrue();
+  }
+
+  private static List<StoredRecord> deadLetters(ReadableBackend backend) throws Exception {
+    return backend.readRecords().stream().filter(r -> r.kind() == RecordKind.DEAD_LETTER).toList();
+  }
+
+  private static void assertRefused(List<StoredRecord> dead) {
+    assertThat(dead)
+        .extracting(
+            StoredRecord::reason,
+            StoredRecord::topic,
+            StoredRecord::eventId,
+            StoredRecord::priority,
+            r -> new String(r.payload(), StandardCharsets.UTF_8))
+        .containsExactly(
+            tuple(DeadLetterReason.HANDLER_GAVE_UP, "orders", 1L, Priority.LOW, "Xbad one"),
+            tuple(DeadLetterReason.HANDLER_GAVE_UP, "orders", 3L, Priority.LOW, "X\u00e9 two"));
+    assertThat(dead).allMatch(r -> r.timeMillis() > 0, "received time kept");
+  }
+
+  @Test
+  void refusedEventsAreStoredInMemoryWithReasonAndPayloadAndCounted() throws Exception {
+    Config config =
+        TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n" + HANDLER);
+    try (EventStreamService service = EventStreamService.start(config);
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      sendAll(client);
+      ReadableBackend memory = (ReadableBackend) service.backend("memory");
+      // The events themselves are still stored and acknowledged; the dead letters come beside.
+      assertThat(memory.readEvents())
+          .extracting(StoredEvent::eventId)
+          .containsExactly(1L, 2L, 3L, 4L);
+      assertRefused(deadLetters(memory));
+      assertThat(
+              AdminHttp.metric(
+                  service, "eventstream_dead_letters_total{reason=\"handler-gave-up\"}"))
+          .isEqualTo(2);
+      assertThat(AdminHttp.metric(service, "eventstream_dead_letters_total{reason=\"late\"}"))
+          .as("every reason is registered at start")
+          .isEqualTo(0);
+    }
+  }
+
+  @Test
+  void refusedEventsSurviveARestartInTheFileLogAndInspectPrintsThem() throws Exception {
+    Config config =
+        TestConfigs.withOverrides(
+            "eventstream.storage.backends = [file]\n"
+                + "eventstream.storage.file.directory = \""
+                + dir.toString().replace("\\", "/")
+                + "\"\n"
+                + "eventstream.storage.file.sync = always\n"
+                + HANDLER);
+    send(config);
+
+    try (EventStreamService service = EventStreamService.start(config)) {
+      assertRefused(deadLetters((ReadableBackend) service.backend("file")));
+    }
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    assertThat(cli.execute("inspect", "-d", dir.toString(), "--records", "--format", "json"))
+        .isZero();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> dead = new ArrayList<>();
+    for (String line : out.toString().split("\n")) {
+      JsonNode node = json.readTree(line);
+      if (node.get("kind").asText().equals("dead_letter")) {
+        dead.add(node);
+      }
+    }
+    assertThat(dead)
+        .extracting(
+            n -> n.get("reason").asText(),
+            n -> n.get("event_id").asLong(),
+            n -> n.get("priority").asText(),
+            n -> n.get("payload").asText())
+        .containsExactly(
+            tuple("handler-gave-up", 1L, "LOW", "Xbad one"),
+            tuple("handler-gave-up", 3L, "LOW", "X\u00e9 two"));
+  }
+}
