@@ -114,20 +114,8 @@ class DeadLetterTest {
       assertRefused(deadLetters((ReadableBackend) service.backend("file")));
     }
 
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    assertThat(cli.execute("inspect", "-d", dir.toString(), "--records", "--format", "json"))
-        .isZero();
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> dead = new ArrayList<>();
-    for (String line : out.toString().split("\n")) {
-      JsonNode node = json.readTree(line);
-      if (node.get("kind").asText().equals("dead_letter")) {
-        dead.add(node);
-      }
-    }
+    List<JsonNode> dead =
+        deadLetterLines(run("inspect", "-d", dir.toString(), "--records", "--format", "json"));
     assertThat(dead)
         .extracting(
             n -> n.get("reason").asText(),
@@ -137,5 +125,93 @@ class DeadLetterTest {
         .containsExactly(
             tuple("handler-gave-up", 1L, "LOW", "Xbad one"),
             tuple("handler-gave-up", 3L, "LOW", "X\u00e9 two"));
+  }
+
+  @Test
+  void listFiltersByReasonAndReplayResendsWithOriginalOrNewIds() throws Exception {
+    send(
+        TestConfigs.withOverrides(
+            "eventstream.storage.backends = [file]\n"
+                + "eventstream.storage.file.directory = \""
+                + dir.toString().replace("\\", "/")
+                + "\"\n"
+                + HANDLER));
+    String d = dir.toString();
+    assertThat(
+            deadLetterLines(
+                run(
+                    "dead-letters",
+                    "list",
+                    "-d",
+                    d,
+                    "--reason",
+                    "handler-gave-up",
+                    "--format=json")))
+        .extracting(n -> n.get("event_id").asLong())
+        .containsExactly(1L, 3L);
+    assertThat(
+            deadLetterLines(
+                run("dead-letters", "list", "-d", d, "--reason", "late", "--format=json")))
+        .isEmpty();
+    assertThat(cli().execute("dead-letters", "list", "-d", d, "--reason", "nope")).isEqualTo(2);
+
+    // A second service, without the refusing handler, takes the replayed events.
+    try (EventStreamService target =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"))) {
+      String port = Integer.toString(target.ingestAddress().getPort());
+      ReadableBackend memory = (ReadableBackend) target.backend("memory");
+      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port)).isZero();
+      assertThat(memory.readEvents())
+          .extracting(
+              StoredEvent::eventId,
+              StoredEvent::priority,
+              e -> new String(e.payload(), StandardCharsets.UTF_8))
+          .containsExactly(
+              tuple(1L, Priority.LOW, "Xbad one"), tuple(3L, Priority.LOW, "X\u00e9 two"));
+
+      // Original ids again: the server's dedup window acknowledges them without storing twice.
+      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port)).isZero();
+      assertThat(memory.readEvents()).hasSize(2);
+      assertThat(AdminHttp.metric(target, "eventstream_events_duplicate_total")).isEqualTo(2);
+
+      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port, "--new-ids"))
+          .isZero();
+      assertThat(memory.readEvents()).hasSize(4);
+      assertThat(memory.readEvents().subList(2, 4))
+          .extracting(StoredEvent::eventId)
+          .doesNotContain(1L, 3L);
+    }
+  }
+
+  private static CommandLine cli() {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(new StringWriter(), true));
+    return cli;
+  }
+
+  /** Runs a command that must succeed; returns what it printed. */
+  private static String run(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cli = cli();
+    cli.setOut(new PrintWriter(out, true));
+    assertThat(cli.execute(args)).isZero();
+    return out.toString();
+  }
+
+  private static List<JsonNode> deadLetterLines(String jsonLines) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> dead = new ArrayList<>();
+    for (String line : jsonLines.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode node = json.readTree(line);
+      if (node.get("kind").asText().equals("dead_letter")) {
+        dead.add(node);
+      }
+    }
+    return dead;
   }
 }
