@@ -16,6 +16,7 @@ import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,6 +182,40 @@ class DeadLetterTest {
       assertThat(memory.readEvents().subList(2, 4))
           .extracting(StoredEvent::eventId)
           .doesNotContain(1L, 3L);
+    }
+  }
+
+  @Test
+  void listReadsTheSqlTablesBesideTheRunningService() throws Exception {
+    String sql =
+        "eventstream.storage.backends = [sql]\n"
+            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
+            + dir.resolve("events.db").toString().replace("\\", "/")
+            + "\"\n"
+            + HANDLER;
+    Path conf = dir.resolve("sql.conf");
+    Files.writeString(conf, sql);
+    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(sql));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      sendAll(client);
+      assertThat(
+              deadLetterLines(
+                  run(
+                      "dead-letters",
+                      "list",
+                      "--backend",
+                      "sql",
+                      "-c",
+                      conf.toString(),
+                      "--format",
+                      "json")))
+          .extracting(
+              n -> n.get("reason").asText(),
+              n -> n.get("event_id").asLong(),
+              n -> n.get("payload").asText())
+          .containsExactly(
+              tuple("handler-gave-up", 1L, "Xbad one"),
+              tuple("handler-gave-up", 3L, "X\u00e9 two"));
     }
   }
 
