@@ -78,8 +78,14 @@ class DeadLetterTest {
 
   @Test
   void refusedEventsAreStoredInMemoryWithReasonAndPayloadAndCounted() throws Exception {
+    // Two backends store each dead letter; the counter counts it once.
     Config config =
-        TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n" + HANDLER);
+        TestConfigs.withOverrides(
+            "eventstream.storage.backends = [memory, file]\n"
+                + "eventstream.storage.file.directory = \""
+                + dir.toString().replace("\\", "/")
+                + "\"\n"
+                + HANDLER);
     try (EventStreamService service = EventStreamService.start(config);
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       sendAll(client);
