@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.eventstreamcore.deploy.cli.ConfigCommand;
+import io.eventstreamcore.deploy.cli.DeadLettersCommand;
 import io.eventstreamcore.deploy.cli.InspectCommand;
 import io.eventstreamcore.deploy.cli.SendCommand;
 import io.eventstreamcore.deploy.cli.TailCommand;
@@ -37,7 +38,8 @@ import sun.misc.Signal;
       InspectCommand.class,
       TailCommand.class,
       ConfigCommand.class,
-      LoadGeneratorCommand.class
+      LoadGeneratorCommand.class,
+      DeadLettersCommand.class
     })
 public final class Main implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);

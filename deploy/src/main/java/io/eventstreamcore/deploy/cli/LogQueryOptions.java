@@ -68,7 +68,7 @@ final class LogQueryOptions {
 
   @Option(
       names = "--records",
-      description = "Also show alert and window records (filtered by --topic only).")
+      description = "Also show alert, window and dead-letter records (filtered by --topic only).")
   boolean records;
 
   @Option(

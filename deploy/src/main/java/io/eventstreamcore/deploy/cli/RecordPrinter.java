@@ -53,20 +53,32 @@ final class RecordPrinter implements FileLogReader.Visitor {
     f.number("client_time_us", e.clientTimeMicros());
     f.number("received_ms", e.receivedMillis());
     f.text("received", Instant.ofEpochMilli(e.receivedMillis()).toString());
-    String text = utf8(e.payload());
+    payload(f, e.payload());
+    f.end();
+  }
+
+  private static void payload(Fields f, byte[] payload) {
+    String text = utf8(payload);
     if (text != null) {
       f.text("payload", text);
     } else {
-      f.text("payload_base64", Base64.getEncoder().encodeToString(e.payload()));
+      f.text("payload_base64", Base64.getEncoder().encodeToString(payload));
     }
-    f.end();
   }
 
   @Override
   public void record(long offset, StoredRecord r) {
     Fields f = begin(offset, r.kind().name().toLowerCase(Locale.ROOT));
     f.text("topic", r.topic());
-    if (r.kind() == RecordKind.ALERT) {
+    if (r.kind() == RecordKind.DEAD_LETTER) {
+      f.text("reason", r.reason().label());
+      f.text("priority", r.priority().name());
+      f.number("event_id", r.eventId());
+      f.number("client_time_us", r.clientTimeMicros());
+      f.number("received_ms", r.timeMillis());
+      f.text("received", Instant.ofEpochMilli(r.timeMillis()).toString());
+      payload(f, r.payload());
+    } else if (r.kind() == RecordKind.ALERT) {
       f.text("rule", r.name());
       f.text("severity", r.severity());
       f.number("time_ms", r.timeMillis());

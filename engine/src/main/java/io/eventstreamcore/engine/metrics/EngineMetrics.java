@@ -2,6 +2,7 @@ package io.eventstreamcore.engine.metrics;
 
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -39,6 +40,8 @@ public final class EngineMetrics {
   private final Histogram realtimeLatency;
   private final CounterDataPoint realtimeSlaBreaches;
   private final CounterDataPoint windowsClosed;
+  private final Map<DeadLetterReason, CounterDataPoint> deadLetters =
+      new EnumMap<>(DeadLetterReason.class);
   private final Gauge connectionsActive;
   private final Gauge storageUp;
   private final Histogram eventLatency;
@@ -61,16 +64,7 @@ public final class EngineMetrics {
                 "eventstream_ingest_backpressure_pauses_total",
                 "Times a connection stopped reading because the ring was full.")
             .labelValues();
-    Counter rejected =
-        Counter.builder()
-            .name("eventstream_frames_rejected_total")
-            .help("Frames rejected, by reason.")
-            .labelNames("reason")
-            .withoutExemplars()
-            .register(registry);
-    for (ErrorCode code : ErrorCode.values()) {
-      framesRejected.put(code, rejected.labelValues(code.label()));
-    }
+    registerRejected();
     eventsDuplicate =
         counter(
                 "eventstream_events_duplicate_total",
@@ -123,11 +117,36 @@ public final class EngineMetrics {
                 "eventstream_windows_closed_total",
                 "Window summaries written by the batch processor.")
             .labelValues();
+    registerDeadLetters();
     connectionsActive = gauge("eventstream_connections_active", "Open ingest TCP connections.");
     eventLatency =
         latency(
             "eventstream_event_latency_seconds",
             "Time from reading a frame to its event being committed by every storage backend.");
+  }
+
+  private void registerRejected() {
+    Counter rejected =
+        Counter.builder()
+            .name("eventstream_frames_rejected_total")
+            .help("Frames rejected, by reason.")
+            .labelNames("reason")
+            .withoutExemplars()
+            .register(registry);
+    for (ErrorCode code : ErrorCode.values()) {
+      framesRejected.put(code, rejected.labelValues(code.label()));
+    }
+  }
+
+  private void registerDeadLetters() {
+    Counter dead =
+        labelled(
+            "eventstream_dead_letters_total",
+            "Events not processed normally, written as dead letters, by reason.",
+            "reason");
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      deadLetters.put(reason, dead.labelValues(reason.label()));
+    }
   }
 
   private Histogram latency(String name, String help) {
@@ -246,6 +265,11 @@ public final class EngineMetrics {
 
   public CounterDataPoint windowsClosed() {
     return windowsClosed;
+  }
+
+  /** Dead-letter counter of one reason; every reason is registered at start. */
+  public CounterDataPoint deadLetters(DeadLetterReason reason) {
+    return deadLetters.get(reason);
   }
 
   public Gauge connectionsActive() {

@@ -1,7 +1,22 @@
 package io.eventstreamcore.engine.record;
 
-/** A preallocated, reusable record; one type for every kind so that a queue of them is flat. */
+import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.event.Priority;
+
+/**
+ * A preallocated, reusable record; one type for every kind so that a queue of them is flat.
+ *
+ * <p>A dead letter copies its event's payload into a buffer the record keeps and reuses, grown up
+ * to {@link #RETAINED_PAYLOAD_BYTES}; a larger payload gets an array of its own that the record
+ * drops when it is next filled, so that a queue of records never holds more than its capacity times
+ * that bound, and ordinary dead letters allocate nothing once the buffers have grown.
+ */
 public final class Record implements RecordView {
+  /** Largest payload a record keeps a reusable buffer for. */
+  public static final int RETAINED_PAYLOAD_BYTES = 64 * 1024;
+
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
   private RecordKind kind = RecordKind.ALERT;
   private String topic = "";
   private String name = "";
@@ -15,6 +30,12 @@ public final class Record implements RecordView {
   private long payloadBytes;
   private long minEventId;
   private long maxEventId;
+  private DeadLetterReason reason;
+  private Priority priority = Priority.BATCH;
+  private long clientTimeMicros;
+  private byte[] ownPayload = NO_PAYLOAD;
+  private byte[] payload = NO_PAYLOAD;
+  private int payloadLength;
 
   /** Fills this record as an alert. */
   public Record alert(
@@ -26,6 +47,7 @@ public final class Record implements RecordView {
     this.timeMillis = timeMillis;
     this.eventId = eventId;
     this.value = value;
+    clearDeadLetter();
     return this;
   }
 
@@ -49,7 +71,78 @@ public final class Record implements RecordView {
     this.payloadBytes = payloadBytes;
     this.minEventId = minEventId;
     this.maxEventId = maxEventId;
+    clearDeadLetter();
     return this;
+  }
+
+  /**
+   * Fills this record as a dead letter of {@code event}, copying its topic, id, times, priority and
+   * payload: the event's slot is reused once the call that handed it over returns.
+   */
+  public Record deadLetter(DeadLetterReason reason, EventView event) {
+    if (reason == null) {
+      throw new IllegalArgumentException("a dead letter needs a reason");
+    }
+    this.kind = RecordKind.DEAD_LETTER;
+    this.topic = event.topic();
+    this.name = "";
+    this.severity = "";
+    this.timeMillis = event.receivedMillis();
+    this.eventId = event.eventId();
+    this.value = 0;
+    this.reason = reason;
+    this.priority = event.priority();
+    this.clientTimeMicros = event.clientTimeMicros();
+    int length = event.payloadLength();
+    if (length > RETAINED_PAYLOAD_BYTES) {
+      payload = new byte[length]; // this dead letter only; dropped when the record is refilled
+    } else {
+      if (ownPayload.length < length) {
+        ownPayload =
+            new byte[Math.min(RETAINED_PAYLOAD_BYTES, Math.max(length, ownPayload.length * 2))];
+      }
+      payload = ownPayload;
+    }
+    event.copyPayload(0, payload, 0, length);
+    payloadLength = length;
+    return this;
+  }
+
+  private void clearDeadLetter() {
+    this.reason = null;
+    this.priority = Priority.BATCH;
+    this.clientTimeMicros = 0;
+    this.payload = ownPayload;
+    this.payloadLength = 0;
+  }
+
+  @Override
+  public DeadLetterReason reason() {
+    return reason;
+  }
+
+  @Override
+  public Priority priority() {
+    return priority;
+  }
+
+  @Override
+  public long clientTimeMicros() {
+    return clientTimeMicros;
+  }
+
+  @Override
+  public int payloadLength() {
+    return payloadLength;
+  }
+
+  @Override
+  public void copyPayload(int offset, byte[] target, int targetOffset, int length) {
+    if (offset < 0 || length < 0 || offset + length > payloadLength) {
+      throw new IndexOutOfBoundsException(
+          "payload range " + offset + "+" + length + " of " + payloadLength);
+    }
+    System.arraycopy(payload, offset, target, targetOffset, length);
   }
 
   @Override

@@ -8,5 +8,10 @@ public enum RecordKind {
    * A per-topic summary over an interval (count, payload bytes, event_id range): a window of the
    * built-in batch handler, or any handler's own aggregate.
    */
-  WINDOW
+  WINDOW,
+  /**
+   * An event the engine did not process normally (a handler gave up, it was late, an overload
+   * policy shed it), kept with its reason and payload so that it can be inspected and replayed.
+   */
+  DEAD_LETTER
 }

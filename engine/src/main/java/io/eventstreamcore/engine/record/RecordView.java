@@ -1,5 +1,7 @@
 package io.eventstreamcore.engine.record;
 
+import io.eventstreamcore.engine.event.Priority;
+
 /**
  * Read-only view of an emitted record. Which fields are meaningful depends on {@link #kind()}:
  *
@@ -7,6 +9,8 @@ package io.eventstreamcore.engine.record;
  *   <li>{@code ALERT}: topic, name (rule), severity, timeMillis, eventId, value (the measured
  *       quantity, e.g. payload size).
  *   <li>{@code WINDOW}: topic, startMillis, endMillis, count, payloadBytes, minEventId, maxEventId.
+ *   <li>{@code DEAD_LETTER}: topic, eventId, timeMillis (when the event was received),
+ *       clientTimeMicros, priority, reason, and the payload.
  * </ul>
  *
  * <p>Valid only during the call it is passed to; the record is reused afterwards.
@@ -37,4 +41,26 @@ public interface RecordView {
   long minEventId();
 
   long maxEventId();
+
+  /** Why the event became a dead letter; null for other kinds. */
+  DeadLetterReason reason();
+
+  /** The dead event's effective priority; {@code BATCH} for other kinds. */
+  Priority priority();
+
+  /** The dead event's client timestamp in microseconds, 0 when none or for other kinds. */
+  long clientTimeMicros();
+
+  /** Length of the dead event's payload; 0 for other kinds. */
+  int payloadLength();
+
+  /** Copies {@code length} payload bytes from {@code offset} into {@code target}. */
+  void copyPayload(int offset, byte[] target, int targetOffset, int length);
+
+  /** A new array holding the payload; for storage threads and readers, never the hot path. */
+  default byte[] payloadCopy() {
+    byte[] copy = new byte[payloadLength()];
+    copyPayload(0, copy, 0, copy.length);
+    return copy;
+  }
 }

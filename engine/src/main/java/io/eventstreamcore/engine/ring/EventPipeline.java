@@ -14,10 +14,12 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.spi.HandlerContext;
 import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StorageBackend;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -50,6 +52,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
+
+  private static CounterDataPoint[] deadLetterCounters(EngineMetrics metrics) {
+    DeadLetterReason[] reasons = DeadLetterReason.values();
+    CounterDataPoint[] counters = new CounterDataPoint[reasons.length];
+    for (DeadLetterReason reason : reasons) {
+      counters[reason.ordinal()] = metrics.deadLetters(reason);
+    }
+    return counters;
+  }
 
   /** Lifecycle states. */
   public enum State {
@@ -133,7 +144,8 @@ public final class EventPipeline {
               handlers.get(route),
               queues[route.ordinal()],
               metrics.eventsProcessed(route),
-              metrics.handlerErrors("processor")));
+              metrics.handlerErrors("processor"),
+              deadLetterCounters(metrics)));
     }
     for (int i = 0; i < backends.size(); i++) {
       StorageBackend backend = backends.get(i);

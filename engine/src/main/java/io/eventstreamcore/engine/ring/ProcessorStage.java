@@ -4,6 +4,8 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.Record;
+import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.HashSet;
@@ -29,6 +31,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private final Failures[] failures;
   private final RecordQueue records;
   private final CounterDataPoint processed;
+  private final CounterDataPoint[] deadLetters;
   private long processedInBatch;
 
   /** One handler of the stage, with its name and error counter. */
@@ -39,8 +42,10 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       List<Member> members,
       RecordQueue records,
       CounterDataPoint processed,
-      CounterDataPoint stageErrors) {
+      CounterDataPoint stageErrors,
+      CounterDataPoint[] deadLettersByReason) {
     this.route = route;
+    this.deadLetters = deadLettersByReason;
     this.handlers = new ProcessorHandler[members.size()];
     this.failures = new Failures[members.size()];
     for (int i = 0; i < handlers.length; i++) {
@@ -65,6 +70,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
     records.beginSlot(sequence);
+    long recordsStart = records.produced();
     try {
       switch (slot.kind()) {
         case EVENT:
@@ -95,7 +101,15 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       }
     } finally {
       // Even when a handler throws, writers must see where this slot's records end.
-      slot.recordsEnd(route, records.produced());
+      long recordsEnd = records.produced();
+      slot.recordsEnd(route, recordsEnd);
+      // Counted here, once, rather than by each storage writer; no records means no work.
+      for (long p = recordsStart; p < recordsEnd; p++) {
+        Record record = records.get(p);
+        if (record.kind() == RecordKind.DEAD_LETTER && record.reason() != null) {
+          deadLetters[record.reason().ordinal()].inc();
+        }
+      }
       if (endOfBatch && processedInBatch > 0) {
         processed.inc(processedInBatch); // one contended add per batch, not per event
         processedInBatch = 0;

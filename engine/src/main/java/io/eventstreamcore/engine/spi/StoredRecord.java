@@ -1,7 +1,11 @@
 package io.eventstreamcore.engine.spi;
 
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A processor record as read back from a backend: an immutable copy of a {@link RecordView}. Which
@@ -20,7 +24,94 @@ public record StoredRecord(
     long count,
     long payloadBytes,
     long minEventId,
-    long maxEventId) {
+    long maxEventId,
+    DeadLetterReason reason,
+    Priority priority,
+    long clientTimeMicros,
+    byte[] payload) {
+
+  private static final byte[] NO_PAYLOAD = new byte[0];
+
+  /** A stored alert. */
+  public static StoredRecord alert(
+      String topic, String rule, String severity, long timeMillis, long eventId, double value) {
+    return new StoredRecord(
+        RecordKind.ALERT,
+        topic,
+        rule,
+        severity,
+        timeMillis,
+        eventId,
+        value,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        Priority.BATCH,
+        0,
+        NO_PAYLOAD);
+  }
+
+  /** A stored window summary; its time is the window's end. */
+  public static StoredRecord window(
+      String topic,
+      long startMillis,
+      long endMillis,
+      long count,
+      long payloadBytes,
+      long minEventId,
+      long maxEventId) {
+    return new StoredRecord(
+        RecordKind.WINDOW,
+        topic,
+        "",
+        "",
+        endMillis,
+        0,
+        0,
+        startMillis,
+        endMillis,
+        count,
+        payloadBytes,
+        minEventId,
+        maxEventId,
+        null,
+        Priority.BATCH,
+        0,
+        NO_PAYLOAD);
+  }
+
+  /** A stored dead letter. */
+  public static StoredRecord deadLetter(
+      DeadLetterReason reason,
+      String topic,
+      long eventId,
+      long clientTimeMicros,
+      long receivedMillis,
+      Priority priority,
+      byte[] payload) {
+    return new StoredRecord(
+        RecordKind.DEAD_LETTER,
+        topic,
+        "",
+        "",
+        receivedMillis,
+        eventId,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        reason,
+        priority,
+        clientTimeMicros,
+        payload);
+  }
 
   /** Copies a record view. */
   public static StoredRecord of(RecordView r) {
@@ -37,6 +128,39 @@ public record StoredRecord(
         r.count(),
         r.payloadBytes(),
         r.minEventId(),
-        r.maxEventId());
+        r.maxEventId(),
+        r.reason(),
+        r.priority(),
+        r.clientTimeMicros(),
+        r.kind() == RecordKind.DEAD_LETTER ? r.payloadCopy() : NO_PAYLOAD);
+  }
+
+  /** Equal when every field is, the payload compared by content. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoredRecord r
+        && kind == r.kind
+        && topic.equals(r.topic)
+        && name.equals(r.name)
+        && severity.equals(r.severity)
+        && timeMillis == r.timeMillis
+        && eventId == r.eventId
+        && Double.compare(value, r.value) == 0
+        && startMillis == r.startMillis
+        && endMillis == r.endMillis
+        && count == r.count
+        && payloadBytes == r.payloadBytes
+        && minEventId == r.minEventId
+        && maxEventId == r.maxEventId
+        && reason == r.reason
+        && priority == r.priority
+        && clientTimeMicros == r.clientTimeMicros
+        && Arrays.equals(payload, r.payload);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, topic, name, eventId, timeMillis, reason) * 31
+        + Arrays.hashCode(payload);
   }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
-import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.processors.ArrayRecordSink;
 import java.util.List;
@@ -41,20 +40,7 @@ class BatchHandlerTest {
 
   private static StoredRecord window(
       String topic, long start, long count, long bytes, long minId, long maxId) {
-    return new StoredRecord(
-        RecordKind.WINDOW,
-        topic,
-        "",
-        "",
-        start + WINDOW,
-        0,
-        0,
-        start,
-        start + WINDOW,
-        count,
-        bytes,
-        minId,
-        maxId);
+    return StoredRecord.window(topic, start, start + WINDOW, count, bytes, minId, maxId);
   }
 
   @Test

@@ -20,6 +20,8 @@ package io.eventstreamcore.storage.file;
  *   kind: alert  | timeMillis | eventId | value | topic | rule | severity
  *   kind: window | startMillis | endMillis | count | payloadBytes | minEventId | maxEventId
  *                | topic
+ *   kind: dead_letter | reason | priority | eventId | clientTimeMicros | receivedMillis | topic
+ *                | payload (bytes)
  * </pre>
  *
  * Priorities are written by name. Being Chronicle Wire, a body renders as YAML without a schema
@@ -42,6 +44,7 @@ final class LogRecordDescriptor {
   static final String EVENT = "event";
   static final String ALERT = "alert";
   static final String WINDOW = "window";
+  static final String DEAD_LETTER = "dead_letter";
 
   static final String PRIORITY = "priority";
   static final String FRAME_PRIORITY = "framePriority";
@@ -60,6 +63,7 @@ final class LogRecordDescriptor {
   static final String PAYLOAD_BYTES = "payloadBytes";
   static final String MIN_EVENT_ID = "minEventId";
   static final String MAX_EVENT_ID = "maxEventId";
+  static final String REASON = "reason";
 
   private LogRecordDescriptor() {}
 }

@@ -2,7 +2,7 @@ package io.eventstreamcore.storage.file;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
-import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -31,6 +31,8 @@ final class RecordDecoder {
         record = alert(wire);
       } else if (LogRecordDescriptor.WINDOW.equals(kind)) {
         record = window(wire);
+      } else if (LogRecordDescriptor.DEAD_LETTER.equals(kind)) {
+        record = deadLetter(wire);
       } else {
         return false;
       }
@@ -61,7 +63,9 @@ final class RecordDecoder {
     try {
       String kind = w.read(LogRecordDescriptor.KIND).text();
       if (!LogRecordDescriptor.EVENT.equals(kind)) {
-        return LogRecordDescriptor.ALERT.equals(kind) || LogRecordDescriptor.WINDOW.equals(kind);
+        return LogRecordDescriptor.ALERT.equals(kind)
+            || LogRecordDescriptor.WINDOW.equals(kind)
+            || LogRecordDescriptor.DEAD_LETTER.equals(kind);
       }
       w.read(LogRecordDescriptor.PRIORITY).skipValue();
       w.read(LogRecordDescriptor.FRAME_PRIORITY).skipValue();
@@ -99,8 +103,7 @@ final class RecordDecoder {
     String topic = text(w, LogRecordDescriptor.TOPIC);
     String rule = text(w, LogRecordDescriptor.RULE);
     String severity = text(w, LogRecordDescriptor.SEVERITY);
-    return new StoredRecord(
-        RecordKind.ALERT, topic, rule, severity, time, eventId, value, 0, 0, 0, 0, 0, 0);
+    return StoredRecord.alert(topic, rule, severity, time, eventId, value);
   }
 
   private static StoredRecord window(Wire w) {
@@ -111,8 +114,21 @@ final class RecordDecoder {
     long minId = w.read(LogRecordDescriptor.MIN_EVENT_ID).int64();
     long maxId = w.read(LogRecordDescriptor.MAX_EVENT_ID).int64();
     String topic = text(w, LogRecordDescriptor.TOPIC);
-    return new StoredRecord(
-        RecordKind.WINDOW, topic, "", "", end, 0, 0, start, end, count, bytes, minId, maxId);
+    return StoredRecord.window(topic, start, end, count, bytes, minId, maxId);
+  }
+
+  private static StoredRecord deadLetter(Wire w) {
+    DeadLetterReason reason = DeadLetterReason.ofLabel(text(w, LogRecordDescriptor.REASON));
+    Priority priority = Priority.valueOf(w.read(LogRecordDescriptor.PRIORITY).text());
+    long eventId = w.read(LogRecordDescriptor.EVENT_ID).int64();
+    long clientTime = w.read(LogRecordDescriptor.CLIENT_TIME_MICROS).int64();
+    long received = w.read(LogRecordDescriptor.RECEIVED_MILLIS).int64();
+    String topic = text(w, LogRecordDescriptor.TOPIC);
+    byte[] payload = w.read(LogRecordDescriptor.PAYLOAD).bytes();
+    if (payload == null) {
+      throw new IllegalStateException("dead letter without payload");
+    }
+    return StoredRecord.deadLetter(reason, topic, eventId, clientTime, received, priority, payload);
   }
 
   private static String text(Wire w, String field) {

@@ -4,6 +4,7 @@ import static io.eventstreamcore.storage.file.LogRecordDescriptor.ALERT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.CLIENT_TIME_MICROS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.COUNT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.CRC_OFFSET;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.DEAD_LETTER;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.END_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT_ID;
@@ -16,6 +17,7 @@ import static io.eventstreamcore.storage.file.LogRecordDescriptor.MIN_EVENT_ID;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PRIORITY;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.REASON;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.RECEIVED_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.RULE;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.SEVERITY;
@@ -53,6 +55,8 @@ final class RecordEncoder {
   private final Wire wire;
   private final Bytes<ByteBuffer> payload;
   private final CRC32C crc = new CRC32C();
+  // Dead-letter payloads arrive as a byte-array copy; grown once, then reused.
+  private byte[] recordPayload = new byte[256];
 
   RecordEncoder(int initialBytes) {
     frames = Bytes.elasticByteBuffer(initialBytes);
@@ -111,7 +115,23 @@ final class RecordEncoder {
 
   void record(RecordView record) {
     long start = beginFrame();
-    if (record.kind() == RecordKind.ALERT) {
+    if (record.kind() == RecordKind.DEAD_LETTER) {
+      constant(FIELDS.kind, FIELDS.deadLetter);
+      field(FIELDS.reason).text(record.reason().label());
+      constant(FIELDS.priority, FIELDS.priorities[record.priority().ordinal()]);
+      field(FIELDS.eventId).int64(record.eventId());
+      field(FIELDS.clientTimeMicros).int64(record.clientTimeMicros());
+      field(FIELDS.receivedMillis).int64(record.timeMillis());
+      field(FIELDS.topic).text(record.topic());
+      int length = record.payloadLength();
+      if (recordPayload.length < length) {
+        recordPayload = new byte[Math.max(length, recordPayload.length * 2)];
+      }
+      record.copyPayload(0, recordPayload, 0, length);
+      payload.clear();
+      payload.write(recordPayload, 0, length);
+      field(FIELDS.payload).bytes(payload);
+    } else if (record.kind() == RecordKind.ALERT) {
       constant(FIELDS.kind, FIELDS.alert);
       field(FIELDS.timeMillis).int64(record.timeMillis());
       field(FIELDS.eventId).int64(record.eventId());
@@ -138,6 +158,8 @@ final class RecordEncoder {
     final byte[] event = text(EVENT);
     final byte[] alert = text(ALERT);
     final byte[] window = text(WINDOW);
+    final byte[] deadLetter = text(DEAD_LETTER);
+    final byte[] reason = name(REASON);
     final byte[] priority = name(PRIORITY);
     final byte[] framePriority = name(FRAME_PRIORITY);
     final byte[][] priorities = new byte[Priority.values().length][];

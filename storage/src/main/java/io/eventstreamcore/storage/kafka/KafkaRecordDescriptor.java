@@ -4,6 +4,7 @@ import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * What the kafka backend writes, for consumers of its topics.
@@ -21,15 +22,17 @@ import java.nio.charset.StandardCharsets;
  *             received_ms    8 bytes big-endian, when the frame was read
  * </pre>
  *
- * <p>An alert or window summary becomes one Kafka record on the records topic: key = its event
- * topic in UTF-8 (so one topic's records stay in order on one partition), timestamp = the alert's
- * time or the window's end, headers {@code kind} (ALERT | WINDOW) and {@code topic}, and a value of
- * one JSON object in UTF-8:
+ * <p>An alert, window summary or dead letter becomes one Kafka record on the records topic: key =
+ * its event topic in UTF-8 (so one topic's records stay in order on one partition), timestamp = the
+ * alert's time, the window's end or the dead event's received time, headers {@code kind} (ALERT |
+ * WINDOW | DEAD_LETTER) and {@code topic}, and a value of one JSON object in UTF-8:
  *
  * <pre>
  *   {"kind":"ALERT","topic":"t","rule":"r","severity":"s","time_ms":1,"event_id":2,"value":3.5}
  *   {"kind":"WINDOW","topic":"t","start_ms":0,"end_ms":1000,"count":10,"payload_bytes":640,
  *    "min_event_id":1,"max_event_id":10}
+ *   {"kind":"DEAD_LETTER","topic":"t","reason":"handler","priority":"HIGH","event_id":7,
+ *    "client_time_us":0,"received_ms":1,"payload":"base64 of the payload bytes"}
  * </pre>
  *
  * JSON because records are few (one per matched rule, one per topic per window), are read by people
@@ -63,7 +66,17 @@ final class KafkaRecordDescriptor {
     b.append("{\"kind\":\"").append(record.kind().name()).append('"');
     b.append(",\"topic\":");
     string(b, record.topic());
-    if (record.kind() == RecordKind.ALERT) {
+    if (record.kind() == RecordKind.DEAD_LETTER) {
+      b.append(",\"reason\":");
+      string(b, record.reason().label());
+      b.append(",\"priority\":\"").append(record.priority().name()).append('"');
+      b.append(",\"event_id\":").append(record.eventId());
+      b.append(",\"client_time_us\":").append(record.clientTimeMicros());
+      b.append(",\"received_ms\":").append(record.timeMillis());
+      b.append(",\"payload\":\"")
+          .append(Base64.getEncoder().encodeToString(record.payloadCopy()))
+          .append('"');
+    } else if (record.kind() == RecordKind.ALERT) {
       b.append(",\"rule\":");
       string(b, record.name());
       b.append(",\"severity\":");
@@ -88,9 +101,9 @@ final class KafkaRecordDescriptor {
     return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The Kafka timestamp of a record: the alert's time, or the end of the window. */
+  /** The Kafka timestamp of a record: the alert's or dead letter's time, or the window's end. */
   static long recordTimestamp(RecordView record) {
-    return record.kind() == RecordKind.ALERT ? record.timeMillis() : record.endMillis();
+    return record.kind() == RecordKind.WINDOW ? record.endMillis() : record.timeMillis();
   }
 
   /** Appends {@code s} as a JSON string (RFC 8259 escapes). */

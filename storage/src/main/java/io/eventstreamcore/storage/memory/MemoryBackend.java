@@ -23,6 +23,10 @@ import java.util.List;
  * appending allocates nothing. When either bound is reached the oldest events are evicted, and
  * counted. Readers on other threads see what was committed; a read that races with eviction drops
  * the evicted event rather than returning torn data (sequence-lock style validation).
+ *
+ * <p>Records (alerts, windows, dead letters) are kept as copies, at most {@code maxRecords} of them
+ * and, for the payloads dead letters carry, at most {@code maxBytes} of payload beside the event
+ * arena; the oldest go first.
  */
 public final class MemoryBackend implements ReadableBackend {
   private final String name;
@@ -39,6 +43,7 @@ public final class MemoryBackend implements ReadableBackend {
   private final long[] arenaStarts;
   private final int maxRecords;
   private final ArrayDeque<StoredRecord> records = new ArrayDeque<>();
+  private long recordPayloadBytes; // guarded by records
 
   /** Index of the next event to append; writer thread only. */
   private long next;
@@ -122,10 +127,13 @@ public final class MemoryBackend implements ReadableBackend {
   public void append(RecordView record) {
     StoredRecord copy = StoredRecord.of(record);
     synchronized (records) {
-      if (records.size() == maxRecords) {
-        records.removeFirst();
+      while (!records.isEmpty()
+          && (records.size() == maxRecords
+              || recordPayloadBytes + copy.payload().length > arena.length)) {
+        recordPayloadBytes -= records.removeFirst().payload().length;
       }
       records.addLast(copy);
+      recordPayloadBytes += copy.payload().length;
     }
   }
 

@@ -63,6 +63,7 @@ public final class SqlBackend implements ReadableBackend {
   private PreparedStatement insertEvent;
   private PreparedStatement insertAlert;
   private PreparedStatement insertWindow;
+  private PreparedStatement insertDeadLetter;
   private long lastBatch;
   private long nextRecordId;
 
@@ -128,7 +129,7 @@ public final class SqlBackend implements ReadableBackend {
     }
     lastBatch = writerState()[1];
     long maxRecordId = 0;
-    for (String table : List.of(schema.alerts, schema.windows)) {
+    for (String table : List.of(schema.alerts, schema.windows, schema.deadLetters)) {
       try (PreparedStatement s = writer.prepareStatement("SELECT max(id) FROM " + table);
           ResultSet r = s.executeQuery()) {
         r.next();
@@ -192,6 +193,12 @@ public final class SqlBackend implements ReadableBackend {
                   + schema.windows
                   + " (id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
                   + " max_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      insertDeadLetter =
+          writer.prepareStatement(
+              "INSERT INTO "
+                  + schema.deadLetters
+                  + " (id, reason, topic, priority, event_id, client_time_us, received_ms,"
+                  + " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     }
   }
 
@@ -211,6 +218,7 @@ public final class SqlBackend implements ReadableBackend {
     insertEvent = null;
     insertAlert = null;
     insertWindow = null;
+    insertDeadLetter = null;
   }
 
   @Override
@@ -228,7 +236,9 @@ public final class SqlBackend implements ReadableBackend {
     return settings;
   }
 
-  /** Names of this backend's tables: events, alerts, windows, writer, schema_version. */
+  /**
+   * Names of this backend's tables: events, alerts, windows, dead_letters, writer, schema_version.
+   */
   public List<String> tables() {
     return schema.tables();
   }
@@ -241,7 +251,7 @@ public final class SqlBackend implements ReadableBackend {
 
   @Override
   public void append(RecordView record) throws IOException {
-    makeRoom(0);
+    makeRoom(record.payloadLength());
     batch.add(record, nextRecordId++);
   }
 
@@ -286,7 +296,7 @@ public final class SqlBackend implements ReadableBackend {
                 + "' was taken over by another writer (one service per prefix);"
                 + " nothing more is written here");
       }
-      batch.execute(insertEvent, insertAlert, insertWindow);
+      batch.execute(insertEvent, insertAlert, insertWindow, insertDeadLetter);
       writer.commit();
       writer.setAutoCommit(true);
       lastBatch = token;

@@ -50,6 +50,17 @@ final class SqlBatch {
   private final long[] windowMinIds;
   private final long[] windowMaxIds;
 
+  private int deadLetters;
+  private final long[] deadIds;
+  private final String[] deadReasons;
+  private final String[] deadTopics;
+  private final String[] deadPriorities;
+  private final long[] deadEventIds;
+  private final long[] deadClientTimes;
+  private final long[] deadReceived;
+  private final int[] deadPayloadStarts;
+  private final int[] deadPayloadLengths;
+
   SqlBatch(int maxRows, int maxBytes) {
     this.maxRows = maxRows;
     this.arena = new byte[maxBytes];
@@ -76,6 +87,15 @@ final class SqlBatch {
     windowBytes = new long[maxRows];
     windowMinIds = new long[maxRows];
     windowMaxIds = new long[maxRows];
+    deadIds = new long[maxRows];
+    deadReasons = new String[maxRows];
+    deadTopics = new String[maxRows];
+    deadPriorities = new String[maxRows];
+    deadEventIds = new long[maxRows];
+    deadClientTimes = new long[maxRows];
+    deadReceived = new long[maxRows];
+    deadPayloadStarts = new int[maxRows];
+    deadPayloadLengths = new int[maxRows];
   }
 
   int rows() {
@@ -91,13 +111,17 @@ final class SqlBatch {
     return rows == 0 || (rows < maxRows && arenaUsed + payloadBytes <= arena.length);
   }
 
-  void add(EventView event) {
-    int length = event.payloadLength();
+  private void growArena(int length) {
     if (arenaUsed + length > arena.length) {
-      // Only for a single event larger than the whole arena (hasRoomFor let it into an empty
+      // Only for a single row larger than the whole arena (hasRoomFor let it into an empty
       // batch): rare, payloads near the frame limit with a small batch-bytes.
       arena = Arrays.copyOf(arena, arenaUsed + length);
     }
+  }
+
+  void add(EventView event) {
+    int length = event.payloadLength();
+    growArena(length);
     int i = events++;
     topics[i] = event.topic();
     priorities[i] = event.priority().name();
@@ -113,7 +137,22 @@ final class SqlBatch {
   }
 
   void add(RecordView record, long id) {
-    if (record.kind() == RecordKind.ALERT) {
+    if (record.kind() == RecordKind.DEAD_LETTER) {
+      int length = record.payloadLength();
+      growArena(length);
+      int i = deadLetters++;
+      deadIds[i] = id;
+      deadReasons[i] = record.reason().label();
+      deadTopics[i] = record.topic();
+      deadPriorities[i] = record.priority().name();
+      deadEventIds[i] = record.eventId();
+      deadClientTimes[i] = record.clientTimeMicros();
+      deadReceived[i] = record.timeMillis();
+      deadPayloadStarts[i] = arenaUsed;
+      deadPayloadLengths[i] = length;
+      record.copyPayload(0, arena, arenaUsed, length);
+      arenaUsed += length;
+    } else if (record.kind() == RecordKind.ALERT) {
       int i = alerts++;
       alertIds[i] = id;
       alertTopics[i] = record.topic();
@@ -138,14 +177,19 @@ final class SqlBatch {
 
   /**
    * Executes the buffered rows as JDBC batches on the writer's statements, in the caller's
-   * transaction. Events go first, then alerts, then windows: each table keeps insertion order.
+   * transaction. Events go first, then alerts, windows and dead letters: each table keeps insertion
+   * order.
    */
   void execute(
-      PreparedStatement insertEvent, PreparedStatement insertAlert, PreparedStatement insertWindow)
+      PreparedStatement insertEvent,
+      PreparedStatement insertAlert,
+      PreparedStatement insertWindow,
+      PreparedStatement insertDeadLetter)
       throws SQLException {
     executeBatch(insertEvent, events, this::bindEvent);
     executeBatch(insertAlert, alerts, this::bindAlert);
     executeBatch(insertWindow, windows, this::bindWindow);
+    executeBatch(insertDeadLetter, deadLetters, this::bindDeadLetter);
   }
 
   /** Sets the parameters of one insert from row {@code i} of a table's columns. */
@@ -199,6 +243,18 @@ final class SqlBatch {
     insert.setLong(8, windowMaxIds[i]);
   }
 
+  private void bindDeadLetter(PreparedStatement insert, int i) throws SQLException {
+    insert.setLong(1, deadIds[i]);
+    insert.setString(2, deadReasons[i]);
+    insert.setString(3, deadTopics[i]);
+    insert.setString(4, deadPriorities[i]);
+    insert.setLong(5, deadEventIds[i]);
+    insert.setLong(6, deadClientTimes[i]);
+    insert.setLong(7, deadReceived[i]);
+    int start = deadPayloadStarts[i];
+    insert.setBytes(8, Arrays.copyOfRange(arena, start, start + deadPayloadLengths[i]));
+  }
+
   /** Forgets every row: they are committed. */
   void clear() {
     // Drop string references so a quiet writer does not pin old records' strings.
@@ -206,6 +262,8 @@ final class SqlBatch {
     Arrays.fill(alertRules, 0, alerts, null);
     Arrays.fill(alertSeverities, 0, alerts, null);
     Arrays.fill(windowTopics, 0, windows, null);
+    Arrays.fill(deadTopics, 0, deadLetters, null);
+    deadLetters = 0;
     events = 0;
     alerts = 0;
     windows = 0;

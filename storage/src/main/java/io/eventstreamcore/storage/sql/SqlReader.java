@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
-import io.eventstreamcore.engine.record.RecordKind;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -295,12 +295,14 @@ public final class SqlReader implements AutoCloseable {
     }
   }
 
-  /** Alerts and window summaries, in the order they were appended. */
+  /** Alerts, window summaries and dead letters, in the order they were appended. */
   public List<StoredRecord> readRecords() throws IOException {
     List<StoredRecord> alerts = new ArrayList<>();
     List<StoredRecord> windows = new ArrayList<>();
     List<Long> alertIds = new ArrayList<>();
     List<Long> windowIds = new ArrayList<>();
+    List<StoredRecord> dead = new ArrayList<>();
+    List<Long> deadIds = new ArrayList<>();
     try (Connection c = pool.getConnection()) {
       // One snapshot for both tables, so the two reads see the same commits. SQLite's read
       // transactions are snapshots already; PostgreSQL's default isolation is per statement.
@@ -317,20 +319,13 @@ public final class SqlReader implements AutoCloseable {
         while (r.next()) {
           alertIds.add(r.getLong(1));
           alerts.add(
-              new StoredRecord(
-                  RecordKind.ALERT,
+              StoredRecord.alert(
                   r.getString(2),
                   r.getString(3),
                   r.getString(4),
                   r.getLong(5),
                   r.getLong(6),
-                  r.getDouble(7),
-                  0,
-                  0,
-                  0,
-                  0,
-                  0,
-                  0));
+                  r.getDouble(7)));
         }
       }
       try (PreparedStatement s =
@@ -342,44 +337,65 @@ public final class SqlReader implements AutoCloseable {
           ResultSet r = s.executeQuery()) {
         while (r.next()) {
           windowIds.add(r.getLong(1));
-          long end = r.getLong(4);
           windows.add(
-              new StoredRecord(
-                  RecordKind.WINDOW,
+              StoredRecord.window(
                   r.getString(2),
-                  "",
-                  "",
-                  end,
-                  0,
-                  0,
                   r.getLong(3),
-                  end,
+                  r.getLong(4),
                   r.getLong(5),
                   r.getLong(6),
                   r.getLong(7),
                   r.getLong(8)));
         }
       }
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, reason, topic, priority, event_id, client_time_us, received_ms,"
+                      + " payload FROM "
+                      + schema.deadLetters
+                      + " ORDER BY id");
+          ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          deadIds.add(r.getLong(1));
+          dead.add(
+              StoredRecord.deadLetter(
+                  DeadLetterReason.ofLabel(r.getString(2)),
+                  r.getString(3),
+                  r.getLong(5),
+                  r.getLong(6),
+                  r.getLong(7),
+                  Priority.valueOf(r.getString(4)),
+                  r.getBytes(8)));
+        }
+      }
       c.commit();
     } catch (SQLException e) {
       throw failure("reading records", e);
     }
-    return mergeById(alerts, alertIds, windows, windowIds);
+    List<Long> ids = new ArrayList<>();
+    List<StoredRecord> merged = mergeById(alerts, alertIds, windows, windowIds, ids);
+    return mergeById(merged, ids, dead, deadIds, new ArrayList<>());
   }
 
-  /** Both tables take ids from the writer's one counter: merging by id restores append order. */
+  /**
+   * Record tables take ids from the writer's one counter: merging by id restores append order. The
+   * merged ids go to {@code mergedIds}, for merging a third table in.
+   */
   private static List<StoredRecord> mergeById(
       List<StoredRecord> alerts,
       List<Long> alertIds,
       List<StoredRecord> windows,
-      List<Long> windowIds) {
+      List<Long> windowIds,
+      List<Long> mergedIds) {
     List<StoredRecord> merged = new ArrayList<>(alerts.size() + windows.size());
     int a = 0;
     int w = 0;
     while (a < alerts.size() || w < windows.size()) {
       if (w == windows.size() || (a < alerts.size() && alertIds.get(a) < windowIds.get(w))) {
+        mergedIds.add(alertIds.get(a));
         merged.add(alerts.get(a++));
       } else {
+        mergedIds.add(windowIds.get(w));
         merged.add(windows.get(w++));
       }
     }

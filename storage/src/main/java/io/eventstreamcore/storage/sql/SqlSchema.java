@@ -19,16 +19,19 @@ import java.util.List;
  *   alerts   id (writer-assigned, shared order with windows), topic, rule, severity, time_ms,
  *            event_id, value
  *   windows  id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id
+ *   dead_letters (version 2) id (same order as alerts and windows), reason, topic, priority,
+ *            event_id, client_time_us, received_ms, payload; index on (reason, received_ms)
  *   writer   one row: the owning writer and the token of its last committed batch
  * </pre>
  */
 final class SqlSchema {
   /** The newest schema version this build knows. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   final String events;
   final String alerts;
   final String windows;
+  final String deadLetters;
   final String writer;
   final String versions;
   private final String prefix;
@@ -40,13 +43,14 @@ final class SqlSchema {
     this.events = prefix + "events";
     this.alerts = prefix + "alerts";
     this.windows = prefix + "windows";
+    this.deadLetters = prefix + "dead_letters";
     this.writer = prefix + "writer";
     this.versions = prefix + "schema_version";
   }
 
   /** Every table of this prefix, for tools and tests that drop them. */
   List<String> tables() {
-    return List.of(events, alerts, windows, writer, versions);
+    return List.of(events, alerts, windows, deadLetters, writer, versions);
   }
 
   private List<List<String>> migrations() {
@@ -84,7 +88,20 @@ final class SqlSchema {
             "CREATE TABLE "
                 + writer
                 + " (id integer PRIMARY KEY, owner bigint NOT NULL, last_batch bigint NOT NULL)",
-            "INSERT INTO " + writer + " (id, owner, last_batch) VALUES (1, 0, 0)"));
+            "INSERT INTO " + writer + " (id, owner, last_batch) VALUES (1, 0, 0)"),
+        List.of(
+            "CREATE TABLE "
+                + deadLetters
+                + " (id bigint PRIMARY KEY, reason text NOT NULL, topic text NOT NULL,"
+                + " priority text NOT NULL, event_id bigint NOT NULL,"
+                + " client_time_us bigint NOT NULL, received_ms bigint NOT NULL, payload "
+                + dialect.bytesType()
+                + " NOT NULL)",
+            "CREATE INDEX "
+                + deadLetters
+                + "_reason_received ON "
+                + deadLetters
+                + " (reason, received_ms)"));
   }
 
   /**

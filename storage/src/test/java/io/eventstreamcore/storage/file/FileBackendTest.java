@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -129,6 +130,12 @@ class FileBackendTest {
         StoredRecord a = alert(e.eventId());
         append(backend, a);
         written.add(a);
+      }
+      if (i == 1 || i == 4) {
+        // A dead letter carries its event's fields and payload (3000 bytes for the last one).
+        Record dead = new Record().deadLetter(DeadLetterReason.HANDLER, e.slot());
+        backend.append(dead);
+        written.add(StoredRecord.of(dead));
       }
       if (i == 3) {
         StoredRecord w = window(NOW - 5_000);

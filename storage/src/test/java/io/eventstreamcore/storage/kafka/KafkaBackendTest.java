@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.storage.TestEvents;
 import io.eventstreamcore.storage.testing.KafkaTestCluster;
@@ -130,11 +131,16 @@ class KafkaBackendTest {
       backend.append(record.alert("large \"payload\"", "WARNING", "orders/eu", 1_000L, 42, 2048.5));
       backend.append(record.window("metrics", 5_000L, 10_000L, 12, 3456, 7, 99));
       backend.append(record.alert("nan", "INFO", "x", 2_000L, 1, Double.NaN));
+      byte[] payload = "Xab".getBytes(StandardCharsets.UTF_8);
+      backend.append(
+          record.deadLetter(
+              DeadLetterReason.HANDLER_GAVE_UP,
+              TestEvents.event("orders", Priority.HIGH, 7, 3_000L, payload).slot()));
       backend.commit();
     }
     List<ConsumerRecord<byte[], byte[]>> read =
         KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "records-json");
-    assertThat(read).hasSize(3);
+    assertThat(read).hasSize(4);
     assertThat(read)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
         .containsExactly(
@@ -143,12 +149,19 @@ class KafkaBackendTest {
             "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":5000,\"end_ms\":10000,"
                 + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,\"max_event_id\":99}",
             "{\"kind\":\"ALERT\",\"topic\":\"x\",\"rule\":\"nan\",\"severity\":\"INFO\","
-                + "\"time_ms\":2000,\"event_id\":1,\"value\":null}");
+                + "\"time_ms\":2000,\"event_id\":1,\"value\":null}",
+            "{\"kind\":\"DEAD_LETTER\",\"topic\":\"orders\",\"reason\":\"handler-gave-up\","
+                + "\"priority\":\"HIGH\",\"event_id\":7,\"client_time_us\":21,"
+                + "\"received_ms\":3000,\"payload\":\"WGFi\"}");
     assertThat(read)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactly("orders/eu", "metrics", "x");
-    assertThat(read).extracting(r -> header(r, "kind")).containsExactly("ALERT", "WINDOW", "ALERT");
-    assertThat(read).extracting(r -> r.timestamp()).containsExactly(1_000L, 10_000L, 2_000L);
+        .containsExactly("orders/eu", "metrics", "x", "orders");
+    assertThat(read)
+        .extracting(r -> header(r, "kind"))
+        .containsExactly("ALERT", "WINDOW", "ALERT", "DEAD_LETTER");
+    assertThat(read)
+        .extracting(r -> r.timestamp())
+        .containsExactly(1_000L, 10_000L, 2_000L, 3_000L);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -172,6 +173,23 @@ class MemoryBackendTest {
     record.alert("other", "LOW", "x", 0, 0, 0);
     assertThat(backend.readRecords()).containsExactlyElementsOf(expected.subList(2, 5));
     assertThat(backend.readEvents()).isEmpty();
+  }
+
+  @Test
+  void deadLetterPayloadsAreBoundedByMaxBytesOldestDroppedFirst() {
+    MemoryBackend backend = new MemoryBackend("memory", 10, 1_000, 100);
+    Record record = new Record();
+    List<StoredRecord> expected = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      record.deadLetter(
+          DeadLetterReason.HANDLER,
+          event("orders", Priority.LOW, i, NOW + i, payload(400, i)).slot());
+      backend.append(record);
+      expected.add(StoredRecord.of(record));
+    }
+    // 400 bytes each within 1,000: the two newest are held, whole.
+    assertThat(backend.readRecords()).containsExactlyElementsOf(expected.subList(2, 4));
+    assertThat(backend.readRecords().get(1).payload()).isEqualTo(payload(400, 4));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -139,6 +140,11 @@ abstract class SqlBackendContract {
           backend.append(w);
           records.add(StoredRecord.of(w));
         }
+        if (i == 1 || i == 4) {
+          Record dead = new Record().deadLetter(DeadLetterReason.LATE, events.get(i).slot());
+          backend.append(dead);
+          records.add(StoredRecord.of(dead));
+        }
       }
       backend.commit();
       assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
@@ -264,8 +270,33 @@ abstract class SqlBackendContract {
       assertThat(read(second, EventQuery.all())).hasSize(1);
     }
     String versions = tablePrefix() + "schema_version";
-    assertThat(count("SELECT count(*) FROM " + versions)).isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM " + versions)).isEqualTo(SqlSchema.VERSION);
     assertThat(count("SELECT max(version) FROM " + versions)).isEqualTo(SqlSchema.VERSION);
+  }
+
+  @Test
+  void aVersionOneSchemaGainsTheDeadLetterTableAndKeepsItsRecords() throws Exception {
+    Record a = alert(1);
+    try (SqlBackend first = open()) {
+      first.append(a);
+      first.commit();
+    }
+    // Back to what version 1 created: the same tables without dead_letters.
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE " + tablePrefix() + "dead_letters");
+      s.execute("DELETE FROM " + tablePrefix() + "schema_version WHERE version = 2");
+    }
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .hasMessageContaining("start the service of this build once to migrate it");
+    Record dead = new Record().deadLetter(DeadLetterReason.OVERLOAD, sampleEvents().get(4).slot());
+    try (SqlBackend migrated = open()) {
+      migrated.append(dead);
+      migrated.commit();
+      assertThat(migrated.readRecords())
+          .containsExactly(StoredRecord.of(alert(1)), StoredRecord.of(dead));
+    }
+    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version")).isEqualTo(2);
   }
 
   @Test

@@ -1,0 +1,111 @@
+package io.eventstreamcore.deploy.cli;
+
+import io.eventstreamcore.deploy.Main;
+import io.eventstreamcore.engine.spi.StoredRecord;
+import io.eventstreamcore.ingest.client.EventStreamProducer;
+import io.eventstreamcore.ingest.client.ProducerEvent;
+import io.eventstreamcore.ingest.client.ProducerListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dead-letters replay}: resends stored dead letters to a server through the producer client,
+ * with their topic, priority, client time, payload and (unless {@code --new-ids}) original event
+ * id. Replay does not remove or mark dead letters: the log is append-only.
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Resend the stored dead letters that match the filters to a server, with their original",
+      "event ids and priorities, and wait for their ACKs. A server still holding an original id",
+      "in its dedup window acknowledges it as a duplicate without processing it again: use",
+      "--new-ids to have such events processed now. Exit 0 when every one was acknowledged;",
+      "1 otherwise; 2 for bad options."
+    })
+public final class DeadLetterReplayCommand implements Callable<Integer> {
+  @Mixin LogQueryOptions options;
+
+  @Option(
+      names = "--reason",
+      paramLabel = "REASON",
+      description = "Only this reason: handler-gave-up, late, overload or handler.")
+  String reason;
+
+  @Option(names = "--host", description = "Server host (default: 127.0.0.1).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--port", required = true, description = "Server port.")
+  int port;
+
+  @Option(
+      names = "--new-ids",
+      description = "Send each with a new event id instead of its original one.")
+  boolean newIds;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "How long to wait for the last ACKs (default: 30).")
+  long timeoutSeconds = 30;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    List<StoredRecord> dead;
+    try {
+      dead = DeadLettersCommand.read(options, reason);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return Main.EXIT_CONFIG;
+    } catch (IOException e) {
+      err.println("cannot read the log: " + e.getMessage());
+      return 1;
+    }
+    AtomicLong rejected = new AtomicLong();
+    EventStreamProducer producer;
+    try {
+      producer =
+          EventStreamProducer.builder(host, port)
+              .listener(
+                  new ProducerListener() {
+                    @Override
+                    public void rejected(ProducerEvent event, int code, String message) {
+                      rejected.incrementAndGet();
+                      err.println(
+                          "event " + event.eventId() + " rejected: " + code + " " + message);
+                    }
+                  })
+              .connect();
+    } catch (ConnectException e) {
+      err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+      return 1;
+    }
+    List<ProducerEvent> unacknowledged;
+    try {
+      for (StoredRecord d : dead) {
+        // The producer needs an id: an event stored without one gets a new one.
+        long id = newIds || d.eventId() == 0 ? producer.nextEventId() : d.eventId();
+        producer.send(d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload());
+      }
+    } finally {
+      unacknowledged = producer.close(Duration.ofSeconds(timeoutSeconds));
+    }
+    err.printf(
+        "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
+        dead.size(), producer.acknowledged(), rejected.get(), unacknowledged.size());
+    err.flush();
+    return rejected.get() == 0 && unacknowledged.isEmpty() ? 0 : 1;
+  }
+}
