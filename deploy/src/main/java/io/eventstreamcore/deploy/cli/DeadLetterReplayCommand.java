@@ -4,14 +4,12 @@ import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
 import io.eventstreamcore.ingest.client.ProducerEvent;
-import io.eventstreamcore.ingest.client.ProducerListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,21 +71,10 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println("cannot read the log: " + e.getMessage());
       return 1;
     }
-    AtomicLong rejected = new AtomicLong();
+    RejectionReport rejected = new RejectionReport(err);
     EventStreamProducer producer;
     try {
-      producer =
-          EventStreamProducer.builder(host, port)
-              .listener(
-                  new ProducerListener() {
-                    @Override
-                    public void rejected(ProducerEvent event, int code, String message) {
-                      rejected.incrementAndGet();
-                      err.println(
-                          "event " + event.eventId() + " rejected: " + code + " " + message);
-                    }
-                  })
-              .connect();
+      producer = EventStreamProducer.builder(host, port).listener(rejected).connect();
     } catch (ConnectException e) {
       err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
       return 1;
@@ -104,8 +91,8 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
     }
     err.printf(
         "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
-        dead.size(), producer.acknowledged(), rejected.get(), unacknowledged.size());
+        dead.size(), producer.acknowledged(), rejected.count(), unacknowledged.size());
     err.flush();
-    return rejected.get() == 0 && unacknowledged.isEmpty() ? 0 : 1;
+    return rejected.count() == 0 && unacknowledged.isEmpty() ? 0 : 1;
   }
 }

@@ -3,7 +3,6 @@ package io.eventstreamcore.deploy.cli;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
 import io.eventstreamcore.ingest.client.ProducerEvent;
-import io.eventstreamcore.ingest.client.ProducerListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,21 +79,13 @@ public final class SendCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format raw needs --topic");
     }
     EventLineParser parser = new EventLineParser(topic, priority);
-    AtomicLong rejected = new AtomicLong();
+    RejectionReport rejected = new RejectionReport(err);
     EventStreamProducer producer;
     try {
       producer =
           EventStreamProducer.builder(host, port)
               .maxInFlightEvents(window)
-              .listener(
-                  new ProducerListener() {
-                    @Override
-                    public void rejected(ProducerEvent event, int code, String message) {
-                      rejected.incrementAndGet();
-                      err.println(
-                          "event " + event.eventId() + " rejected: " + code + " " + message);
-                    }
-                  })
+              .listener(rejected)
               .connect();
     } catch (ConnectException e) {
       err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
@@ -133,13 +123,13 @@ public final class SendCommand implements Callable<Integer> {
             + "%.1f s, %.0f events/s%n",
         sent,
         producer.acknowledged(),
-        rejected.get(),
+        rejected.count(),
         unacknowledged.size(),
         badLines,
         seconds,
         sent / Math.max(seconds, 1e-9));
     err.flush();
-    return rejected.get() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
+    return rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
   }
 
   private BufferedReader open() throws IOException {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -264,20 +265,9 @@ public final class EventStreamProducer implements AutoCloseable {
    * @return false when some were still open after {@code timeout} (or the producer was closed)
    */
   public boolean flush(Duration timeout) throws InterruptedException {
-    long left = timeout.toNanos();
-    lock.lockInterruptibly();
-    try {
-      long last = nextSequence;
-      while (oldestOpenSequence() <= last) {
-        if (left <= 0 || stopped) {
-          return false;
-        }
-        left = changed.awaitNanos(left);
-      }
-      return true;
-    } finally {
-      lock.unlock();
-    }
+    long last = underLock(() -> nextSequence);
+    // Events sent after the read above come later in send order: they do not hold the wait.
+    return awaitUnderLock(() -> oldestOpenSequence() > last, timeout);
   }
 
   /** The send-order position of the oldest open event; awaitingAck all precede unwritten. */
@@ -410,10 +400,16 @@ public final class EventStreamProducer implements AutoCloseable {
 
   /** Waits for the first connection; false when none came within {@code timeout}. */
   boolean awaitConnected(Duration timeout) throws InterruptedException {
+    return awaitUnderLock(() -> connections > 0, timeout);
+  }
+
+  /** Waits, under the lock, until {@code done} holds; false on timeout or once stopped. */
+  private boolean awaitUnderLock(BooleanSupplier done, Duration timeout)
+      throws InterruptedException {
     long left = timeout.toNanos();
     lock.lockInterruptibly();
     try {
-      while (connections == 0) {
+      while (!done.getAsBoolean()) {
         if (left <= 0 || stopped) {
           return false;
         }
