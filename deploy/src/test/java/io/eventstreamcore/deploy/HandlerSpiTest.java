@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigException;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -70,7 +71,7 @@ class HandlerSpiTest {
   }
 
   @Test
-  void aHandlerThrowingIsCountedAndTheEventStillStoredAndAcknowledged() throws Exception {
+  void aHandlerThrowingIsCountedAndItsEventStoredAcknowledgedAndDeadLettered() throws Exception {
     try (EventStreamService service =
             EventStreamService.start(
                 TestConfigs.withOverrides(
@@ -86,12 +87,65 @@ class HandlerSpiTest {
 
       ReadableBackend memory = (ReadableBackend) service.backend("memory");
       assertThat(memory.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L, 2L, 3L);
-      assertThat(memory.readRecords()).extracting(StoredRecord::eventId).containsExactly(1L, 3L);
+      // Realtime does not retry by default: the one failure gives the event up.
+      assertThat(memory.readRecords())
+          .extracting(StoredRecord::kind, StoredRecord::eventId, StoredRecord::reason)
+          .containsExactly(
+              tuple(RecordKind.ALERT, 1L, null),
+              tuple(RecordKind.DEAD_LETTER, 2L, DeadLetterReason.HANDLER_GAVE_UP),
+              tuple(RecordKind.ALERT, 3L, null));
       assertThat(
               AdminHttp.metric(
                   service,
                   "eventstream_processor_handler_errors_total{handler=\"flaky\",route=\"realtime\"}"))
           .isEqualTo(1);
+      assertThat(
+              AdminHttp.metric(
+                  service, "eventstream_dead_letters_total{reason=\"handler-gave-up\"}"))
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aTransactionalHandlerIsRetriedInOrderAndItsFailedCallsLeaveNoRecord() throws Exception {
+    try (EventStreamService service =
+            EventStreamService.start(
+                TestConfigs.withOverrides(
+                    BASE
+                        + "eventstream.processors.transactional.retry {"
+                        + " attempts = 3, backoff = 1ms }\n"
+                        + "eventstream.processors.transactional.handlers = [\n"
+                        + "  { class = "
+                        + PROBE
+                        + ", name = recovering, config { fail-on-id = 2, fail-times = 2 } }]\n"));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      for (long id = 1; id <= 3; id++) {
+        send(client, Priority.LOW, "orders", id);
+      }
+
+      assertThat(ProbeHandler.calls("recovering"))
+          .containsExactly(
+              "start:transactional",
+              "event:transactional:1",
+              "event:transactional:2",
+              "event:transactional:2",
+              "event:transactional:2",
+              "event:transactional:3");
+      ReadableBackend memory = (ReadableBackend) service.backend("memory");
+      assertThat(memory.readRecords())
+          .extracting(StoredRecord::kind, StoredRecord::eventId)
+          .containsExactly(
+              tuple(RecordKind.ALERT, 1L),
+              tuple(RecordKind.ALERT, 2L),
+              tuple(RecordKind.ALERT, 3L));
+      assertThat(
+              AdminHttp.metric(
+                  service, "eventstream_processor_retries_total{processor=\"transactional\"}"))
+          .isEqualTo(2);
+      assertThat(
+              AdminHttp.metric(
+                  service, "eventstream_dead_letters_total{reason=\"handler-gave-up\"}"))
+          .isZero();
     }
   }
 

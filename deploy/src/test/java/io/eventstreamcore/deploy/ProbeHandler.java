@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A test handler named in configuration: records its lifecycle calls under its name (configuration
  * instantiates it, so the test reads them from {@link #calls}), emits one alert per event named
- * after itself, and throws where its config says ({@code fail-on-start}, {@code fail-on-id}).
+ * after itself, and throws where its config says ({@code fail-on-start}; {@code fail-on-id}, on
+ * every call for that id or only the first {@code fail-times}).
  */
 public final class ProbeHandler implements ProcessorHandler {
   /** Lifecycle calls by handler name: "start", "event:<route>:<id>", "flush", "stop". */
@@ -21,6 +22,7 @@ public final class ProbeHandler implements ProcessorHandler {
   private String name;
   private List<String> calls;
   private long failOnId;
+  private long failuresLeft;
   private boolean flushed;
 
   static List<String> calls(String name) {
@@ -36,6 +38,10 @@ public final class ProbeHandler implements ProcessorHandler {
       throw new IllegalArgumentException(context.config().getString("fail-on-start"));
     }
     failOnId = context.config().hasPath("fail-on-id") ? context.config().getLong("fail-on-id") : -1;
+    failuresLeft =
+        context.config().hasPath("fail-times")
+            ? context.config().getLong("fail-times")
+            : Long.MAX_VALUE;
     calls.add("start:" + context.route().label());
   }
 
@@ -43,7 +49,7 @@ public final class ProbeHandler implements ProcessorHandler {
   public void onEvent(EventView event, RecordSink sink) {
     // Allocates per event: fine for a test probe, not for a real handler.
     calls.add("event:" + event.route().label() + ":" + event.eventId());
-    if (event.eventId() == failOnId) {
+    if (event.eventId() == failOnId && failuresLeft-- > 0) {
       throw new IllegalStateException("probe told to fail on " + failOnId);
     }
     sink.emit()

@@ -15,22 +15,33 @@ import org.slf4j.LoggerFactory;
  * Stage 1 of the ring: resolves the topic, applies the topic table, deduplicates by event id and
  * routes. Rules of the original engine: a listed topic can only raise a frame's priority; an
  * unlisted topic is capped at MEDIUM; HIGH/CRITICAL go to realtime, MEDIUM/LOW to transactional,
- * BATCH to batch.
+ * BATCH to batch. Then the overload decisions due on arrival ({@link ArrivalOverload}): HIGH may be
+ * downgraded to MEDIUM while realtime is behind, and an event may be shed.
  */
 public final class ClassifyHandler implements EventHandler<EventSlot> {
   private static final Logger LOG = LoggerFactory.getLogger(ClassifyHandler.class);
   private final TopicIndex topics;
   private final DedupWindow dedup;
   private final CounterDataPoint duplicates;
+  private final ArrivalOverload overload;
+  private final CounterDataPoint downgrades;
   // A reloaded topic table, handed from the reloading thread to this stage, which applies it
   // between two slots: the index itself is only touched by the stage.
   private final AtomicReference<Map<String, Priority>> reloadedTopics = new AtomicReference<>();
 
   /** Creates the stage over its topic index and dedup window, which it then owns. */
   public ClassifyHandler(TopicIndex topics, DedupWindow dedup, EngineMetrics metrics) {
+    this(topics, dedup, ArrivalOverload.none(), metrics);
+  }
+
+  /** Creates the stage, also taking the overload decisions due on arrival. */
+  public ClassifyHandler(
+      TopicIndex topics, DedupWindow dedup, ArrivalOverload overload, EngineMetrics metrics) {
     this.topics = topics;
     this.dedup = dedup;
+    this.overload = overload;
     this.duplicates = metrics.eventsDuplicate();
+    this.downgrades = metrics.priorityDowngrades();
   }
 
   @Override
@@ -56,11 +67,18 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     }
     TopicIndex.Entry topic = topics.resolve(slot.topicBytes(), slot.topicLength());
     Priority priority = effectivePriority(slot.framePriority(), topic.configured());
+    if (priority == Priority.HIGH && overload.downgradesHigh(sequence)) {
+      priority = Priority.MEDIUM;
+      downgrades.inc();
+    }
     boolean duplicate = dedup.checkAndRecord(slot.eventId(), slot.receivedMillis());
     if (duplicate) {
       duplicates.inc();
     }
     slot.classify(topic.name(), topic.id(), priority, duplicate);
+    if (!duplicate && overload.sheds(slot.route(), sequence)) {
+      slot.shed();
+    }
   }
 
   private void applyTopicTable(Map<String, Priority> table) {

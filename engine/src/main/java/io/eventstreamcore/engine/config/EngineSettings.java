@@ -5,17 +5,21 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.ring.RingTopology;
 import io.eventstreamcore.engine.ring.WaitStrategyChoice;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The engine's settings, read once from {@code eventstream.ring}, {@code eventstream.dedup} and
- * {@code eventstream.topics}, checked, then immutable. A bad value fails at start with its key.
+ * The engine's settings, read once from {@code eventstream.ring}, {@code eventstream.dedup}, {@code
+ * eventstream.topics} and each kind's {@code retry}, {@code overload} (and realtime's {@code
+ * downgrade-high}) under {@code eventstream.processors}, checked, then immutable. A bad value fails
+ * at start with its key.
  */
 public final class EngineSettings {
   /** Upper bound of {@code topics.max}: per-topic state is preallocated for every id. */
@@ -38,6 +42,8 @@ public final class EngineSettings {
   private final boolean dedupRebuild;
   private final int maxTopics;
   private final Map<String, Priority> topicPriorities;
+  private final Map<Route, RouteSettings> routes = new EnumMap<>(Route.class);
+  private final long downgradeHighAboveBacklog;
 
   /** Reads and validates the engine settings from the root configuration. */
   public EngineSettings(Config root) {
@@ -82,6 +88,20 @@ public final class EngineSettings {
     if (topicPriorities.size() > maxTopics) {
       throw bad("eventstream.topics.max", maxTopics, "smaller than the topic table");
     }
+    for (Route route : Route.values()) {
+      routes.put(route, RouteSettings.read(root, route));
+    }
+    downgradeHighAboveBacklog = downgrade(root);
+  }
+
+  private static long downgrade(Config root) {
+    String path = "eventstream.processors.realtime.downgrade-high";
+    Config downgrade = root.getConfig(path);
+    long above = downgrade.getLong("above-backlog");
+    if (above < 1) {
+      throw bad(path + ".above-backlog", above, "must be at least 1");
+    }
+    return downgrade.getBoolean("enabled") ? above : -1;
   }
 
   private static WaitStrategyChoice waitStrategy(String name) {
@@ -206,6 +226,19 @@ public final class EngineSettings {
     return topicPriorities;
   }
 
+  /** The retry and overload settings of processor kind {@code route}. */
+  public RouteSettings route(Route route) {
+    return routes.get(route);
+  }
+
+  /**
+   * Realtime backlog (ring slots) above which classify routes HIGH events as MEDIUM, or -1 when
+   * that downgrade is off.
+   */
+  public long downgradeHighAboveBacklog() {
+    return downgradeHighAboveBacklog;
+  }
+
   @Override
   public String toString() {
     return "ring.size="
@@ -223,6 +256,22 @@ public final class EngineSettings {
         + " topics.max="
         + maxTopics
         + " topics.priorities="
-        + topicPriorities.size();
+        + topicPriorities.size()
+        + " processors.realtime.downgrade-high="
+        + (downgradeHighAboveBacklog < 0 ? "off" : "above " + downgradeHighAboveBacklog)
+        + " "
+        + routesString();
+  }
+
+  private String routesString() {
+    StringBuilder text = new StringBuilder();
+    for (Map.Entry<Route, RouteSettings> e : routes.entrySet()) {
+      text.append(text.length() == 0 ? "" : " ")
+          .append("processors.")
+          .append(e.getKey().label())
+          .append(": ")
+          .append(e.getValue());
+    }
+    return text.toString();
   }
 }

@@ -40,6 +40,7 @@ public final class EventSlot implements EventView {
   private String topic;
   private int topicId;
   private boolean duplicate;
+  private boolean shed;
 
   // Written by each processor stage: end of the records it emitted up to this slot.
   private final long[] recordsEnd = new long[Route.values().length];
@@ -158,6 +159,20 @@ public final class EventSlot implements EventView {
     this.priority = priority;
     this.route = Route.of(priority);
     this.duplicate = duplicate;
+    this.shed = false;
+  }
+
+  /**
+   * Classify: an overload policy sheds this event; its processor writes it as a dead letter instead
+   * of handling it.
+   */
+  public void shed() {
+    this.shed = true;
+  }
+
+  /** True when classify shed this event for overload. */
+  public boolean isShed() {
+    return shed;
   }
 
   /** Records where processor {@code route}'s emitted records end after this slot. */

@@ -32,6 +32,9 @@ public final class EngineMetrics {
   private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
   private final CounterDataPoint eventsDuplicate;
   private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
+  private final Map<Route, CounterDataPoint> processorRetries = new EnumMap<>(Route.class);
+  private final Map<Route, CounterDataPoint> overloadShed = new EnumMap<>(Route.class);
+  private final CounterDataPoint priorityDowngrades;
   private final Counter eventsStored;
   private final Counter storageErrors;
   private final Counter handlerErrors;
@@ -70,16 +73,12 @@ public final class EngineMetrics {
                 "eventstream_events_duplicate_total",
                 "Events whose event_id was already seen within the dedup window.")
             .labelValues();
-    Counter processed =
-        Counter.builder()
-            .name("eventstream_events_processed_total")
-            .help("Events handled by each processor.")
-            .labelNames("processor")
-            .withoutExemplars()
-            .register(registry);
-    for (Route route : Route.values()) {
-      eventsProcessed.put(route, processed.labelValues(route.label()));
-    }
+    registerProcessorCounters();
+    priorityDowngrades =
+        counter(
+                "eventstream_priority_downgrades_total",
+                "HIGH events routed as MEDIUM because the realtime processor was behind.")
+            .labelValues();
     eventsStored =
         labelled(
             "eventstream_events_stored_total",
@@ -123,6 +122,31 @@ public final class EngineMetrics {
         latency(
             "eventstream_event_latency_seconds",
             "Time from reading a frame to its event being committed by every storage backend.");
+  }
+
+  private void registerProcessorCounters() {
+    Counter processed =
+        Counter.builder()
+            .name("eventstream_events_processed_total")
+            .help("Events handled by each processor.")
+            .labelNames("processor")
+            .withoutExemplars()
+            .register(registry);
+    Counter retries =
+        labelled(
+            "eventstream_processor_retries_total",
+            "Handler calls repeated after a handler threw on an event, by processor.",
+            "processor");
+    Counter shed =
+        labelled(
+            "eventstream_overload_shed_total",
+            "Events an overload policy kept from their processor (each an overload dead letter).",
+            "processor");
+    for (Route route : Route.values()) {
+      eventsProcessed.put(route, processed.labelValues(route.label()));
+      processorRetries.put(route, retries.labelValues(route.label()));
+      overloadShed.put(route, shed.labelValues(route.label()));
+    }
   }
 
   private void registerRejected() {
@@ -223,6 +247,18 @@ public final class EngineMetrics {
   }
 
   /** Stored-event counter of one backend; look up once and keep. */
+  public CounterDataPoint processorRetries(Route route) {
+    return processorRetries.get(route);
+  }
+
+  public CounterDataPoint overloadShed(Route route) {
+    return overloadShed.get(route);
+  }
+
+  public CounterDataPoint priorityDowngrades() {
+    return priorityDowngrades;
+  }
+
   public CounterDataPoint eventsStored(String backend) {
     return eventsStored.labelValues(backend);
   }

@@ -2,8 +2,10 @@ package io.eventstreamcore.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
+import io.eventstreamcore.engine.classify.ArrivalOverload;
 import io.eventstreamcore.engine.classify.ClassifyHandler;
 import io.eventstreamcore.engine.classify.DedupRebuild;
 import io.eventstreamcore.engine.classify.DedupWindow;
@@ -14,12 +16,10 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
-import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.spi.HandlerContext;
 import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StorageBackend;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -52,15 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(EventPipeline.class);
-
-  private static CounterDataPoint[] deadLetterCounters(EngineMetrics metrics) {
-    DeadLetterReason[] reasons = DeadLetterReason.values();
-    CounterDataPoint[] counters = new CounterDataPoint[reasons.length];
-    for (DeadLetterReason reason : reasons) {
-      counters[reason.ordinal()] = metrics.deadLetters(reason);
-    }
-    return counters;
-  }
 
   /** Lifecycle states. */
   public enum State {
@@ -129,12 +120,13 @@ public final class EventPipeline {
   }
 
   private void wire(EngineMetrics metrics, Map<Route, List<ProcessorStage.Member>> handlers) {
-    dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
-    classify =
-        new ClassifyHandler(
-            new TopicIndex(settings.topicPriorities(), settings.maxTopics()), dedup, metrics);
     RecordQueue[] queues = new RecordQueue[Route.values().length];
     List<ProcessorStage> processors = new ArrayList<>();
+    RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
+    OverloadPolicy[] policies = new OverloadPolicy[queues.length];
+    for (Route route : Route.values()) {
+      policies[route.ordinal()] = overloadPolicy(route);
+    }
     for (Route route : Route.values()) {
       queues[route.ordinal()] =
           new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted);
@@ -143,10 +135,19 @@ public final class EventPipeline {
               route,
               handlers.get(route),
               queues[route.ordinal()],
-              metrics.eventsProcessed(route),
-              metrics.handlerErrors("processor"),
-              deadLetterCounters(metrics)));
+              settings.route(route).retry(),
+              policies[route.ordinal()],
+              ring::getCursor,
+              LockSupport::parkNanos,
+              metrics));
     }
+    dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
+    classify =
+        new ClassifyHandler(
+            new TopicIndex(settings.topicPriorities(), settings.maxTopics()),
+            dedup,
+            arrivalOverload(policies, processors),
+            metrics);
     for (int i = 0; i < backends.size(); i++) {
       StorageBackend backend = backends.get(i);
       writers.add(
@@ -224,6 +225,37 @@ public final class EventPipeline {
       countErrors(stage, "storage", metrics, fail);
     }
     countErrors(acknowledger, "ack", metrics, fail);
+  }
+
+  /**
+   * The policy of {@code route} as this topology can apply it: with classify and the processors on
+   * one thread (compact) nothing waits between them, so drop-newest sheds where drop-oldest does.
+   */
+  private OverloadPolicy overloadPolicy(Route route) {
+    OverloadPolicy policy = settings.route(route).overload();
+    if (topology == RingTopology.COMPACT && policy instanceof OverloadPolicy.DropNewest newest) {
+      LOG.warn(
+          "{} overload policy drop-newest acts as drop-oldest in the compact topology",
+          route.label());
+      return new OverloadPolicy.DropOldest(newest.maxBacklog());
+    }
+    return policy;
+  }
+
+  private ArrivalOverload arrivalOverload(
+      OverloadPolicy[] policies, List<ProcessorStage> processors) {
+    Sequence[] progress = new Sequence[processors.size()];
+    for (Route route : Route.values()) {
+      progress[route.ordinal()] = processors.get(route.ordinal()).progress();
+    }
+    long downgrade = settings.downgradeHighAboveBacklog();
+    if (downgrade >= 0 && topology == RingTopology.COMPACT) {
+      LOG.warn(
+          "processors.realtime.downgrade-high has no effect in the compact topology: realtime"
+              + " runs on classify's thread, never behind it");
+      downgrade = -1;
+    }
+    return new ArrivalOverload(policies, progress, downgrade);
   }
 
   private void countErrors(

@@ -4,6 +4,8 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
@@ -11,6 +13,8 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +24,14 @@ import org.slf4j.LoggerFactory;
  * and flush, and marks on every slot how far its records reach so that storage writers can pick
  * them up in order.
  *
- * <p>Each handler call is guarded on its own: a handler that throws is counted and reported once
- * per exception type, and the next handler still sees the event.
+ * <p>Each handler call is guarded on its own. A handler that throws on an event is counted,
+ * reported once per exception type, its records from that call are discarded, and it is called
+ * again after the {@link RetryPolicy}'s backoff; when the last attempt throws too the event becomes
+ * a {@code handler-gave-up} dead letter. Either way the next handler still sees the event. The
+ * backoff waits on this thread, which keeps the route's order.
+ *
+ * <p>An event that classify shed, or that the {@link OverloadPolicy} sheds here, is not handled: it
+ * becomes an {@code overload} dead letter.
  */
 final class ProcessorStage implements EventHandler<EventSlot> {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorStage.class);
@@ -30,31 +40,66 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private final ProcessorHandler[] handlers;
   private final Failures[] failures;
   private final RecordQueue records;
+  private final RetryPolicy retry;
+  private final OverloadPolicy overload;
+  private final LongSupplier claimed;
+  private final LongConsumer pause;
   private final CounterDataPoint processed;
+  private final CounterDataPoint retries;
+  private final CounterDataPoint shed;
   private final CounterDataPoint[] deadLetters;
+  // The last slot this stage finished, for classify's overload decisions; an ordered store per
+  // slot, read by the classify thread only when a policy needs it.
+  private final Sequence progress = new Sequence();
+  private boolean deadLetterOverflowReported;
   private long processedInBatch;
 
   /** One handler of the stage, with its name and error counter. */
   record Member(String name, ProcessorHandler handler, CounterDataPoint errors) {}
 
+  /**
+   * Creates the stage.
+   *
+   * @param claimed the ring's highest claimed sequence, for {@link
+   *     OverloadPolicy#shedsBeforeHandling}
+   * @param pause waits the given nanoseconds between attempts (parks the thread in service)
+   */
   ProcessorStage(
       Route route,
       List<Member> members,
       RecordQueue records,
-      CounterDataPoint processed,
-      CounterDataPoint stageErrors,
-      CounterDataPoint[] deadLettersByReason) {
+      RetryPolicy retry,
+      OverloadPolicy overload,
+      LongSupplier claimed,
+      LongConsumer pause,
+      EngineMetrics metrics) {
     this.route = route;
-    this.deadLetters = deadLettersByReason;
     this.handlers = new ProcessorHandler[members.size()];
     this.failures = new Failures[members.size()];
+    CounterDataPoint stageErrors = metrics.handlerErrors("processor");
     for (int i = 0; i < handlers.length; i++) {
       Member member = members.get(i);
       handlers[i] = member.handler();
       failures[i] = new Failures(route, member.name(), member.errors(), stageErrors);
     }
     this.records = records;
-    this.processed = processed;
+    this.retry = retry;
+    this.overload = overload;
+    this.claimed = claimed;
+    this.pause = pause;
+    this.processed = metrics.eventsProcessed(route);
+    this.retries = metrics.processorRetries(route);
+    this.shed = metrics.overloadShed(route);
+    DeadLetterReason[] reasons = DeadLetterReason.values();
+    this.deadLetters = new CounterDataPoint[reasons.length];
+    for (DeadLetterReason reason : reasons) {
+      deadLetters[reason.ordinal()] = metrics.deadLetters(reason);
+    }
+  }
+
+  /** The sequence of the last slot this stage finished. */
+  Sequence progress() {
+    return progress;
   }
 
   @Override
@@ -114,22 +159,59 @@ final class ProcessorStage implements EventHandler<EventSlot> {
         processed.inc(processedInBatch); // one contended add per batch, not per event
         processedInBatch = 0;
       }
+      progress.set(sequence);
     }
   }
 
-  /** Counts the event as processed when every handler returned normally. */
   private void handle(EventSlot slot, long sequence) {
-    boolean clean = true;
+    if (slot.isShed() || overload.shedsBeforeHandling(claimed.getAsLong() - sequence)) {
+      shed.inc();
+      deadLetter(slot, DeadLetterReason.OVERLOAD);
+      return;
+    }
+    boolean gaveUp = false;
     for (int i = 0; i < handlers.length; i++) {
+      gaveUp |= !call(i, slot, sequence);
+    }
+    if (gaveUp) {
+      deadLetter(slot, DeadLetterReason.HANDLER_GAVE_UP);
+    } else {
+      processedInBatch++;
+    }
+  }
+
+  /** Calls handler {@code i} up to the policy's attempts; false when every attempt threw. */
+  private boolean call(int i, EventSlot slot, long sequence) {
+    for (int attempt = 1; ; attempt++) {
+      long mark = records.produced();
       try {
         handlers[i].onEvent(slot, records);
+        return true;
       } catch (RuntimeException e) {
+        // What the failed call emitted is not its effect: a retry must not double it.
+        records.rollback(mark);
         failures[i].record(e, sequence);
-        clean = false;
+        if (attempt >= retry.attempts()) {
+          return false;
+        }
+        retries.inc();
+        pause.accept(retry.backoffNanos(attempt));
       }
     }
-    if (clean) {
-      processedInBatch++;
+  }
+
+  private void deadLetter(EventSlot slot, DeadLetterReason reason) {
+    if (records.remainingForEvent() > 0) {
+      records.emit().deadLetter(reason, slot);
+    } else if (!deadLetterOverflowReported) {
+      // The handlers used up this event's record bound: the event is still stored, only its dead
+      // letter is missing. Reported once; the bound is half the record queue.
+      deadLetterOverflowReported = true;
+      LOG.error(
+          "{} handlers emitted the whole record bound for one event: no room for its {} dead"
+              + " letter (reported once)",
+          route.label(),
+          reason.label());
     }
   }
 

@@ -68,6 +68,23 @@ final class RecordQueue implements RecordSink {
     return produced;
   }
 
+  /**
+   * Producer: forgets the records emitted since {@code position} (a handler call that threw). Safe
+   * because writers read a slot's records only once the processor has finished the slot.
+   */
+  void rollback(long position) {
+    if (position < slotStart || position > produced) {
+      throw new IllegalArgumentException(
+          "rollback to "
+              + position
+              + " outside the current slot's records "
+              + slotStart
+              + ".."
+              + produced);
+    }
+    produced = position;
+  }
+
   @Override
   public int remainingForEvent() {
     return (int) (maxPerSlot - (produced - slotStart));

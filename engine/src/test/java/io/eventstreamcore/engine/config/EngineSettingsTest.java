@@ -7,6 +7,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.ring.OverloadPolicy;
+import io.eventstreamcore.engine.ring.RetryPolicy;
 import io.eventstreamcore.engine.ring.RingTopology;
 import io.eventstreamcore.engine.ring.WaitStrategyChoice;
 import java.time.Duration;
@@ -37,6 +40,61 @@ class EngineSettingsTest {
     assertThat(settings.dedupRebuild()).isTrue();
     assertThat(settings.maxTopics()).isEqualTo(65_536);
     assertThat(settings.topicPriorities()).isEmpty();
+    assertThat(settings.route(Route.TRANSACTIONAL).retry())
+        .isEqualTo(new RetryPolicy(3, 10_000_000, 100_000_000));
+    assertThat(settings.route(Route.REALTIME).retry().attempts()).isEqualTo(1);
+    for (Route route : Route.values()) {
+      assertThat(settings.route(route).overload()).isEqualTo(new OverloadPolicy.Backpressure());
+    }
+    assertThat(settings.downgradeHighAboveBacklog()).isEqualTo(-1);
+  }
+
+  @Test
+  void readsEachKindsRetryAndOverloadAndTheDowngrade() {
+    EngineSettings settings =
+        new EngineSettings(
+            with(
+                "eventstream.processors.batch.retry { attempts = 5, backoff = 2ms }\n"
+                    + "eventstream.processors.batch.overload { policy = drop-oldest,"
+                    + " max-backlog = 100 }\n"
+                    + "eventstream.processors.realtime.overload.policy = drop-newest\n"
+                    + "eventstream.processors.realtime.downgrade-high.enabled = true"));
+
+    assertThat(settings.route(Route.BATCH).retry())
+        .isEqualTo(new RetryPolicy(5, 2_000_000, 100_000_000));
+    assertThat(settings.route(Route.BATCH).overload())
+        .isEqualTo(new OverloadPolicy.DropOldest(100));
+    assertThat(settings.route(Route.REALTIME).overload())
+        .isEqualTo(new OverloadPolicy.DropNewest(16_384));
+    assertThat(settings.downgradeHighAboveBacklog()).isEqualTo(8192);
+  }
+
+  @Test
+  void badRetryAndOverloadValuesNameTheirKey() {
+    assertThatThrownBy(
+            () -> new EngineSettings(with("eventstream.processors.batch.retry.attempts = 0")))
+        .hasMessageContaining("eventstream.processors.batch.retry.attempts")
+        .hasMessageContaining("'0'");
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with("eventstream.processors.transactional.retry.max-backoff = 1ms")))
+        .hasMessageContaining("eventstream.processors.transactional.retry.max-backoff");
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with("eventstream.processors.realtime.overload.policy = drop-random")))
+        .hasMessageContaining("eventstream.processors.realtime.overload.policy")
+        .hasMessageContaining("drop-random")
+        .hasMessageContaining("drop-oldest");
+    assertThatThrownBy(
+            () -> new EngineSettings(with("eventstream.processors.batch.overload.max-backlog = 0")))
+        .hasMessageContaining("eventstream.processors.batch.overload.max-backlog");
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with("eventstream.processors.realtime.downgrade-high.above-backlog = -3")))
+        .hasMessageContaining("eventstream.processors.realtime.downgrade-high.above-backlog");
   }
 
   @Test
