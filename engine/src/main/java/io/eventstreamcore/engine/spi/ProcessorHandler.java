@@ -22,9 +22,11 @@ import io.eventstreamcore.engine.event.EventView;
  *
  * <p>Errors: an exception thrown from {@code onEvent}, {@code onTick} or {@code onFlush} is counted
  * ({@code eventstream_processor_handler_errors_total{route,handler}}), logged once per handler and
- * exception type, and the next handler and the next event go on. The event itself is still stored
- * and acknowledged. A record claimed but not filled before the throw is stored with whatever it
- * held, so claim a record only when about to fill it.
+ * exception type, and the next handler and the next event go on. The records an {@code onEvent}
+ * call emitted before it threw are discarded, and the call is repeated as the kind's {@code retry}
+ * configuration says; when every attempt threw, the event becomes a {@code handler-gave-up} dead
+ * letter. The event itself is still stored and acknowledged. A handler that is retried must
+ * tolerate being called again with the same event.
  */
 public interface ProcessorHandler {
   /**
