@@ -98,6 +98,16 @@ class PrometheusScrapeTest {
           AdminHttp.get(api + "/api/v1/query?query=" + encode(expression));
       assertThat(response.statusCode()).as(expression + ": " + response.body()).isEqualTo(200);
       assertThat(response.body()).as(expression).contains("\"status\":\"success\"");
+      // Valid is not enough: a "sum by" over a label the metric lacks draws one unlabelled line.
+      Matcher grouped = GROUPED.matcher(expression);
+      if (grouped.find()) {
+        for (String label : grouped.group(1).split(",\\s*")) {
+          if (!label.equals("le")) {
+            String series = grouped.group(2) + "{" + label + "=~\".+\"}";
+            assertThat(query(api, "count(" + series + ")")).as(expression).isPositive();
+          }
+        }
+      }
     }
   }
 
@@ -138,6 +148,9 @@ class PrometheusScrapeTest {
         .redirectOutput(dir.resolve("prometheus.log").toFile())
         .start();
   }
+
+  private static final Pattern GROUPED =
+      Pattern.compile("by \\(([^)]*)\\) \\(.*?\\b(eventstream_[a-z_]+)");
 
   /** Queries of the shipped dashboard, with Grafana's variables replaced by plain values. */
   private static List<String> dashboardExpressions() throws IOException {
