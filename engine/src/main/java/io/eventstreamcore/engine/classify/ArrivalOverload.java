@@ -34,7 +34,7 @@ public final class ArrivalOverload {
       int r = route.ordinal();
       this.policies[r] = policies[r];
       this.progress[r] = progress[r];
-      this.watched[r] = policies[r].shedsOnArrival(Long.MAX_VALUE);
+      this.watched[r] = policies[r].decidesOnArrival();
     }
     this.downgradeAboveBacklog = downgradeAboveBacklog;
   }

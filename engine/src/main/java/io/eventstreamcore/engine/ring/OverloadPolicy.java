@@ -11,6 +11,16 @@ public sealed interface OverloadPolicy {
   /** The configuration name ({@code backpressure}, {@code drop-oldest}, {@code drop-newest}). */
   String configName();
 
+  /** True when {@link #shedsOnArrival} can ever be true: classify then watches the backlog. */
+  default boolean decidesOnArrival() {
+    return false;
+  }
+
+  /** True when {@link #shedsBeforeHandling} can ever be true: the processor then watches it. */
+  default boolean decidesBeforeHandling() {
+    return false;
+  }
+
   /**
    * Decided by classify as the event arrives: shed it when the processor is more than the bound
    * behind this event.
@@ -70,6 +80,11 @@ public sealed interface OverloadPolicy {
     }
 
     @Override
+    public boolean decidesBeforeHandling() {
+      return true;
+    }
+
+    @Override
     public boolean shedsBeforeHandling(long backlog) {
       return backlog > maxBacklog;
     }
@@ -88,6 +103,11 @@ public sealed interface OverloadPolicy {
     @Override
     public String configName() {
       return "drop-newest";
+    }
+
+    @Override
+    public boolean decidesOnArrival() {
+      return true;
     }
 
     @Override

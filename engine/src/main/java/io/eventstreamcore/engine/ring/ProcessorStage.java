@@ -42,6 +42,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private final RecordQueue records;
   private final RetryPolicy retry;
   private final OverloadPolicy overload;
+  // Reading the ring's claim cursor contends with every publisher: only when the policy needs it.
+  private final boolean watchesBacklog;
   private final LongSupplier claimed;
   private final LongConsumer pause;
   private final CounterDataPoint processed;
@@ -85,6 +87,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
     this.records = records;
     this.retry = retry;
     this.overload = overload;
+    this.watchesBacklog = overload.decidesBeforeHandling();
     this.claimed = claimed;
     this.pause = pause;
     this.processed = metrics.eventsProcessed(route);
@@ -164,7 +167,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   }
 
   private void handle(EventSlot slot, long sequence) {
-    if (slot.isShed() || overload.shedsBeforeHandling(claimed.getAsLong() - sequence)) {
+    if (slot.isShed()
+        || watchesBacklog && overload.shedsBeforeHandling(claimed.getAsLong() - sequence)) {
       shed.inc();
       deadLetter(slot, DeadLetterReason.OVERLOAD);
       return;

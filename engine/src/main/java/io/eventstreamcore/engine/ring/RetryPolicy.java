@@ -34,13 +34,4 @@ public record RetryPolicy(int attempts, long backoffNanos, long maxBackoffNanos)
     }
     return Math.min(wait, maxBackoffNanos);
   }
-
-  /** The longest an event can wait in retries: the sum of every backoff. */
-  public long worstCaseBackoffNanos() {
-    long sum = 0;
-    for (int retry = 1; retry < attempts; retry++) {
-      sum += backoffNanos(retry);
-    }
-    return sum;
-  }
 }
