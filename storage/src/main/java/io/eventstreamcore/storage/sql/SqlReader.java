@@ -331,7 +331,8 @@ public final class SqlReader implements AutoCloseable {
       try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
-                      + " max_event_id FROM "
+                      + " max_event_id, min_payload_bytes, max_payload_bytes, first_ms, last_ms,"
+                      + " aggregate_name, aggregate_value FROM "
                       + schema.windows
                       + " ORDER BY id");
           ResultSet r = s.executeQuery()) {
@@ -339,13 +340,16 @@ public final class SqlReader implements AutoCloseable {
           windowIds.add(r.getLong(1));
           windows.add(
               StoredRecord.window(
-                  r.getString(2),
-                  r.getLong(3),
-                  r.getLong(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getLong(7),
-                  r.getLong(8)));
+                      r.getString(2),
+                      r.getLong(3),
+                      r.getLong(4),
+                      r.getLong(5),
+                      r.getLong(6),
+                      r.getLong(7),
+                      r.getLong(8))
+                  .withPayloadSizes(r.getLong(9), r.getLong(10))
+                  .withEventTimes(r.getLong(11), r.getLong(12))
+                  .withAggregate(r.getString(13), r.getDouble(14)));
         }
       }
       try (PreparedStatement s =
