@@ -44,7 +44,7 @@ final class WindowSlots {
   /** The slot of topic {@code topic}'s window starting at {@code windowStart}. */
   int slot(int topic, long windowStart) {
     long index = Math.floorDiv(windowStart, windowMillis);
-    return topic * perTopic + (int) Math.floorMod(index, perTopic);
+    return topic * perTopic + Math.floorMod(index, perTopic);
   }
 
   /** The first slot of {@code topic}; its others follow. */
