@@ -141,6 +141,12 @@ public final class BatchHandler implements ProcessorHandler {
     }
   }
 
+  /** Windows one topic may have open at once, each flushed as one record at stop. */
+  @Override
+  public int maxOpenStatesPerTopic() {
+    return slots.perTopic();
+  }
+
   /** Windows open now, over all topics. */
   public int openWindows() {
     return openWindows;
