@@ -679,42 +679,6 @@ class EventPipelineTest {
   }
 
   @Test
-  void stopFlushesEveryOpenStateOfAHandlerWithSeveralPerTopic() throws Exception {
-    CollectingBackend stored = new CollectingBackend("memory");
-    int[] open = {33 * 3}; // 3 per topic id: more than one flush slot per 8 topics carries
-    ProcessorHandler windows =
-        new ProcessorHandler() {
-          @Override
-          public void onEvent(EventView event, RecordSink sink) {}
-
-          @Override
-          public void onFlush(long nowMillis, RecordSink sink) {
-            while (open[0] > 0 && sink.remainingForEvent() > 0) {
-              sink.emit().window("t" + open[0]--, 0, 1, 1, 1, 0, 0);
-            }
-          }
-
-          @Override
-          public int maxOpenStatesPerTopic() {
-            return 3;
-          }
-        };
-    EventPipeline pipeline =
-        new EventPipeline(
-            settings("eventstream.topics.max = 32"),
-            metrics,
-            clock,
-            List.of(ProcessorBinding.of(Route.BATCH, windows)),
-            List.of(stored));
-    pipelines.add(pipeline);
-    pipeline.start();
-    pipeline.stop();
-
-    assertThat(open[0]).isZero();
-    assertThat(stored.records()).hasSize(99);
-  }
-
-  @Test
   void startingTwiceFails() throws Exception {
     EventPipeline pipeline = pipeline(List.of(), new CollectingBackend("collect"));
     assertThat(pipeline.state()).isEqualTo(EventPipeline.State.NEW);
