@@ -43,6 +43,13 @@ public final class JsonText {
     return this;
   }
 
+  /** A double in full precision ({@link Double#toString}), or null when it is not finite. */
+  public JsonText exactField(String name, double value) {
+    separate(name);
+    out.append(Double.isFinite(value) ? Double.toString(value) : "null");
+    return this;
+  }
+
   public JsonText field(String name, boolean value) {
     separate(name);
     out.append(value);

@@ -42,8 +42,12 @@ public final class BuiltInProcessors {
       case "id-audit":
         return new IdAuditHandler();
       case "windows":
+        settings.batch().checkRecordBound(engine);
         return new BatchHandler(
-            settings.batchWindow().toMillis(), engine.maxTopics() + 1, metrics.windowsClosed());
+            settings.batch(),
+            engine.maxTopics() + 1,
+            metrics.windowsClosed(),
+            metrics.batchLateEvents());
       default:
         throw new IllegalArgumentException("no built-in handler " + name);
     }

@@ -16,9 +16,21 @@ public final class TestEvents {
       long eventId,
       long receivedMillis,
       byte[] payload) {
+    return event(topic, topicId, priority, eventId, 0, receivedMillis, payload);
+  }
+
+  /** A classified event with a client time ({@code client_time_us} of a v2 frame; 0 for none). */
+  public static EventSlot event(
+      String topic,
+      int topicId,
+      Priority priority,
+      long eventId,
+      long clientTimeMicros,
+      long receivedMillis,
+      byte[] payload) {
     EventSlot slot = new EventSlot(16);
     slot.beginFrame(null, 1, false);
-    slot.header(priority, eventId, 0);
+    slot.header(priority, eventId, clientTimeMicros);
     byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
     System.arraycopy(topicBytes, 0, slot.topicBuffer(topicBytes.length), 0, topicBytes.length);
     System.arraycopy(payload, 0, slot.payloadBuffer(payload.length), 0, payload.length);

@@ -89,8 +89,17 @@ final class RecordPrinter implements FileLogReader.Visitor {
       f.number("end_ms", r.endMillis());
       f.number("count", r.count());
       f.number("payload_bytes", r.payloadBytes());
+      f.number("min_payload_bytes", r.minPayloadBytes());
+      f.number("max_payload_bytes", r.maxPayloadBytes());
+      f.decimal("mean_payload_bytes", r.meanPayloadBytes());
+      f.number("first_ms", r.firstMillis());
+      f.number("last_ms", r.lastMillis());
       f.number("min_event_id", r.minEventId());
       f.number("max_event_id", r.maxEventId());
+      if (!r.name().isEmpty()) {
+        f.text("aggregate_name", r.name());
+        f.decimal("aggregate_value", r.value());
+      }
     }
     f.end();
   }
@@ -125,6 +134,8 @@ final class RecordPrinter implements FileLogReader.Visitor {
 
     void number(String name, long value);
 
+    void decimal(String name, double value);
+
     void end();
   }
 
@@ -139,6 +150,11 @@ final class RecordPrinter implements FileLogReader.Visitor {
     @Override
     public void number(String name, long value) {
       json.field(name, value);
+    }
+
+    @Override
+    public void decimal(String name, double value) {
+      json.exactField(name, value);
     }
 
     @Override
@@ -162,6 +178,19 @@ final class RecordPrinter implements FileLogReader.Visitor {
     @Override
     public void number(String name, long value) {
       yaml.append(name).append(": ").append(value).append('\n');
+    }
+
+    @Override
+    public void decimal(String name, double value) {
+      String text;
+      if (Double.isNaN(value)) {
+        text = ".nan";
+      } else if (Double.isInfinite(value)) {
+        text = value > 0 ? ".inf" : "-.inf";
+      } else {
+        text = Double.toString(value);
+      }
+      yaml.append(name).append(": ").append(text).append('\n');
     }
 
     @Override

@@ -59,9 +59,9 @@ class ExampleHandlersTest {
       send(client, Priority.LOW, "orders", 12, new byte[1]);
       send(client, Priority.LOW, "orders", 11, new byte[1]);
       // Batch: two topics, totals flushed at stop (the 1h interval never elapses here).
-      send(client, Priority.BATCH, "clicks", 20, new byte[3]);
-      send(client, Priority.BATCH, "clicks", 21, new byte[4]);
-      send(client, Priority.BATCH, "views", 22, new byte[5]);
+      send(client, Priority.BATCH, "clicks", 20, new byte[] {7, 0, 0});
+      send(client, Priority.BATCH, "clicks", 21, new byte[] {9, 0, 0, 0});
+      send(client, Priority.BATCH, "views", 22, new byte[] {(byte) 200, 0, 0, 0, 0});
       // Each event was handled before it was acknowledged.
       assertThat(
               service.metrics().registry().scrape().stream()
@@ -84,8 +84,15 @@ class ExampleHandlersTest {
         .containsExactly(tuple(11L, 12.0));
     assertThat(records)
         .filteredOn(r -> r.kind() == RecordKind.WINDOW)
-        .extracting(StoredRecord::topic, StoredRecord::count, StoredRecord::payloadBytes)
-        .containsExactlyInAnyOrder(tuple("clicks", 2L, 7L), tuple("views", 1L, 5L));
+        .extracting(
+            StoredRecord::topic,
+            StoredRecord::count,
+            StoredRecord::payloadBytes,
+            StoredRecord::name,
+            StoredRecord::value)
+        .containsExactlyInAnyOrder(
+            tuple("clicks", 2L, 7L, "peak-reading", 9.0),
+            tuple("views", 1L, 5L, "peak-reading", 200.0));
   }
 
   @Test

@@ -6,8 +6,9 @@ import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 
 /**
- * Batch example: per-topic event count and payload bytes, emitted as a WINDOW record every {@code
- * config.interval} on the tick (topics without events emit nothing) and for what is left at stop.
+ * Batch example: per-topic event count, payload bytes and, as its own aggregate, the peak reading
+ * (payload byte 0, unsigned), emitted as a WINDOW record every {@code config.interval} on the tick
+ * (topics without events emit nothing) and for what is left at stop.
  */
 public final class TopicTotalsHandler implements ProcessorHandler {
   private long intervalMillis;
@@ -15,6 +16,7 @@ public final class TopicTotalsHandler implements ProcessorHandler {
   private String[] topics;
   private long[] count;
   private long[] bytes;
+  private int[] peak;
   private int[] active; // topic ids with a count, each listed once
   private int activeCount;
 
@@ -26,6 +28,7 @@ public final class TopicTotalsHandler implements ProcessorHandler {
     topics = new String[n];
     count = new long[n];
     bytes = new long[n];
+    peak = new int[n];
     active = new int[n];
   }
 
@@ -37,6 +40,9 @@ public final class TopicTotalsHandler implements ProcessorHandler {
       active[activeCount++] = t;
     }
     bytes[t] += event.payloadLength();
+    if (event.payloadLength() > 0) {
+      peak[t] = Math.max(peak[t], event.payloadByte(0) & 0xff);
+    }
   }
 
   @Override
@@ -55,9 +61,12 @@ public final class TopicTotalsHandler implements ProcessorHandler {
   private void emit(long nowMillis, RecordSink sink) {
     while (activeCount > 0 && sink.remainingForEvent() > 0) {
       int t = active[--activeCount];
-      sink.emit().window(topics[t], since, nowMillis, count[t], bytes[t], 0, 0);
+      sink.emit()
+          .window(topics[t], since, nowMillis, count[t], bytes[t], 0, 0)
+          .aggregate("peak-reading", peak[t]); // stored beside the built-in fields
       count[t] = 0;
       bytes[t] = 0;
+      peak[t] = 0;
     }
     if (activeCount == 0) {
       since = nowMillis;

@@ -43,6 +43,7 @@ public final class EngineMetrics {
   private final Histogram realtimeLatency;
   private final CounterDataPoint realtimeSlaBreaches;
   private final CounterDataPoint windowsClosed;
+  private final CounterDataPoint batchLateEvents;
   private final Map<DeadLetterReason, CounterDataPoint> deadLetters =
       new EnumMap<>(DeadLetterReason.class);
   private final Gauge connectionsActive;
@@ -115,6 +116,12 @@ public final class EngineMetrics {
         counter(
                 "eventstream_windows_closed_total",
                 "Window summaries written by the batch processor.")
+            .labelValues();
+    batchLateEvents =
+        counter(
+                "eventstream_batch_late_events_total",
+                "Events whose event-time window had closed (beyond the allowed lateness), written"
+                    + " as dead letters by the batch windows.")
             .labelValues();
     registerDeadLetters();
     connectionsActive = gauge("eventstream_connections_active", "Open ingest TCP connections.");
@@ -301,6 +308,13 @@ public final class EngineMetrics {
 
   public CounterDataPoint windowsClosed() {
     return windowsClosed;
+  }
+
+  /**
+   * Events the batch windows found late (event time only), each also a {@code late} dead letter.
+   */
+  public CounterDataPoint batchLateEvents() {
+    return batchLateEvents;
   }
 
   /** Dead-letter counter of one reason; every reason is registered at start. */

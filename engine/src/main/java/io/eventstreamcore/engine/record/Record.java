@@ -30,6 +30,10 @@ public final class Record implements RecordView {
   private long payloadBytes;
   private long minEventId;
   private long maxEventId;
+  private long minPayloadBytes;
+  private long maxPayloadBytes;
+  private long firstMillis;
+  private long lastMillis;
   private DeadLetterReason reason;
   private Priority priority = Priority.BATCH;
   private long clientTimeMicros;
@@ -47,11 +51,15 @@ public final class Record implements RecordView {
     this.timeMillis = timeMillis;
     this.eventId = eventId;
     this.value = value;
+    clearWindow();
     clearDeadLetter();
     return this;
   }
 
-  /** Fills this record as a closed window summary. */
+  /**
+   * Fills this record as a closed window summary, with no payload sizes, event times or aggregate:
+   * add those with {@link #payloadSizes}, {@link #eventTimes} and {@link #aggregate}.
+   */
   public Record window(
       String topic,
       long startMillis,
@@ -71,8 +79,65 @@ public final class Record implements RecordView {
     this.payloadBytes = payloadBytes;
     this.minEventId = minEventId;
     this.maxEventId = maxEventId;
+    this.value = 0;
+    this.minPayloadBytes = 0;
+    this.maxPayloadBytes = 0;
+    this.firstMillis = 0;
+    this.lastMillis = 0;
     clearDeadLetter();
     return this;
+  }
+
+  /** Adds the smallest and largest payload size, in bytes, to the window this record holds. */
+  public Record payloadSizes(long minPayloadBytes, long maxPayloadBytes) {
+    requireWindow("payloadSizes");
+    this.minPayloadBytes = minPayloadBytes;
+    this.maxPayloadBytes = maxPayloadBytes;
+    return this;
+  }
+
+  /**
+   * Adds the earliest and latest time of the window's events (event time or received time, as the
+   * window is kept) to the window this record holds.
+   */
+  public Record eventTimes(long firstMillis, long lastMillis) {
+    requireWindow("eventTimes");
+    this.firstMillis = firstMillis;
+    this.lastMillis = lastMillis;
+    return this;
+  }
+
+  /**
+   * Adds a handler's own aggregate to the window this record holds: a name saying what it is (e.g.
+   * {@code "sum:temperature"}) and its value. Stored by every backend beside the built-in fields.
+   */
+  public Record aggregate(String name, double value) {
+    requireWindow("aggregate");
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("an aggregate needs a name");
+    }
+    this.name = name;
+    this.value = value;
+    return this;
+  }
+
+  private void requireWindow(String what) {
+    if (kind != RecordKind.WINDOW) {
+      throw new IllegalStateException(what + " is for a window record; this one is " + kind);
+    }
+  }
+
+  private void clearWindow() {
+    this.startMillis = 0;
+    this.endMillis = 0;
+    this.count = 0;
+    this.payloadBytes = 0;
+    this.minEventId = 0;
+    this.maxEventId = 0;
+    this.minPayloadBytes = 0;
+    this.maxPayloadBytes = 0;
+    this.firstMillis = 0;
+    this.lastMillis = 0;
   }
 
   /**
@@ -93,6 +158,7 @@ public final class Record implements RecordView {
     this.reason = reason;
     this.priority = event.priority();
     this.clientTimeMicros = event.clientTimeMicros();
+    clearWindow();
     int length = event.payloadLength();
     if (length > RETAINED_PAYLOAD_BYTES) {
       payload = new byte[length]; // this dead letter only; dropped when the record is refilled
@@ -208,5 +274,25 @@ public final class Record implements RecordView {
   @Override
   public long maxEventId() {
     return maxEventId;
+  }
+
+  @Override
+  public long minPayloadBytes() {
+    return minPayloadBytes;
+  }
+
+  @Override
+  public long maxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  @Override
+  public long firstMillis() {
+    return firstMillis;
+  }
+
+  @Override
+  public long lastMillis() {
+    return lastMillis;
   }
 }

@@ -8,7 +8,10 @@ import io.eventstreamcore.engine.event.Priority;
  * <ul>
  *   <li>{@code ALERT}: topic, name (rule), severity, timeMillis, eventId, value (the measured
  *       quantity, e.g. payload size).
- *   <li>{@code WINDOW}: topic, startMillis, endMillis, count, payloadBytes, minEventId, maxEventId.
+ *   <li>{@code WINDOW}: topic, startMillis, endMillis, count, payloadBytes, minEventId, maxEventId
+ *       (0 when no event had an id), minPayloadBytes, maxPayloadBytes, firstMillis and lastMillis
+ *       (the earliest and latest time of its events; 0 when the handler gave none), and the
+ *       handler's own aggregate: name ("" when none) and value.
  *   <li>{@code DEAD_LETTER}: topic, eventId, timeMillis (when the event was received),
  *       clientTimeMicros, priority, reason, and the payload.
  * </ul>
@@ -41,6 +44,23 @@ public interface RecordView {
   long minEventId();
 
   long maxEventId();
+
+  /** A window's smallest payload, in bytes. */
+  long minPayloadBytes();
+
+  /** A window's largest payload, in bytes. */
+  long maxPayloadBytes();
+
+  /** The earliest time of a window's events, in epoch milliseconds. */
+  long firstMillis();
+
+  /** The latest time of a window's events, in epoch milliseconds. */
+  long lastMillis();
+
+  /** A window's mean payload size in bytes: payloadBytes / count, 0 for an empty window. */
+  default double meanPayloadBytes() {
+    return count() == 0 ? 0 : (double) payloadBytes() / count();
+  }
 
   /** Why the event became a dead letter; null for other kinds. */
   DeadLetterReason reason();

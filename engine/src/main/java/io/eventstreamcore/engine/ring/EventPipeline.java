@@ -425,13 +425,15 @@ public final class EventPipeline {
   }
 
   /**
-   * Publishes enough FLUSH slots for every open window of every topic: each slot lets a handler
-   * emit up to half the record queue, so one slot could leave windows unflushed.
+   * Publishes enough FLUSH slots for every open state of every topic: each slot lets the handlers
+   * of one kind emit up to half the record queue together, so one slot could leave windows
+   * unflushed.
    */
   private boolean publishFlush(long deadlineNanos) {
     int perSlot = settings.recordQueueSize() / 2;
-    int slots = (settings.maxTopics() + 1 + perSlot - 1) / perSlot;
-    for (int i = 0; i < slots; i++) {
+    long records = (long) (settings.maxTopics() + 1) * openStatesPerTopic();
+    long slots = (records + perSlot - 1) / perSlot;
+    for (long i = 0; i < slots; i++) {
       long sequence;
       while ((sequence = publisher.tryClaim()) == RingPublisher.NO_SLOT) {
         if (System.nanoTime() >= deadlineNanos) {
@@ -443,6 +445,18 @@ public final class EventPipeline {
       publisher.publish(sequence);
     }
     return true;
+  }
+
+  /** The open states per topic the handlers of one kind hold together, the most of any kind. */
+  private int openStatesPerTopic() {
+    int[] byRoute = new int[Route.values().length];
+    int most = 1;
+    for (ProcessorBinding binding : started) {
+      int route = binding.route().ordinal();
+      byRoute[route] += Math.max(1, binding.handler().maxOpenStatesPerTopic());
+      most = Math.max(most, byRoute[route]);
+    }
+    return most;
   }
 
   /**

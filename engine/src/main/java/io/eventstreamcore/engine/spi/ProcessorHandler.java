@@ -47,10 +47,20 @@ public interface ProcessorHandler {
 
   /**
    * Flushes open state at stop (e.g. open windows), before the ring drains. Called as many times as
-   * it takes for a handler with one open state per topic to emit it all within {@link
-   * RecordSink#remainingForEvent()} per call; a call with nothing left to flush must do nothing.
+   * it takes for a handler with {@link #maxOpenStatesPerTopic()} open states per topic to emit them
+   * all within {@link RecordSink#remainingForEvent()} per call; a call with nothing left to flush
+   * must do nothing.
    */
   default void onFlush(long nowMillis, RecordSink sink) {}
+
+  /**
+   * Most open states (each flushed as one record) this handler holds per topic id, e.g. windows
+   * open at once on one topic; the engine sizes the calls to {@link #onFlush} by it. Read after
+   * {@link #start}.
+   */
+  default int maxOpenStatesPerTopic() {
+    return 1;
+  }
 
   /**
    * Called once after the ring has drained and every record this handler emitted has been stored

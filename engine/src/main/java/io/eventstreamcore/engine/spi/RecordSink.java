@@ -9,7 +9,8 @@ import io.eventstreamcore.engine.record.Record;
 public interface RecordSink {
   /**
    * Claims the next record to fill; fill it with one of its {@code alert}/{@code window}/{@code
-   * deadLetter} methods and nothing else. Waits (backpressure) while storage has not yet taken
+   * deadLetter} methods (a window then optionally with {@code payloadSizes}, {@code eventTimes} and
+   * {@code aggregate}) and nothing else. Waits (backpressure) while storage has not yet taken
    * earlier records.
    *
    * @throws IllegalStateException when {@link #remainingForEvent()} is 0

@@ -25,6 +25,10 @@ public record StoredRecord(
     long payloadBytes,
     long minEventId,
     long maxEventId,
+    long minPayloadBytes,
+    long maxPayloadBytes,
+    long firstMillis,
+    long lastMillis,
     DeadLetterReason reason,
     Priority priority,
     long clientTimeMicros,
@@ -49,13 +53,21 @@ public record StoredRecord(
         0,
         0,
         0,
+        0,
+        0,
+        0,
+        0,
         null,
         Priority.BATCH,
         0,
         NO_PAYLOAD);
   }
 
-  /** A stored window summary; its time is the window's end. */
+  /**
+   * A stored window summary; its time is the window's end. Payload sizes, event times and an
+   * aggregate are added with {@link #withPayloadSizes}, {@link #withEventTimes} and {@link
+   * #withAggregate}.
+   */
   public static StoredRecord window(
       String topic,
       long startMillis,
@@ -78,10 +90,97 @@ public record StoredRecord(
         payloadBytes,
         minEventId,
         maxEventId,
+        0,
+        0,
+        0,
+        0,
         null,
         Priority.BATCH,
         0,
         NO_PAYLOAD);
+  }
+
+  /** This window with its smallest and largest payload sizes. */
+  public StoredRecord withPayloadSizes(long minBytes, long maxBytes) {
+    return new StoredRecord(
+        kind,
+        topic,
+        name,
+        severity,
+        timeMillis,
+        eventId,
+        value,
+        startMillis,
+        endMillis,
+        count,
+        payloadBytes,
+        minEventId,
+        maxEventId,
+        minBytes,
+        maxBytes,
+        firstMillis,
+        lastMillis,
+        reason,
+        priority,
+        clientTimeMicros,
+        payload);
+  }
+
+  /** This window with the earliest and latest time of its events. */
+  public StoredRecord withEventTimes(long first, long last) {
+    return new StoredRecord(
+        kind,
+        topic,
+        name,
+        severity,
+        timeMillis,
+        eventId,
+        value,
+        startMillis,
+        endMillis,
+        count,
+        payloadBytes,
+        minEventId,
+        maxEventId,
+        minPayloadBytes,
+        maxPayloadBytes,
+        first,
+        last,
+        reason,
+        priority,
+        clientTimeMicros,
+        payload);
+  }
+
+  /** This window with a handler's own aggregate ({@code name} "" for none). */
+  public StoredRecord withAggregate(String aggregateName, double aggregateValue) {
+    return new StoredRecord(
+        kind,
+        topic,
+        aggregateName,
+        severity,
+        timeMillis,
+        eventId,
+        aggregateValue,
+        startMillis,
+        endMillis,
+        count,
+        payloadBytes,
+        minEventId,
+        maxEventId,
+        minPayloadBytes,
+        maxPayloadBytes,
+        firstMillis,
+        lastMillis,
+        reason,
+        priority,
+        clientTimeMicros,
+        payload);
+  }
+
+  /** A window's mean payload size in bytes: payloadBytes / count, 0 for an empty window. */
+  public double meanPayloadBytes() {
+    return count == 0 ? 0 : (double) payloadBytes / count;
   }
 
   /** A stored dead letter. */
@@ -100,6 +199,10 @@ public record StoredRecord(
         "",
         receivedMillis,
         eventId,
+        0,
+        0,
+        0,
+        0,
         0,
         0,
         0,
@@ -129,6 +232,10 @@ public record StoredRecord(
         r.payloadBytes(),
         r.minEventId(),
         r.maxEventId(),
+        r.minPayloadBytes(),
+        r.maxPayloadBytes(),
+        r.firstMillis(),
+        r.lastMillis(),
         r.reason(),
         r.priority(),
         r.clientTimeMicros(),
@@ -152,6 +259,10 @@ public record StoredRecord(
         && payloadBytes == r.payloadBytes
         && minEventId == r.minEventId
         && maxEventId == r.maxEventId
+        && minPayloadBytes == r.minPayloadBytes
+        && maxPayloadBytes == r.maxPayloadBytes
+        && firstMillis == r.firstMillis
+        && lastMillis == r.lastMillis
         && reason == r.reason
         && priority == r.priority
         && clientTimeMicros == r.clientTimeMicros

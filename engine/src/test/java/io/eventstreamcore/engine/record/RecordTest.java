@@ -81,4 +81,42 @@ class RecordTest {
     assertThatThrownBy(() -> DeadLetterReason.ofLabel("nope"))
         .hasMessageContaining("unknown dead-letter reason: nope");
   }
+
+  @Test
+  void aWindowCarriesPayloadSizesEventTimesAndAHandlersAggregate() {
+    Record record =
+        new Record()
+            .window("t", 0, 5_000, 4, 40, 1, 9)
+            .payloadSizes(2, 20)
+            .eventTimes(10, 4_990)
+            .aggregate("sum:temperature", 81.5);
+
+    assertThat(StoredRecord.of(record))
+        .isEqualTo(
+            StoredRecord.window("t", 0, 5_000, 4, 40, 1, 9)
+                .withPayloadSizes(2, 20)
+                .withEventTimes(10, 4_990)
+                .withAggregate("sum:temperature", 81.5));
+    assertThat(record.meanPayloadBytes()).isEqualTo(10.0);
+  }
+
+  @Test
+  void refillingClearsTheWindowFieldsAndTheAggregate() {
+    Record record = new Record().window("t", 0, 5, 1, 1, 1, 1).payloadSizes(1, 1).aggregate("n", 3);
+
+    assertThat(StoredRecord.of(record.window("t", 0, 5, 2, 2, 0, 0)))
+        .isEqualTo(StoredRecord.window("t", 0, 5, 2, 2, 0, 0));
+    assertThat(StoredRecord.of(record.alert("r", "INFO", "t", 5, 1, 2.0)))
+        .isEqualTo(StoredRecord.alert("t", "r", "INFO", 5, 1, 2.0));
+  }
+
+  @Test
+  void windowDetailsAreOnlyForWindows() {
+    Record alert = new Record().alert("r", "INFO", "t", 5, 1, 2.0);
+
+    assertThatThrownBy(() -> alert.aggregate("n", 1)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> alert.payloadSizes(1, 2)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> new Record().window("t", 0, 5, 1, 1, 0, 0).aggregate(" ", 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -55,10 +55,16 @@ class ProcessorHandlerLifecycleTest {
   }
 
   private EventPipeline pipeline(List<ProcessorBinding> handlers, StorageBackend backend) {
+    return pipeline(handlers, backend, "");
+  }
+
+  private EventPipeline pipeline(
+      List<ProcessorBinding> handlers, StorageBackend backend, String extra) {
     EngineSettings settings =
         new EngineSettings(
             ConfigFactory.parseString(
-                    "eventstream.ring.size=64\n"
+                    extra
+                        + "\neventstream.ring.size=64\n"
                         + "eventstream.ring.record-queue-size=16\n"
                         + "eventstream.ring.tick-interval=10ms\n"
                         + "eventstream.dedup.max-keys=4096\n"
@@ -209,5 +215,39 @@ class ProcessorHandlerLifecycleTest {
 
   private static int settingsMaxTopics() {
     return new EngineSettings(ConfigFactory.defaultReference().resolve()).maxTopics();
+  }
+
+  @Test
+  void stopFlushesEveryOpenStateOfAHandlerWithSeveralPerTopic() throws Exception {
+    // 33 topic ids, 8 records per flush slot: 3 states per id need 3 times the slots of one.
+    int[] open = {33 * 3};
+    ProcessorHandler windows =
+        new ProcessorHandler() {
+          @Override
+          public void onEvent(EventView event, RecordSink sink) {}
+
+          @Override
+          public void onFlush(long nowMillis, RecordSink sink) {
+            while (open[0] > 0 && sink.remainingForEvent() > 0) {
+              sink.emit().window("t" + open[0]--, 0, 1, 1, 1, 0, 0);
+            }
+          }
+
+          @Override
+          public int maxOpenStatesPerTopic() {
+            return 3;
+          }
+        };
+    CollectingBackend stored = new CollectingBackend("memory");
+    EventPipeline pipeline =
+        pipeline(
+            List.of(ProcessorBinding.of(Route.BATCH, windows)),
+            stored,
+            "eventstream.topics.max = 32");
+    pipeline.start();
+    pipeline.stop();
+
+    assertThat(open[0]).isZero();
+    assertThat(stored.records()).hasSize(99);
   }
 }

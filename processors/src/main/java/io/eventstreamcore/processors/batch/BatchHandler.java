@@ -1,123 +1,225 @@
 package io.eventstreamcore.processors.batch;
 
 import io.eventstreamcore.engine.event.EventView;
+import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
+import io.eventstreamcore.processors.config.BatchSettings;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import java.util.Arrays;
 
 /**
- * The built-in batch handler: tumbling windows per topic by processing time, aligned to multiples
- * of the window length since the epoch. A window closes when an event of its topic arrives after
- * its end, or on the first tick after its end, and writes one summary record (topic, start, end,
- * count, payload bytes, min/max non-zero event_id). Open windows are flushed at stop.
+ * The built-in batch handler ({@code windows}): tumbling windows per topic, aligned to multiples of
+ * the window length since the epoch, each closing into one WINDOW record (count, payload bytes,
+ * smallest and largest payload, earliest and latest event time, non-zero event_id range).
  *
- * <p>State lives in flat arrays indexed by topic id, preallocated for the topic bound: no
- * allocation per event.
+ * <p>Time: by processing time an event's time is when the server read it; by event time it is the
+ * producer's {@code client_time_us} / 1000, or the received time when the event has none. Each
+ * topic has a watermark, its newest event time minus the allowed lateness (0 by processing time);
+ * the windows ending at or before it close. On a tick, and before each event, a topic's event time
+ * is also taken to have moved on with processing time since its newest event arrived (by processing
+ * time: to the tick's time), so an idle topic's windows close about allowed-lateness after their
+ * end, whatever the producer's clock offset. An event whose window has closed is late: by event
+ * time it becomes a {@code late} dead letter and is counted; by processing time (received times of
+ * events read by different I/O threads are not in order) it joins the topic's next window instead.
+ * A window that reaches {@code max-events} closes at once; later events of its interval open
+ * another.
+ *
+ * <p>Open windows are flushed at stop. State lives in flat arrays indexed by topic id ({@link
+ * WindowSlots}), preallocated for the topic bound: no allocation per event.
  */
 public final class BatchHandler implements ProcessorHandler {
+  private static final long NONE = Long.MIN_VALUE;
+
   private final long windowMillis;
+  private final boolean eventTime;
+  private final long latenessMillis;
+  private final long maxEvents;
   private final CounterDataPoint windowsClosed;
+  private final CounterDataPoint lateEvents;
+  private final WindowSlots slots;
   private final String[] topics;
-  private final long[] start;
-  private final long[] count;
-  private final long[] bytes;
-  private final long[] minId;
-  private final long[] maxId;
-  private final long[] closedUntil;
+  // Per topic: newest event time seen (NONE before the first event), the processing time it
+  // arrived at, and the end up to which every window has closed (NONE: none has).
+  private final long[] newest;
+  private final long[] newestArrival;
+  private final long[] closedThrough;
+  private final int[] openPerTopic;
   private final int[] openTopics;
   private final int[] openIndex;
-  private int openCount;
+  private int openTopicCount;
+  private int openWindows;
 
   /**
    * Creates the handler.
    *
    * @param maxTopicIds topic ids range over {@code 0..maxTopicIds-1}
+   * @param windowsClosed counts every window record written
+   * @param lateEvents counts late events (event time only)
    */
-  public BatchHandler(long windowMillis, int maxTopicIds, CounterDataPoint windowsClosed) {
-    if (windowMillis <= 0) {
-      throw new IllegalArgumentException("window must be positive: " + windowMillis);
-    }
-    this.windowMillis = windowMillis;
+  public BatchHandler(
+      BatchSettings settings,
+      int maxTopicIds,
+      CounterDataPoint windowsClosed,
+      CounterDataPoint lateEvents) {
+    this.windowMillis = settings.windowMillis();
+    this.eventTime = settings.time() == BatchSettings.TimeBasis.EVENT;
+    this.latenessMillis = settings.allowedLateness().toMillis();
+    this.maxEvents = settings.maxEvents();
     this.windowsClosed = windowsClosed;
+    this.lateEvents = lateEvents;
+    this.slots = new WindowSlots(maxTopicIds, settings.windowsPerTopic(), windowMillis);
     this.topics = new String[maxTopicIds];
-    this.start = new long[maxTopicIds];
-    this.count = new long[maxTopicIds];
-    this.bytes = new long[maxTopicIds];
-    this.minId = new long[maxTopicIds];
-    this.maxId = new long[maxTopicIds];
-    this.closedUntil = new long[maxTopicIds];
+    this.newest = new long[maxTopicIds];
+    this.newestArrival = new long[maxTopicIds];
+    this.closedThrough = new long[maxTopicIds];
+    Arrays.fill(newest, NONE);
+    Arrays.fill(closedThrough, NONE);
+    this.openPerTopic = new int[maxTopicIds];
     this.openTopics = new int[maxTopicIds];
     this.openIndex = new int[maxTopicIds];
-    java.util.Arrays.fill(openIndex, -1);
+    Arrays.fill(openIndex, -1);
   }
 
   @Override
   public void onEvent(EventView event, RecordSink sink) {
     int t = event.topicId();
-    // I/O threads stamp events when they read them and publish in any order, so an event may
-    // carry a time inside a window a tick already closed: it joins the next one instead of
-    // reopening a window that was already summarised.
-    long now = Math.max(event.receivedMillis(), closedUntil[t]);
-    if (openIndex[t] >= 0 && now >= start[t] + windowMillis) {
-      close(t, sink); // one record: always within the per-event bound
+    topics[t] = event.topic(); // interned by the engine: no copy
+    long received = event.receivedMillis();
+    advanceByProcessingTime(t, received);
+    long time;
+    if (eventTime) {
+      long clientMicros = event.clientTimeMicros();
+      time = clientMicros != 0 ? Math.floorDiv(clientMicros, 1000) : received;
+      if (windowStart(time) + windowMillis <= closedThrough[t]) {
+        lateEvents.inc();
+        sink.emit().deadLetter(DeadLetterReason.LATE, event);
+        return;
+      }
+    } else {
+      time = Math.max(received, closedThrough[t]);
     }
-    if (openIndex[t] < 0) {
-      open(t, event.topic(), now - Math.floorMod(now, windowMillis));
+    if (time > newest[t]) {
+      newest[t] = time;
+      newestArrival[t] = received;
+      closeThrough(t, windowStart(time - latenessMillis));
     }
-    count[t]++;
-    bytes[t] += event.payloadLength();
-    long id = event.eventId();
-    if (id != 0) {
-      // event_id is a u64 on the wire: compare unsigned.
-      minId[t] = minId[t] == 0 || Long.compareUnsigned(id, minId[t]) < 0 ? id : minId[t];
-      maxId[t] = maxId[t] == 0 || Long.compareUnsigned(id, maxId[t]) > 0 ? id : maxId[t];
+    // At most windows-per-topic records: every open window of the topic.
+    closeDue(t, sink);
+    long start = windowStart(time);
+    int slot = slots.slot(t, start);
+    if (slots.isOpen(slot) && slots.start(slot) != start) {
+      // Only when a window due to close found no room in the sink before (shared with other
+      // handlers of the kind): it closes now, before its slot is reused.
+      close(t, slot, sink);
+    }
+    if (!slots.isOpen(slot)) {
+      opened(t);
+    }
+    slots.add(slot, start, time, event.payloadLength(), event.eventId());
+    if (maxEvents > 0 && slots.count(slot) >= maxEvents) {
+      close(t, slot, sink); // the one record beyond windows-per-topic
     }
   }
 
   @Override
   public void onTick(long nowMillis, RecordSink sink) {
-    for (int i = openCount - 1; i >= 0 && sink.remainingForEvent() > 0; i--) {
+    // Closing a topic's last window moves the last listed topic into its place: walk backwards
+    // so that every topic is visited once.
+    for (int i = openTopicCount - 1; i >= 0 && sink.remainingForEvent() > 0; i--) {
       int t = openTopics[i];
-      if (nowMillis >= start[t] + windowMillis) {
-        close(t, sink);
-      }
+      advanceByProcessingTime(t, nowMillis);
+      closeDue(t, sink);
     }
   }
 
   @Override
   public void onFlush(long nowMillis, RecordSink sink) {
-    while (openCount > 0 && sink.remainingForEvent() > 0) {
-      close(openTopics[openCount - 1], sink);
+    while (openTopicCount > 0 && sink.remainingForEvent() > 0) {
+      int t = openTopics[openTopicCount - 1];
+      closeOldest(t, Long.MAX_VALUE, sink);
     }
   }
 
-  /** Windows open now. */
+  /** Windows one topic may have open at once, each flushed as one record at stop. */
+  @Override
+  public int maxOpenStatesPerTopic() {
+    return slots.perTopic();
+  }
+
+  /** Windows open now, over all topics. */
   public int openWindows() {
-    return openCount;
+    return openWindows;
   }
 
-  private void open(int t, String topic, long windowStart) {
-    topics[t] = topic;
-    start[t] = windowStart;
-    count[t] = 0;
-    bytes[t] = 0;
-    minId[t] = 0;
-    maxId[t] = 0;
-    openIndex[t] = openCount;
-    openTopics[openCount++] = t;
+  private long windowStart(long timeMillis) {
+    return timeMillis - Math.floorMod(timeMillis, windowMillis);
   }
 
-  private void close(int t, RecordSink sink) {
-    sink.emit()
-        .window(
-            topics[t], start[t], start[t] + windowMillis, count[t], bytes[t], minId[t], maxId[t]);
+  /**
+   * Moves topic {@code t}'s watermark on with processing time {@code nowMillis}: by event time, the
+   * newest event time plus the processing time since it arrived, less the lateness; by processing
+   * time, now.
+   */
+  private void advanceByProcessingTime(int t, long nowMillis) {
+    if (newest[t] == NONE) {
+      return;
+    }
+    long watermark =
+        eventTime
+            ? newest[t] + Math.max(0, nowMillis - newestArrival[t]) - latenessMillis
+            : nowMillis;
+    closeThrough(t, windowStart(watermark));
+  }
+
+  private void closeThrough(int t, long end) {
+    closedThrough[t] = Math.max(closedThrough[t], end);
+  }
+
+  /** Closes topic {@code t}'s windows ending at or before its watermark, oldest first. */
+  private void closeDue(int t, RecordSink sink) {
+    while (openPerTopic[t] > 0 && sink.remainingForEvent() > 0) {
+      if (!closeOldest(t, closedThrough[t], sink)) {
+        return;
+      }
+    }
+  }
+
+  /** Closes topic {@code t}'s oldest open window when it ends at or before {@code maxEnd}. */
+  private boolean closeOldest(int t, long maxEnd, RecordSink sink) {
+    int oldest = -1;
+    int from = slots.firstSlot(t);
+    for (int s = from; s < from + slots.perTopic(); s++) {
+      if (slots.isOpen(s) && (oldest < 0 || slots.start(s) < slots.start(oldest))) {
+        oldest = s;
+      }
+    }
+    if (oldest < 0 || slots.end(oldest) > maxEnd) {
+      return false;
+    }
+    close(t, oldest, sink);
+    return true;
+  }
+
+  private void opened(int t) {
+    openWindows++;
+    if (openPerTopic[t]++ == 0) {
+      openIndex[t] = openTopicCount;
+      openTopics[openTopicCount++] = t;
+    }
+  }
+
+  private void close(int t, int slot, RecordSink sink) {
+    slots.close(slot, topics[t], sink.emit());
     windowsClosed.inc();
-    closedUntil[t] = start[t] + windowMillis;
-    // Remove from the open list by moving the last open topic into its place.
-    int i = openIndex[t];
-    int last = openTopics[--openCount];
-    openTopics[i] = last;
-    openIndex[last] = i;
-    openIndex[t] = -1;
+    openWindows--;
+    if (--openPerTopic[t] == 0) {
+      // Remove from the open list by moving the last open topic into its place.
+      int i = openIndex[t];
+      int last = openTopics[--openTopicCount];
+      openTopics[i] = last;
+      openIndex[last] = i;
+      openIndex[t] = -1;
+    }
   }
 }

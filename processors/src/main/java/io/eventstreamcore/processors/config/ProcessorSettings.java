@@ -46,7 +46,7 @@ public final class ProcessorSettings {
   private final List<AlertRule> alertRules;
   private final List<HandlerEntry> handlers;
   private final Duration realtimeSla;
-  private final Duration batchWindow;
+  private final BatchSettings batch;
 
   /** Reads and validates the processor settings from the root configuration. */
   public ProcessorSettings(Config root) {
@@ -70,11 +70,7 @@ public final class ProcessorSettings {
           "eventstream.processors.realtime.sla", realtimeSla, "must be more than 0");
     }
     handlers = handlers(c);
-    batchWindow = c.getDuration("batch.window");
-    if (batchWindow.toMillis() <= 0) {
-      throw EngineSettings.bad(
-          "eventstream.processors.batch.window", batchWindow, "must be at least 1ms");
-    }
+    batch = new BatchSettings(c.getConfig("batch"));
   }
 
   /** The handler entries of every kind, in route then configuration order, names unique. */
@@ -307,8 +303,9 @@ public final class ProcessorSettings {
     return handlers;
   }
 
-  public Duration batchWindow() {
-    return batchWindow;
+  /** The built-in batch windows' settings. */
+  public BatchSettings batch() {
+    return batch;
   }
 
   @Override
@@ -319,7 +316,7 @@ public final class ProcessorSettings {
         + alertRules
         + " realtime.sla="
         + realtimeSla
-        + " batch.window="
-        + batchWindow;
+        + " "
+        + batch;
   }
 }

@@ -21,7 +21,7 @@ class ProcessorSettingsTest {
   void defaultsComeFromTheReferenceConfiguration() {
     ProcessorSettings settings = new ProcessorSettings(ConfigFactory.defaultReference());
 
-    assertThat(settings.batchWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.batch().window()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.alertRules()).hasSize(2);
   }
 

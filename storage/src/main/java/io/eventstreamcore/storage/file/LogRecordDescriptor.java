@@ -19,14 +19,17 @@ package io.eventstreamcore.storage.file;
  *                | topic | payload (bytes)
  *   kind: alert  | timeMillis | eventId | value | topic | rule | severity
  *   kind: window | startMillis | endMillis | count | payloadBytes | minEventId | maxEventId
- *                | topic
+ *                | topic | minPayloadBytes | maxPayloadBytes | firstMillis | lastMillis
+ *                | aggregate | aggregateValue
  *   kind: dead_letter | reason | priority | eventId | clientTimeMicros | receivedMillis | topic
  *                | payload (bytes)
  * </pre>
  *
- * Priorities are written by name. Being Chronicle Wire, a body renders as YAML without a schema
- * ({@link FileLogDump}). A frame whose length runs past the end of its segment, or whose checksum
- * does not match, marks a torn tail: recovery truncates the last segment there.
+ * Priorities are written by name. A window's fields from {@code minPayloadBytes} on came later: a
+ * window frame of an older log ends at {@code topic} and reads back with them 0 (aggregate "").
+ * Being Chronicle Wire, a body renders as YAML without a schema ({@link FileLogDump}). A frame
+ * whose length runs past the end of its segment, or whose checksum does not match, marks a torn
+ * tail: recovery truncates the last segment there.
  */
 final class LogRecordDescriptor {
   static final int HEADER_BYTES = 8;
@@ -64,6 +67,12 @@ final class LogRecordDescriptor {
   static final String MIN_EVENT_ID = "minEventId";
   static final String MAX_EVENT_ID = "maxEventId";
   static final String REASON = "reason";
+  static final String MIN_PAYLOAD_BYTES = "minPayloadBytes";
+  static final String MAX_PAYLOAD_BYTES = "maxPayloadBytes";
+  static final String FIRST_MILLIS = "firstMillis";
+  static final String LAST_MILLIS = "lastMillis";
+  static final String AGGREGATE = "aggregate";
+  static final String AGGREGATE_VALUE = "aggregateValue";
 
   private LogRecordDescriptor() {}
 }

@@ -114,7 +114,20 @@ final class RecordDecoder {
     long minId = w.read(LogRecordDescriptor.MIN_EVENT_ID).int64();
     long maxId = w.read(LogRecordDescriptor.MAX_EVENT_ID).int64();
     String topic = text(w, LogRecordDescriptor.TOPIC);
-    return StoredRecord.window(topic, start, end, count, bytes, minId, maxId);
+    StoredRecord window = StoredRecord.window(topic, start, end, count, bytes, minId, maxId);
+    if (!w.hasMore()) {
+      return window; // written before windows had the fields below
+    }
+    long minSize = w.read(LogRecordDescriptor.MIN_PAYLOAD_BYTES).int64();
+    long maxSize = w.read(LogRecordDescriptor.MAX_PAYLOAD_BYTES).int64();
+    long first = w.read(LogRecordDescriptor.FIRST_MILLIS).int64();
+    long last = w.read(LogRecordDescriptor.LAST_MILLIS).int64();
+    String aggregate = text(w, LogRecordDescriptor.AGGREGATE);
+    double aggregateValue = w.read(LogRecordDescriptor.AGGREGATE_VALUE).float64();
+    return window
+        .withPayloadSizes(minSize, maxSize)
+        .withEventTimes(first, last)
+        .withAggregate(aggregate, aggregateValue);
   }
 
   private static StoredRecord deadLetter(Wire w) {

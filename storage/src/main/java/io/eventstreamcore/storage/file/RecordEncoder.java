@@ -1,5 +1,7 @@
 package io.eventstreamcore.storage.file;
 
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.AGGREGATE;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.AGGREGATE_VALUE;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.ALERT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.CLIENT_TIME_MICROS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.COUNT;
@@ -8,12 +10,16 @@ import static io.eventstreamcore.storage.file.LogRecordDescriptor.DEAD_LETTER;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.END_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT_ID;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.FIRST_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.FRAME_PRIORITY;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.HEADER_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.KIND;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.LAST_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.LENGTH_OFFSET;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.MAX_EVENT_ID;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.MAX_PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.MIN_EVENT_ID;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.MIN_PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PRIORITY;
@@ -148,6 +154,12 @@ final class RecordEncoder {
       field(FIELDS.minEventId).int64(record.minEventId());
       field(FIELDS.maxEventId).int64(record.maxEventId());
       field(FIELDS.topic).text(record.topic());
+      field(FIELDS.minPayloadBytes).int64(record.minPayloadBytes());
+      field(FIELDS.maxPayloadBytes).int64(record.maxPayloadBytes());
+      field(FIELDS.firstMillis).int64(record.firstMillis());
+      field(FIELDS.lastMillis).int64(record.lastMillis());
+      field(FIELDS.aggregate).text(record.name());
+      field(FIELDS.aggregateValue).float64(record.value());
     }
     endFrame(start);
   }
@@ -178,6 +190,12 @@ final class RecordEncoder {
     final byte[] payloadBytes = name(PAYLOAD_BYTES);
     final byte[] minEventId = name(MIN_EVENT_ID);
     final byte[] maxEventId = name(MAX_EVENT_ID);
+    final byte[] minPayloadBytes = name(MIN_PAYLOAD_BYTES);
+    final byte[] maxPayloadBytes = name(MAX_PAYLOAD_BYTES);
+    final byte[] firstMillis = name(FIRST_MILLIS);
+    final byte[] lastMillis = name(LAST_MILLIS);
+    final byte[] aggregate = name(AGGREGATE);
+    final byte[] aggregateValue = name(AGGREGATE_VALUE);
 
     Fields() {
       for (Priority p : Priority.values()) {

@@ -30,7 +30,9 @@ import java.util.Base64;
  * <pre>
  *   {"kind":"ALERT","topic":"t","rule":"r","severity":"s","time_ms":1,"event_id":2,"value":3.5}
  *   {"kind":"WINDOW","topic":"t","start_ms":0,"end_ms":1000,"count":10,"payload_bytes":640,
- *    "min_event_id":1,"max_event_id":10}
+ *    "min_event_id":1,"max_event_id":10,"min_payload_bytes":8,"max_payload_bytes":100,
+ *    "mean_payload_bytes":64.0,"first_ms":3,"last_ms":998,"aggregate_name":"",
+ *    "aggregate_value":0.0}
  *   {"kind":"DEAD_LETTER","topic":"t","reason":"handler","priority":"HIGH","event_id":7,
  *    "client_time_us":0,"received_ms":1,"payload":"base64 of the payload bytes"}
  * </pre>
@@ -38,7 +40,9 @@ import java.util.Base64;
  * JSON because records are few (one per matched rule, one per topic per window), are read by people
  * and tools (any console consumer shows them), and a binary encoding would save bytes that do not
  * matter at that rate while tying every consumer to our layout. A non-finite alert value is written
- * as {@code null}.
+ * as {@code null}, as is a non-finite window aggregate; {@code aggregate_name} is "" when the
+ * handler attached none. The mean is {@code payload_bytes / count} (0 for no events), written for
+ * consumers' convenience.
  */
 final class KafkaRecordDescriptor {
   static final String HEADER_TOPIC = "topic";
@@ -83,13 +87,8 @@ final class KafkaRecordDescriptor {
       string(b, record.severity());
       b.append(",\"time_ms\":").append(record.timeMillis());
       b.append(",\"event_id\":").append(record.eventId());
-      double value = record.value();
       b.append(",\"value\":");
-      if (Double.isFinite(value)) {
-        b.append(value);
-      } else {
-        b.append("null");
-      }
+      number(b, record.value());
     } else {
       b.append(",\"start_ms\":").append(record.startMillis());
       b.append(",\"end_ms\":").append(record.endMillis());
@@ -97,6 +96,15 @@ final class KafkaRecordDescriptor {
       b.append(",\"payload_bytes\":").append(record.payloadBytes());
       b.append(",\"min_event_id\":").append(record.minEventId());
       b.append(",\"max_event_id\":").append(record.maxEventId());
+      b.append(",\"min_payload_bytes\":").append(record.minPayloadBytes());
+      b.append(",\"max_payload_bytes\":").append(record.maxPayloadBytes());
+      b.append(",\"mean_payload_bytes\":").append(record.meanPayloadBytes());
+      b.append(",\"first_ms\":").append(record.firstMillis());
+      b.append(",\"last_ms\":").append(record.lastMillis());
+      b.append(",\"aggregate_name\":");
+      string(b, record.name());
+      b.append(",\"aggregate_value\":");
+      number(b, record.value());
     }
     return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
@@ -104,6 +112,15 @@ final class KafkaRecordDescriptor {
   /** The Kafka timestamp of a record: the alert's or dead letter's time, or the window's end. */
   static long recordTimestamp(RecordView record) {
     return record.kind() == RecordKind.WINDOW ? record.endMillis() : record.timeMillis();
+  }
+
+  /** Appends {@code value} as a JSON number, or null when it is not finite. */
+  private static void number(StringBuilder b, double value) {
+    if (Double.isFinite(value)) {
+      b.append(value);
+    } else {
+      b.append("null");
+    }
   }
 
   /** Appends {@code s} as a JSON string (RFC 8259 escapes). */

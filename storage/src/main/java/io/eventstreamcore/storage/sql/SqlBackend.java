@@ -192,7 +192,9 @@ public final class SqlBackend implements ReadableBackend {
               "INSERT INTO "
                   + schema.windows
                   + " (id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
-                  + " max_event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                  + " max_event_id, min_payload_bytes, max_payload_bytes, first_ms, last_ms,"
+                  + " aggregate_name, aggregate_value)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insertDeadLetter =
           writer.prepareStatement(
               "INSERT INTO "

@@ -49,6 +49,12 @@ final class SqlBatch {
   private final long[] windowBytes;
   private final long[] windowMinIds;
   private final long[] windowMaxIds;
+  private final long[] windowMinSizes;
+  private final long[] windowMaxSizes;
+  private final long[] windowFirsts;
+  private final long[] windowLasts;
+  private final String[] windowAggregates;
+  private final double[] windowAggregateValues;
 
   private int deadLetters;
   private final long[] deadIds;
@@ -87,6 +93,12 @@ final class SqlBatch {
     windowBytes = new long[maxRows];
     windowMinIds = new long[maxRows];
     windowMaxIds = new long[maxRows];
+    windowMinSizes = new long[maxRows];
+    windowMaxSizes = new long[maxRows];
+    windowFirsts = new long[maxRows];
+    windowLasts = new long[maxRows];
+    windowAggregates = new String[maxRows];
+    windowAggregateValues = new double[maxRows];
     deadIds = new long[maxRows];
     deadReasons = new String[maxRows];
     deadTopics = new String[maxRows];
@@ -171,6 +183,12 @@ final class SqlBatch {
       windowBytes[i] = record.payloadBytes();
       windowMinIds[i] = record.minEventId();
       windowMaxIds[i] = record.maxEventId();
+      windowMinSizes[i] = record.minPayloadBytes();
+      windowMaxSizes[i] = record.maxPayloadBytes();
+      windowFirsts[i] = record.firstMillis();
+      windowLasts[i] = record.lastMillis();
+      windowAggregates[i] = record.name();
+      windowAggregateValues[i] = record.value();
     }
     rows++;
   }
@@ -241,6 +259,12 @@ final class SqlBatch {
     insert.setLong(6, windowBytes[i]);
     insert.setLong(7, windowMinIds[i]);
     insert.setLong(8, windowMaxIds[i]);
+    insert.setLong(9, windowMinSizes[i]);
+    insert.setLong(10, windowMaxSizes[i]);
+    insert.setLong(11, windowFirsts[i]);
+    insert.setLong(12, windowLasts[i]);
+    insert.setString(13, windowAggregates[i]);
+    insert.setDouble(14, windowAggregateValues[i]);
   }
 
   private void bindDeadLetter(PreparedStatement insert, int i) throws SQLException {
@@ -262,6 +286,7 @@ final class SqlBatch {
     Arrays.fill(alertRules, 0, alerts, null);
     Arrays.fill(alertSeverities, 0, alerts, null);
     Arrays.fill(windowTopics, 0, windows, null);
+    Arrays.fill(windowAggregates, 0, windows, null);
     Arrays.fill(deadTopics, 0, deadLetters, null);
     deadLetters = 0;
     events = 0;

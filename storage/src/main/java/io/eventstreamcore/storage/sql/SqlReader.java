@@ -328,26 +328,7 @@ public final class SqlReader implements AutoCloseable {
                   r.getDouble(7)));
         }
       }
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
-                      + " max_event_id FROM "
-                      + schema.windows
-                      + " ORDER BY id");
-          ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          windowIds.add(r.getLong(1));
-          windows.add(
-              StoredRecord.window(
-                  r.getString(2),
-                  r.getLong(3),
-                  r.getLong(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getLong(7),
-                  r.getLong(8)));
-        }
-      }
+      readWindows(c, windows, windowIds);
       try (PreparedStatement s =
               c.prepareStatement(
                   "SELECT id, reason, topic, priority, event_id, client_time_us, received_ms,"
@@ -375,6 +356,34 @@ public final class SqlReader implements AutoCloseable {
     List<Long> ids = new ArrayList<>();
     List<StoredRecord> merged = mergeById(alerts, alertIds, windows, windowIds, ids);
     return mergeById(merged, ids, dead, deadIds, new ArrayList<>());
+  }
+
+  private void readWindows(Connection c, List<StoredRecord> windows, List<Long> windowIds)
+      throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
+                    + " max_event_id, min_payload_bytes, max_payload_bytes, first_ms, last_ms,"
+                    + " aggregate_name, aggregate_value FROM "
+                    + schema.windows
+                    + " ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        windowIds.add(r.getLong(1));
+        windows.add(
+            StoredRecord.window(
+                    r.getString(2),
+                    r.getLong(3),
+                    r.getLong(4),
+                    r.getLong(5),
+                    r.getLong(6),
+                    r.getLong(7),
+                    r.getLong(8))
+                .withPayloadSizes(r.getLong(9), r.getLong(10))
+                .withEventTimes(r.getLong(11), r.getLong(12))
+                .withAggregate(r.getString(13), r.getDouble(14)));
+      }
+    }
   }
 
   /**

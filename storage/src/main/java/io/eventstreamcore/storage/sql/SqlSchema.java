@@ -18,7 +18,10 @@ import java.util.List;
  *            payload; unique event_id where it is not 0, index on (topic, received_ms)
  *   alerts   id (writer-assigned, shared order with windows), topic, rule, severity, time_ms,
  *            event_id, value
- *   windows  id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id
+ *   windows  id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id,
+ *            and from version 3 min_payload_bytes, max_payload_bytes, first_ms, last_ms,
+ *            aggregate_name ('' for none), aggregate_value (rows of earlier versions: 0 and '');
+ *            the mean payload size is payload_bytes / event_count, left to queries
  *   dead_letters (version 2) id (same order as alerts and windows), reason, topic, priority,
  *            event_id, client_time_us, received_ms, payload; index on (reason, received_ms)
  *   writer   one row: the owning writer and the token of its last committed batch
@@ -26,7 +29,7 @@ import java.util.List;
  */
 final class SqlSchema {
   /** The newest schema version this build knows. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   final String events;
   final String alerts;
@@ -101,7 +104,18 @@ final class SqlSchema {
                 + deadLetters
                 + "_reason_received ON "
                 + deadLetters
-                + " (reason, received_ms)"));
+                + " (reason, received_ms)"),
+        List.of(
+            // One column per statement: SQLite adds one per ALTER TABLE. Defaults fill the rows
+            // earlier versions wrote.
+            "ALTER TABLE " + windows + " ADD COLUMN min_payload_bytes bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE " + windows + " ADD COLUMN max_payload_bytes bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE " + windows + " ADD COLUMN first_ms bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE " + windows + " ADD COLUMN last_ms bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE " + windows + " ADD COLUMN aggregate_name text NOT NULL DEFAULT ''",
+            "ALTER TABLE "
+                + windows
+                + " ADD COLUMN aggregate_value double precision NOT NULL DEFAULT 0"));
   }
 
   /**

@@ -24,6 +24,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.wire.BinaryWire;
+import net.openhft.chronicle.wire.Wire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +61,11 @@ class FileBackendTest {
 
   private static StoredRecord window(long start) {
     return StoredRecord.of(
-        new Record().window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99));
+        new Record()
+            .window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99)
+            .payloadSizes(3, 1024)
+            .eventTimes(start + 1, start + 4_999)
+            .aggregate("sum:load", 17.25));
   }
 
   private static void append(FileBackend backend, StoredRecord r) throws IOException {
@@ -74,6 +81,11 @@ class FileBackendTest {
           r.payloadBytes(),
           r.minEventId(),
           r.maxEventId());
+      record.payloadSizes(r.minPayloadBytes(), r.maxPayloadBytes());
+      record.eventTimes(r.firstMillis(), r.lastMillis());
+      if (!r.name().isEmpty()) {
+        record.aggregate(r.name(), r.value());
+      }
     }
     backend.append(record);
   }
@@ -401,6 +413,46 @@ class FileBackendTest {
     try (FileBackend recovered = open()) {
       assertThat(Files.size(log)).isEqualTo(sizes.get(0));
       assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void aWindowFrameWrittenBeforeTheSizesTimesAndAggregateReadsBackWithThemZero()
+      throws IOException {
+    Path log;
+    long validSize;
+    try (FileBackend backend = open()) {
+      validSize = writeEventsOnePerCommit(backend, 1).get(0);
+      log = onlySegment();
+    }
+    // The window layout of earlier logs: it ends at the topic.
+    Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(128);
+    Wire wire = new BinaryWire(bytes, true, false, false, Integer.MAX_VALUE, "binary", false);
+    wire.write(LogRecordDescriptor.KIND).text(LogRecordDescriptor.WINDOW);
+    wire.write(LogRecordDescriptor.START_MILLIS).int64(NOW);
+    wire.write(LogRecordDescriptor.END_MILLIS).int64(NOW + 5_000);
+    wire.write(LogRecordDescriptor.COUNT).int64(12);
+    wire.write(LogRecordDescriptor.PAYLOAD_BYTES).int64(3456);
+    wire.write(LogRecordDescriptor.MIN_EVENT_ID).int64(7);
+    wire.write(LogRecordDescriptor.MAX_EVENT_ID).int64(99);
+    wire.write(LogRecordDescriptor.TOPIC).text("metrics/cpu");
+    byte[] body = bytes.toByteArray();
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    ByteBuffer frame =
+        ByteBuffer.allocate(8 + body.length)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(body.length)
+            .putInt((int) crc.getValue())
+            .put(body)
+            .flip();
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.write(frame, validSize);
+    }
+
+    try (FileBackend reopened = open()) {
+      assertThat(reopened.readRecords())
+          .containsExactly(StoredRecord.window("metrics/cpu", NOW, NOW + 5_000, 12, 3456, 7, 99));
     }
   }
 

@@ -130,6 +130,12 @@ class KafkaBackendTest {
       Record record = new Record();
       backend.append(record.alert("large \"payload\"", "WARNING", "orders/eu", 1_000L, 42, 2048.5));
       backend.append(record.window("metrics", 5_000L, 10_000L, 12, 3456, 7, 99));
+      backend.append(
+          record
+              .window("metrics", 10_000L, 15_000L, 4, 10, 0, 0)
+              .payloadSizes(1, 4)
+              .eventTimes(10_001L, 14_999L)
+              .aggregate("sum:\"load\"", 7.5));
       backend.append(record.alert("nan", "INFO", "x", 2_000L, 1, Double.NaN));
       byte[] payload = "Xab".getBytes(StandardCharsets.UTF_8);
       backend.append(
@@ -140,14 +146,21 @@ class KafkaBackendTest {
     }
     List<ConsumerRecord<byte[], byte[]>> read =
         KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "records-json");
-    assertThat(read).hasSize(4);
+    assertThat(read).hasSize(5);
     assertThat(read)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
         .containsExactly(
             "{\"kind\":\"ALERT\",\"topic\":\"orders/eu\",\"rule\":\"large \\\"payload\\\"\","
                 + "\"severity\":\"WARNING\",\"time_ms\":1000,\"event_id\":42,\"value\":2048.5}",
             "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":5000,\"end_ms\":10000,"
-                + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,\"max_event_id\":99}",
+                + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,\"max_event_id\":99,"
+                + "\"min_payload_bytes\":0,\"max_payload_bytes\":0,\"mean_payload_bytes\":288.0,"
+                + "\"first_ms\":0,\"last_ms\":0,\"aggregate_name\":\"\",\"aggregate_value\":0.0}",
+            "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":10000,\"end_ms\":15000,"
+                + "\"count\":4,\"payload_bytes\":10,\"min_event_id\":0,\"max_event_id\":0,"
+                + "\"min_payload_bytes\":1,\"max_payload_bytes\":4,\"mean_payload_bytes\":2.5,"
+                + "\"first_ms\":10001,\"last_ms\":14999,\"aggregate_name\":\"sum:\\\"load\\\"\","
+                + "\"aggregate_value\":7.5}",
             "{\"kind\":\"ALERT\",\"topic\":\"x\",\"rule\":\"nan\",\"severity\":\"INFO\","
                 + "\"time_ms\":2000,\"event_id\":1,\"value\":null}",
             "{\"kind\":\"DEAD_LETTER\",\"topic\":\"orders\",\"reason\":\"handler-gave-up\","
@@ -155,13 +168,13 @@ class KafkaBackendTest {
                 + "\"received_ms\":3000,\"payload\":\"WGFi\"}");
     assertThat(read)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactly("orders/eu", "metrics", "x", "orders");
+        .containsExactly("orders/eu", "metrics", "metrics", "x", "orders");
     assertThat(read)
         .extracting(r -> header(r, "kind"))
-        .containsExactly("ALERT", "WINDOW", "ALERT", "DEAD_LETTER");
+        .containsExactly("ALERT", "WINDOW", "WINDOW", "ALERT", "DEAD_LETTER");
     assertThat(read)
         .extracting(r -> r.timestamp())
-        .containsExactly(1_000L, 10_000L, 2_000L, 3_000L);
+        .containsExactly(1_000L, 10_000L, 15_000L, 2_000L, 3_000L);
   }
 
   @Test

@@ -160,7 +160,11 @@ class MemoryBackendTest {
     Record record = new Record();
     for (long i = 1; i <= 5; i++) {
       if (i % 2 == 0) {
-        record.window("metrics", i * 1_000, i * 1_000 + 500, i, i * 10, i, i + 1);
+        record
+            .window("metrics", i * 1_000, i * 1_000 + 500, i, i * 10, i, i + 1)
+            .payloadSizes(i, i * 4)
+            .eventTimes(i * 1_000 + 1, i * 1_000 + 499)
+            .aggregate("sum", i * 2.5);
       } else {
         record.alert("rule", "WARNING", "orders", NOW + i, i, i * 1.5);
       }

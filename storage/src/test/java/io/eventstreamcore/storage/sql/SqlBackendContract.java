@@ -78,7 +78,35 @@ abstract class SqlBackendContract {
   }
 
   static Record window(long start) {
-    return new Record().window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99);
+    return new Record()
+        .window("metrics/cpu", start, start + 5_000, 12, 3456, 7, 99)
+        .payloadSizes(3, 1024)
+        .eventTimes(start + 1, start + 4_999)
+        .aggregate("sum:load", 17.25);
+  }
+
+  /**
+   * Puts the windows table back as versions 1 and 2 created it (the rows it held are dropped), and
+   * forgets the versions after {@code version}.
+   */
+  void downgradeTo(int version) throws SQLException {
+    String windows = tablePrefix() + "windows";
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE " + windows);
+      s.execute(
+          "CREATE TABLE "
+              + windows
+              + " (id bigint PRIMARY KEY, topic text NOT NULL, start_ms bigint NOT NULL,"
+              + " end_ms bigint NOT NULL, event_count bigint NOT NULL,"
+              + " payload_bytes bigint NOT NULL, min_event_id bigint NOT NULL,"
+              + " max_event_id bigint NOT NULL)");
+      s.execute("CREATE INDEX " + windows + "_topic_start ON " + windows + " (topic, start_ms)");
+      if (version < 2) {
+        s.execute("DROP TABLE " + tablePrefix() + "dead_letters");
+      }
+      s.execute("DELETE FROM " + tablePrefix() + "schema_version WHERE version > " + version);
+    }
   }
 
   static List<Expected> read(SqlBackend backend, EventQuery query) throws IOException {
@@ -282,11 +310,7 @@ abstract class SqlBackendContract {
       first.commit();
     }
     // Back to what version 1 created: the same tables without dead_letters.
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      s.execute("DROP TABLE " + tablePrefix() + "dead_letters");
-      s.execute("DELETE FROM " + tablePrefix() + "schema_version WHERE version = 2");
-    }
+    downgradeTo(1);
     assertThatThrownBy(() -> SqlReader.open(settings("")))
         .hasMessageContaining("start the service of this build once to migrate it");
     Record dead = new Record().deadLetter(DeadLetterReason.OVERLOAD, sampleEvents().get(4).slot());
@@ -296,7 +320,35 @@ abstract class SqlBackendContract {
       assertThat(migrated.readRecords())
           .containsExactly(StoredRecord.of(alert(1)), StoredRecord.of(dead));
     }
-    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version")).isEqualTo(2);
+    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version"))
+        .isEqualTo(SqlSchema.VERSION);
+  }
+
+  @Test
+  void aVersionTwoSchemaGainsTheWindowColumnsAndItsWindowsReadWithThemZero() throws Exception {
+    open().close();
+    downgradeTo(2);
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      // A window row as version 2 wrote it.
+      s.execute(
+          "INSERT INTO "
+              + tablePrefix()
+              + "windows (id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
+              + " max_event_id) VALUES (1, 'metrics', 0, 5000, 4, 40, 1, 9)");
+    }
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .hasMessageContaining("start the service of this build once to migrate it");
+    Record later = window(NOW);
+    try (SqlBackend migrated = open()) {
+      migrated.append(later);
+      migrated.commit();
+      assertThat(migrated.readRecords())
+          .containsExactly(
+              StoredRecord.window("metrics", 0, 5000, 4, 40, 1, 9), StoredRecord.of(later));
+    }
+    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version"))
+        .isEqualTo(SqlSchema.VERSION);
   }
 
   @Test
