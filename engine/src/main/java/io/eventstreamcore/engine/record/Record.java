@@ -6,14 +6,22 @@ import io.eventstreamcore.engine.event.Priority;
 /**
  * A preallocated, reusable record; one type for every kind so that a queue of them is flat.
  *
- * <p>A dead letter copies its event's payload into a buffer the record keeps and reuses, grown up
- * to {@link #RETAINED_PAYLOAD_BYTES}; a larger payload gets an array of its own that the record
- * drops when it is next filled, so that a queue of records never holds more than its capacity times
- * that bound, and ordinary dead letters allocate nothing once the buffers have grown.
+ * <p>A dead letter copies its event's payload, and a derived event takes its payload, into a buffer
+ * the record keeps and reuses, grown up to {@link #RETAINED_PAYLOAD_BYTES}; a larger payload gets
+ * an array of its own that the record drops when it is next filled, so that a queue of records
+ * never holds more than its capacity times that bound, and ordinary dead letters and derived events
+ * allocate nothing once the buffers have grown.
  */
 public final class Record implements RecordView {
   /** Largest payload a record keeps a reusable buffer for. */
   public static final int RETAINED_PAYLOAD_BYTES = 64 * 1024;
+
+  /**
+   * Largest payload of a derived event: the default {@code max-frame-bytes}, so that a derived
+   * event is never larger than an event the service takes in (the file log, SQL batches and Kafka
+   * records are sized for those).
+   */
+  public static final int MAX_DERIVED_PAYLOAD_BYTES = 1024 * 1024;
 
   private static final byte[] NO_PAYLOAD = new byte[0];
 
@@ -122,8 +130,13 @@ public final class Record implements RecordView {
   }
 
   private void requireWindow(String what) {
-    if (kind != RecordKind.WINDOW) {
-      throw new IllegalStateException(what + " is for a window record; this one is " + kind);
+    requireKind(RecordKind.WINDOW, what);
+  }
+
+  private void requireKind(RecordKind wanted, String what) {
+    if (kind != wanted) {
+      throw new IllegalStateException(
+          what + " is for a " + wanted + " record; this one is " + kind);
     }
   }
 
@@ -160,18 +173,112 @@ public final class Record implements RecordView {
     this.clientTimeMicros = event.clientTimeMicros();
     clearWindow();
     int length = event.payloadLength();
-    if (length > RETAINED_PAYLOAD_BYTES) {
-      payload = new byte[length]; // this dead letter only; dropped when the record is refilled
-    } else {
-      if (ownPayload.length < length) {
-        ownPayload =
-            new byte[Math.min(RETAINED_PAYLOAD_BYTES, Math.max(length, ownPayload.length * 2))];
-      }
-      payload = ownPayload;
-    }
+    payload = payloadArray(length);
     event.copyPayload(0, payload, 0, length);
     payloadLength = length;
     return this;
+  }
+
+  /**
+   * Fills this record as a derived event: a new event the handler computed, stored beside the
+   * events by every backend. It does not re-enter the ring: no dedup, routing, handling or ACK.
+   * Give its payload next with {@link #payloadBuffer}, {@link #payload(byte[], int, int)} or {@link
+   * #payload(EventView, int, int)}; until then it is empty.
+   *
+   * @param name what the derived event is, e.g. the derived stream's name; handlers usually pass
+   *     their configured name ({@code HandlerContext.name()}), as they do for an alert's rule
+   * @param topic the topic it belongs to, usually its source event's; stored, never routed
+   * @param eventId the id of the event it was derived from, 0 for none
+   * @param timeMillis its time, in epoch milliseconds (e.g. the source's received time)
+   * @param priority its priority, stored with it
+   */
+  public Record derived(
+      String name, String topic, long eventId, long timeMillis, Priority priority) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a derived event needs a name");
+    }
+    if (topic == null || priority == null) {
+      throw new IllegalArgumentException("a derived event needs a topic and a priority");
+    }
+    this.kind = RecordKind.DERIVED_EVENT;
+    this.name = name;
+    this.topic = topic;
+    this.severity = "";
+    this.timeMillis = timeMillis;
+    this.eventId = eventId;
+    this.value = 0;
+    clearWindow();
+    clearDeadLetter();
+    this.priority = priority;
+    return this;
+  }
+
+  /**
+   * Fills this record as a derived event of {@code source}: its topic, event id, received time and
+   * effective priority, as {@link #derived(String, String, long, long, Priority)} describes.
+   */
+  public Record derived(String name, EventView source) {
+    return derived(
+        name, source.topic(), source.eventId(), source.receivedMillis(), source.priority());
+  }
+
+  /**
+   * Sets the derived event's payload length to {@code length} and returns the array to write it
+   * into, from index 0: the record's own reused buffer (which may be longer, and holds old bytes
+   * until written), or a new array for a payload above {@link #RETAINED_PAYLOAD_BYTES}. Write it
+   * before the handler call returns; it is reused once the record is.
+   *
+   * @throws IllegalArgumentException when {@code length} is negative or above {@link
+   *     #MAX_DERIVED_PAYLOAD_BYTES}
+   */
+  public byte[] payloadBuffer(int length) {
+    requireKind(RecordKind.DERIVED_EVENT, "payloadBuffer");
+    if (length < 0 || length > MAX_DERIVED_PAYLOAD_BYTES) {
+      throw new IllegalArgumentException(
+          "derived payload of "
+              + length
+              + " bytes; at most "
+              + MAX_DERIVED_PAYLOAD_BYTES
+              + " are stored");
+    }
+    payload = payloadArray(length);
+    payloadLength = length;
+    return payload;
+  }
+
+  /** Copies {@code length} bytes of {@code source} from {@code offset} as the derived payload. */
+  public Record payload(byte[] source, int offset, int length) {
+    if (offset < 0 || length < 0 || offset + length > source.length) {
+      throw new IndexOutOfBoundsException(
+          "source range " + offset + "+" + length + " of " + source.length);
+    }
+    System.arraycopy(source, offset, payloadBuffer(length), 0, length);
+    return this;
+  }
+
+  /**
+   * Copies {@code length} bytes of {@code event}'s payload from {@code offset} as the derived
+   * payload (the whole payload: {@code payload(event, 0, event.payloadLength())}).
+   */
+  public Record payload(EventView event, int offset, int length) {
+    if (offset < 0 || length < 0 || offset + length > event.payloadLength()) {
+      throw new IndexOutOfBoundsException(
+          "event payload range " + offset + "+" + length + " of " + event.payloadLength());
+    }
+    event.copyPayload(offset, payloadBuffer(length), 0, length);
+    return this;
+  }
+
+  /** The array for a payload of {@code length}: the reused buffer, grown, or one of its own. */
+  private byte[] payloadArray(int length) {
+    if (length > RETAINED_PAYLOAD_BYTES) {
+      return new byte[length]; // this record only; dropped when the record is refilled
+    }
+    if (ownPayload.length < length) {
+      ownPayload =
+          new byte[Math.min(RETAINED_PAYLOAD_BYTES, Math.max(length, ownPayload.length * 2))];
+    }
+    return ownPayload;
   }
 
   private void clearDeadLetter() {

@@ -13,5 +13,12 @@ public enum RecordKind {
    * An event the engine did not process normally (a handler gave up, it was late, an overload
    * policy shed it), kept with its reason and payload so that it can be inspected and replayed.
    */
-  DEAD_LETTER
+  DEAD_LETTER,
+  /**
+   * A new event a handler computed from what it saw (a normalised reading, an enriched order), with
+   * a name, topic, source event id, time, priority and payload of its own. It is stored beside the
+   * events, like the other records; it does not re-enter the ring, so it is not deduplicated,
+   * routed, handled or acknowledged.
+   */
+  DERIVED_EVENT
 }

@@ -14,6 +14,9 @@ import io.eventstreamcore.engine.event.Priority;
  *       handler's own aggregate: name ("" when none) and value.
  *   <li>{@code DEAD_LETTER}: topic, eventId, timeMillis (when the event was received),
  *       clientTimeMicros, priority, reason, and the payload.
+ *   <li>{@code DERIVED_EVENT}: name (what the derived event is, e.g. the emitting handler's name),
+ *       topic, eventId (of the event it was derived from; 0 when none), timeMillis, priority, and
+ *       the payload.
  * </ul>
  *
  * <p>Valid only during the call it is passed to; the record is reused afterwards.
@@ -65,13 +68,13 @@ public interface RecordView {
   /** Why the event became a dead letter; null for other kinds. */
   DeadLetterReason reason();
 
-  /** The dead event's effective priority; {@code BATCH} for other kinds. */
+  /** The dead event's effective priority, or the derived event's; {@code BATCH} for other kinds. */
   Priority priority();
 
   /** The dead event's client timestamp in microseconds, 0 when none or for other kinds. */
   long clientTimeMicros();
 
-  /** Length of the dead event's payload; 0 for other kinds. */
+  /** Length of the dead or derived event's payload; 0 for other kinds. */
   int payloadLength();
 
   /** Copies {@code length} payload bytes from {@code offset} into {@code target}. */

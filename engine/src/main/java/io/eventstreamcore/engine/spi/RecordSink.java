@@ -9,9 +9,10 @@ import io.eventstreamcore.engine.record.Record;
 public interface RecordSink {
   /**
    * Claims the next record to fill; fill it with one of its {@code alert}/{@code window}/{@code
-   * deadLetter} methods (a window then optionally with {@code payloadSizes}, {@code eventTimes} and
-   * {@code aggregate}) and nothing else. Waits (backpressure) while storage has not yet taken
-   * earlier records.
+   * deadLetter}/{@code derived} methods (a window then optionally with {@code payloadSizes}, {@code
+   * eventTimes} and {@code aggregate}; a derived event with its payload, through {@code
+   * payloadBuffer} or {@code payload}) and nothing else. Waits (backpressure) while storage has not
+   * yet taken earlier records.
    *
    * @throws IllegalStateException when {@link #remainingForEvent()} is 0
    */

@@ -216,6 +216,33 @@ public record StoredRecord(
         payload);
   }
 
+  /** A stored derived event. */
+  public static StoredRecord derived(
+      String name, String topic, long eventId, long timeMillis, Priority priority, byte[] payload) {
+    return new StoredRecord(
+        RecordKind.DERIVED_EVENT,
+        topic,
+        name,
+        "",
+        timeMillis,
+        eventId,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        priority,
+        0,
+        payload);
+  }
+
   /** Copies a record view. */
   public static StoredRecord of(RecordView r) {
     return new StoredRecord(
@@ -239,7 +266,7 @@ public record StoredRecord(
         r.reason(),
         r.priority(),
         r.clientTimeMicros(),
-        r.kind() == RecordKind.DEAD_LETTER ? r.payloadCopy() : NO_PAYLOAD);
+        r.payloadLength() == 0 ? NO_PAYLOAD : r.payloadCopy());
   }
 
   /** Equal when every field is, the payload compared by content. */

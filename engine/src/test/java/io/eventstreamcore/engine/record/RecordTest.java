@@ -119,4 +119,72 @@ class RecordTest {
     assertThatThrownBy(() -> new Record().window("t", 0, 5, 1, 1, 0, 0).aggregate(" ", 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aDerivedEventCarriesItsNameSourceAndAPayloadWrittenIntoTheRecordsBuffer() {
+    byte[] text = "37.5C".getBytes(StandardCharsets.UTF_8);
+    Record record = new Record().derived("celsius", "sensor/boiler", 7, 1_000, Priority.HIGH);
+    byte[] buffer = record.payloadBuffer(text.length);
+    System.arraycopy(text, 0, buffer, 0, text.length);
+
+    assertThat(StoredRecord.of(record))
+        .isEqualTo(StoredRecord.derived("celsius", "sensor/boiler", 7, 1_000, Priority.HIGH, text));
+    assertThat(record.reason()).isNull();
+  }
+
+  @Test
+  void aDerivedEventOfAnEventTakesItsSourceAndCopiesASliceOfItsPayload() {
+    EventSlot slot = event("orders", 42, "id=9;total=12".getBytes(StandardCharsets.UTF_8));
+    Record record = new Record().derived("totals", slot).payload(slot, 5, 8);
+    System.arraycopy(bytes(13, 1), 0, slot.payloadBuffer(13), 0, 13); // the slot is reused
+
+    assertThat(StoredRecord.of(record))
+        .isEqualTo(
+            StoredRecord.derived(
+                "totals",
+                "orders",
+                42,
+                1_700_000_000_000L,
+                Priority.HIGH,
+                "total=12".getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(() -> record.payload(slot, 10, 4))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
+  void derivedPayloadsReuseTheBufferUpToTheBoundAndAreBoundedInSize() {
+    Record record = new Record().derived("n", "t", 0, 1, Priority.LOW);
+    byte[] first = record.payloadBuffer(1_000);
+    record.derived("n", "t", 0, 2, Priority.LOW).payload(bytes(600, 2), 0, 600);
+    assertThat(record.payloadBuffer(1_000)).as("no allocation once grown").isSameAs(first);
+
+    byte[] big = bytes(Record.RETAINED_PAYLOAD_BYTES + 1, 4);
+    record.derived("n", "t", 0, 3, Priority.LOW).payload(big, 0, big.length);
+    assertThat(StoredRecord.of(record).payload()).isEqualTo(big);
+    record.derived("n", "t", 0, 4, Priority.LOW);
+    assertThat(record.payloadLength()).isZero();
+    assertThat(record.payloadBuffer(10)).as("the large array is dropped").isSameAs(first);
+
+    assertThatThrownBy(() -> record.payloadBuffer(Record.MAX_DERIVED_PAYLOAD_BYTES + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most " + Record.MAX_DERIVED_PAYLOAD_BYTES);
+    assertThatThrownBy(() -> record.payloadBuffer(-1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aDerivedEventNeedsANameAndPayloadsAreOnlyForDerivedEvents() {
+    assertThatThrownBy(() -> new Record().derived(" ", "t", 0, 1, Priority.LOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Record().derived("n", "t", 0, 1, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    Record alert = new Record().alert("r", "INFO", "t", 5, 1, 2.0);
+    assertThatThrownBy(() -> alert.payloadBuffer(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("DERIVED_EVENT");
+
+    Record record = new Record().derived("n", "t", 0, 1, Priority.LOW).payload(bytes(3, 1), 0, 3);
+    assertThat(StoredRecord.of(record.alert("r", "INFO", "t", 5, 1, 2.0)))
+        .as("refilling clears the derived fields")
+        .isEqualTo(StoredRecord.alert("t", "r", "INFO", 5, 1, 2.0));
+  }
 }
