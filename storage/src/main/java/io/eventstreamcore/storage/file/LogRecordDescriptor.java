@@ -5,9 +5,10 @@ package io.eventstreamcore.storage.file;
  *
  * <p>The log is a directory of segment files, each named by the offset of its first record as 20
  * decimal digits ({@code 00000000000000000000.log}); offsets number the records (events, alerts,
- * window summaries) from 0, across segments. A segment is a sequence of frames; the writer rolls to
- * a new segment once the active one reaches {@code segment-bytes}. Integers in the frame header are
- * little-endian (as Chronicle Wire, which only runs on little-endian platforms).
+ * window summaries, dead letters, derived events) from 0, across segments. A segment is a sequence
+ * of frames; the writer rolls to a new segment once the active one reaches {@code segment-bytes}.
+ * Integers in the frame header are little-endian (as Chronicle Wire, which only runs on
+ * little-endian platforms).
  *
  * <pre>
  *   +------------+--------------+-------------------------------------------+
@@ -23,13 +24,15 @@ package io.eventstreamcore.storage.file;
  *                | aggregate | aggregateValue
  *   kind: dead_letter | reason | priority | eventId | clientTimeMicros | receivedMillis | topic
  *                | payload (bytes)
+ *   kind: derived | name | priority | eventId | timeMillis | topic | payload (bytes)
  * </pre>
  *
  * Priorities are written by name. A window's fields from {@code minPayloadBytes} on came later: a
- * window frame of an older log ends at {@code topic} and reads back with them 0 (aggregate "").
- * Being Chronicle Wire, a body renders as YAML without a schema ({@link FileLogDump}). A frame
- * whose length runs past the end of its segment, or whose checksum does not match, marks a torn
- * tail: recovery truncates the last segment there.
+ * window frame of an older log ends at {@code topic} and reads back with them 0 (aggregate ""). A
+ * {@code derived} frame (a handler's derived event) is new: older logs hold none, and read as
+ * before. Being Chronicle Wire, a body renders as YAML without a schema ({@link FileLogDump}). A
+ * frame whose length runs past the end of its segment, or whose checksum does not match, marks a
+ * torn tail: recovery truncates the last segment there.
  */
 final class LogRecordDescriptor {
   static final int HEADER_BYTES = 8;
@@ -48,6 +51,7 @@ final class LogRecordDescriptor {
   static final String ALERT = "alert";
   static final String WINDOW = "window";
   static final String DEAD_LETTER = "dead_letter";
+  static final String DERIVED = "derived";
 
   static final String PRIORITY = "priority";
   static final String FRAME_PRIORITY = "framePriority";
@@ -73,6 +77,7 @@ final class LogRecordDescriptor {
   static final String LAST_MILLIS = "lastMillis";
   static final String AGGREGATE = "aggregate";
   static final String AGGREGATE_VALUE = "aggregateValue";
+  static final String NAME = "name";
 
   private LogRecordDescriptor() {}
 }

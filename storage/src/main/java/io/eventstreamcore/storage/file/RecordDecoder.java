@@ -33,6 +33,8 @@ final class RecordDecoder {
         record = window(wire);
       } else if (LogRecordDescriptor.DEAD_LETTER.equals(kind)) {
         record = deadLetter(wire);
+      } else if (LogRecordDescriptor.DERIVED.equals(kind)) {
+        record = derived(wire);
       } else {
         return false;
       }
@@ -51,8 +53,8 @@ final class RecordDecoder {
   /**
    * Reads only the id and received time of an event body, passing over its other fields, and hands
    * them to {@code sink} when the id is not 0 and the event was received at or after {@code
-   * sinceMillis}; alert and window bodies are passed over. For the dedup rebuild at start, which
-   * reads every event of the window: no payload or topic is copied.
+   * sinceMillis}; record bodies are passed over (a derived event never went through dedup). For the
+   * dedup rebuild at start, which reads every event of the window: no payload or topic is copied.
    *
    * @return false when the body is not a record this log writes
    */
@@ -65,7 +67,8 @@ final class RecordDecoder {
       if (!LogRecordDescriptor.EVENT.equals(kind)) {
         return LogRecordDescriptor.ALERT.equals(kind)
             || LogRecordDescriptor.WINDOW.equals(kind)
-            || LogRecordDescriptor.DEAD_LETTER.equals(kind);
+            || LogRecordDescriptor.DEAD_LETTER.equals(kind)
+            || LogRecordDescriptor.DERIVED.equals(kind);
       }
       w.read(LogRecordDescriptor.PRIORITY).skipValue();
       w.read(LogRecordDescriptor.FRAME_PRIORITY).skipValue();
@@ -142,6 +145,19 @@ final class RecordDecoder {
       throw new IllegalStateException("dead letter without payload");
     }
     return StoredRecord.deadLetter(reason, topic, eventId, clientTime, received, priority, payload);
+  }
+
+  private static StoredRecord derived(Wire w) {
+    String name = text(w, LogRecordDescriptor.NAME);
+    Priority priority = Priority.valueOf(w.read(LogRecordDescriptor.PRIORITY).text());
+    long eventId = w.read(LogRecordDescriptor.EVENT_ID).int64();
+    long time = w.read(LogRecordDescriptor.TIME_MILLIS).int64();
+    String topic = text(w, LogRecordDescriptor.TOPIC);
+    byte[] payload = w.read(LogRecordDescriptor.PAYLOAD).bytes();
+    if (payload == null) {
+      throw new IllegalStateException("derived event without payload");
+    }
+    return StoredRecord.derived(name, topic, eventId, time, priority, payload);
   }
 
   private static String text(Wire w, String field) {

@@ -7,6 +7,7 @@ import static io.eventstreamcore.storage.file.LogRecordDescriptor.CLIENT_TIME_MI
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.COUNT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.CRC_OFFSET;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.DEAD_LETTER;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.DERIVED;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.END_MILLIS;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.EVENT_ID;
@@ -20,6 +21,7 @@ import static io.eventstreamcore.storage.file.LogRecordDescriptor.MAX_EVENT_ID;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.MAX_PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.MIN_EVENT_ID;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.MIN_PAYLOAD_BYTES;
+import static io.eventstreamcore.storage.file.LogRecordDescriptor.NAME;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PAYLOAD_BYTES;
 import static io.eventstreamcore.storage.file.LogRecordDescriptor.PRIORITY;
@@ -61,7 +63,7 @@ final class RecordEncoder {
   private final Wire wire;
   private final Bytes<ByteBuffer> payload;
   private final CRC32C crc = new CRC32C();
-  // Dead-letter payloads arrive as a byte-array copy; grown once, then reused.
+  // Dead-letter and derived payloads arrive as a byte-array copy; grown once, then reused.
   private byte[] recordPayload = new byte[256];
 
   RecordEncoder(int initialBytes) {
@@ -129,14 +131,15 @@ final class RecordEncoder {
       field(FIELDS.clientTimeMicros).int64(record.clientTimeMicros());
       field(FIELDS.receivedMillis).int64(record.timeMillis());
       field(FIELDS.topic).text(record.topic());
-      int length = record.payloadLength();
-      if (recordPayload.length < length) {
-        recordPayload = new byte[Math.max(length, recordPayload.length * 2)];
-      }
-      record.copyPayload(0, recordPayload, 0, length);
-      payload.clear();
-      payload.write(recordPayload, 0, length);
-      field(FIELDS.payload).bytes(payload);
+      recordPayload(record);
+    } else if (record.kind() == RecordKind.DERIVED_EVENT) {
+      constant(FIELDS.kind, FIELDS.derived);
+      field(FIELDS.name).text(record.name());
+      constant(FIELDS.priority, FIELDS.priorities[record.priority().ordinal()]);
+      field(FIELDS.eventId).int64(record.eventId());
+      field(FIELDS.timeMillis).int64(record.timeMillis());
+      field(FIELDS.topic).text(record.topic());
+      recordPayload(record);
     } else if (record.kind() == RecordKind.ALERT) {
       constant(FIELDS.kind, FIELDS.alert);
       field(FIELDS.timeMillis).int64(record.timeMillis());
@@ -164,6 +167,17 @@ final class RecordEncoder {
     endFrame(start);
   }
 
+  private void recordPayload(RecordView record) {
+    int length = record.payloadLength();
+    if (recordPayload.length < length) {
+      recordPayload = new byte[Math.max(length, recordPayload.length * 2)];
+    }
+    record.copyPayload(0, recordPayload, 0, length);
+    payload.clear();
+    payload.write(recordPayload, 0, length);
+    field(FIELDS.payload).bytes(payload);
+  }
+
   /** Field names and constant texts as the Wire encodes them, made once. */
   private static final class Fields {
     final byte[] kind = name(KIND);
@@ -171,6 +185,8 @@ final class RecordEncoder {
     final byte[] alert = text(ALERT);
     final byte[] window = text(WINDOW);
     final byte[] deadLetter = text(DEAD_LETTER);
+    final byte[] derived = text(DERIVED);
+    final byte[] name = name(NAME);
     final byte[] reason = name(REASON);
     final byte[] priority = name(PRIORITY);
     final byte[] framePriority = name(FRAME_PRIORITY);

@@ -24,9 +24,9 @@ import java.util.List;
  * counted. Readers on other threads see what was committed; a read that races with eviction drops
  * the evicted event rather than returning torn data (sequence-lock style validation).
  *
- * <p>Records (alerts, windows, dead letters) are kept as copies, at most {@code maxRecords} of them
- * and, for the payloads dead letters carry, at most {@code maxBytes} of payload beside the event
- * arena; the oldest go first.
+ * <p>Records (alerts, windows, dead letters, derived events) are kept as copies, at most {@code
+ * maxRecords} of them and, for the payloads dead letters and derived events carry, at most {@code
+ * maxBytes} of payload beside the event arena; the oldest go first.
  */
 public final class MemoryBackend implements ReadableBackend {
   private final String name;

@@ -5,6 +5,7 @@ import static io.eventstreamcore.storage.TestEvents.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.DeadLetterReason;
@@ -148,6 +149,14 @@ class FileBackendTest {
         Record dead = new Record().deadLetter(DeadLetterReason.HANDLER, e.slot());
         backend.append(dead);
         written.add(StoredRecord.of(dead));
+      }
+      if (i == 2 || i == 4) {
+        // A derived event: a slice of its source's payload (empty for the empty one), 3000 bytes.
+        EventSlot slot = e.slot();
+        Record derived =
+            new Record().derived("derived", slot).payload(slot, 0, slot.payloadLength());
+        backend.append(derived);
+        written.add(StoredRecord.of(derived));
       }
       if (i == 3) {
         StoredRecord w = window(NOW - 5_000);
@@ -425,7 +434,16 @@ class FileBackendTest {
       validSize = writeEventsOnePerCommit(backend, 1).get(0);
       log = onlySegment();
     }
-    // The window layout of earlier logs: it ends at the topic.
+    writeFrame(log, validSize, windowOfAnEarlierLog());
+
+    try (FileBackend reopened = open()) {
+      assertThat(reopened.readRecords())
+          .containsExactly(StoredRecord.window("metrics/cpu", NOW, NOW + 5_000, 12, 3456, 7, 99));
+    }
+  }
+
+  /** A window body as logs before the sizes, times and aggregate wrote it: it ends at the topic. */
+  private static byte[] windowOfAnEarlierLog() {
     Bytes<byte[]> bytes = Bytes.allocateElasticOnHeap(128);
     Wire wire = new BinaryWire(bytes, true, false, false, Integer.MAX_VALUE, "binary", false);
     wire.write(LogRecordDescriptor.KIND).text(LogRecordDescriptor.WINDOW);
@@ -436,7 +454,11 @@ class FileBackendTest {
     wire.write(LogRecordDescriptor.MIN_EVENT_ID).int64(7);
     wire.write(LogRecordDescriptor.MAX_EVENT_ID).int64(99);
     wire.write(LogRecordDescriptor.TOPIC).text("metrics/cpu");
-    byte[] body = bytes.toByteArray();
+    return bytes.toByteArray();
+  }
+
+  /** Writes {@code body} as a frame at {@code position} of {@code log}. */
+  private static void writeFrame(Path log, long position, byte[] body) throws IOException {
     CRC32C crc = new CRC32C();
     crc.update(body);
     ByteBuffer frame =
@@ -447,12 +469,38 @@ class FileBackendTest {
             .put(body)
             .flip();
     try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
-      channel.write(frame, validSize);
+      channel.write(frame, position);
+    }
+  }
+
+  @Test
+  void aLogWrittenBeforeDerivedEventsReadsAsItWasAndTakesThemAfterItsRecords() throws IOException {
+    Path log;
+    long validSize;
+    try (FileBackend backend = open()) {
+      validSize = writeEventsOnePerCommit(backend, 1).get(0);
+      log = onlySegment();
+    }
+    writeFrame(log, validSize, windowOfAnEarlierLog());
+    StoredRecord oldWindow = StoredRecord.window("metrics/cpu", NOW, NOW + 5_000, 12, 3456, 7, 99);
+
+    byte[] reading = "37C".getBytes(StandardCharsets.UTF_8);
+    Record derived =
+        new Record().derived("celsius", "sensor/boiler", 1, NOW + 1, Priority.CRITICAL);
+    System.arraycopy(reading, 0, derived.payloadBuffer(reading.length), 0, reading.length);
+    try (FileBackend reopened = open()) {
+      assertThat(reopened.readRecords()).containsExactly(oldWindow);
+      reopened.append(derived);
+      reopened.commit();
     }
 
     try (FileBackend reopened = open()) {
+      assertThat(reopened.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
       assertThat(reopened.readRecords())
-          .containsExactly(StoredRecord.window("metrics/cpu", NOW, NOW + 5_000, 12, 3456, 7, 99));
+          .containsExactly(
+              oldWindow,
+              StoredRecord.derived(
+                  "celsius", "sensor/boiler", 1, NOW + 1, Priority.CRITICAL, reading));
     }
   }
 

@@ -83,6 +83,11 @@ class FileLogSegmentsTest {
     try (FileBackend backend = open()) {
       write(backend, 1, 100);
       backend.append(new Record().alert("t1", "r", "HIGH", NOW, 5, 1.0));
+      // A derived event never went through dedup: its source id is not replayed.
+      backend.append(
+          new Record()
+              .derived("n", "t1", 999, NOW + 150, Priority.LOW)
+              .payload(payload(3, 1), 0, 3));
       backend.append(event("t1", Priority.LOW, 0, NOW + 150, payload(10, 0)).slot());
       write(backend, 101, 200);
       assertThat(Segments.list(dir)).hasSizeGreaterThan(3);
@@ -378,11 +383,13 @@ class FileLogSegmentsTest {
       backend.append(event("orders/eu", Priority.CRITICAL, 42, NOW, body).slot());
       backend.append(new Record().alert("large-payload", "WARNING", "orders/eu", NOW, 42, 2.5));
       backend.append(new Record().window("metrics", NOW, NOW + 5_000, 12, 3456, 7, 99));
+      backend.append(
+          new Record().derived("celsius", "orders/eu", 42, NOW, Priority.HIGH).payload(body, 0, 5));
       backend.commit();
     }
 
     StringBuilder yaml = new StringBuilder();
-    assertThat(FileLogDump.dump(dir, 0, yaml)).isEqualTo(3);
+    assertThat(FileLogDump.dump(dir, 0, yaml)).isEqualTo(4);
 
     String text = yaml.toString();
     assertThat(text)
@@ -392,12 +399,18 @@ class FileLogSegmentsTest {
         .contains("--- # offset 1\nkind: alert\ntimeMillis: " + NOW + "\neventId: 42\nvalue: 2.5\n")
         .contains("rule: large-payload\nseverity: WARNING\n")
         .contains("--- # offset 2\nkind: window\nstartMillis: " + NOW + "\n")
-        .contains("count: 12\npayloadBytes: 3456\nminEventId: 7\nmaxEventId: 99\ntopic: metrics");
+        .contains("count: 12\npayloadBytes: 3456\nminEventId: 7\nmaxEventId: 99\ntopic: metrics")
+        .contains(
+            "--- # offset 3\nkind: derived\nname: celsius\npriority: HIGH\neventId: 42\n"
+                + "timeMillis: "
+                + NOW
+                + "\ntopic: orders/eu\npayload: !!binary "
+                + Base64.getEncoder().encodeToString(body));
 
     StringBuilder fromTwo = new StringBuilder();
-    assertThat(FileLogDump.dump(dir, 2, fromTwo)).isEqualTo(3);
+    assertThat(FileLogDump.dump(dir, 2, fromTwo)).isEqualTo(4);
     assertThat(fromTwo.toString())
         .startsWith("--- # offset 2\nkind: window")
-        .doesNotContain("event");
+        .doesNotContain("kind: event");
   }
 }

@@ -180,20 +180,29 @@ class MemoryBackendTest {
   }
 
   @Test
-  void deadLetterPayloadsAreBoundedByMaxBytesOldestDroppedFirst() {
+  void deadLetterAndDerivedPayloadsAreBoundedByMaxBytesOldestDroppedFirst() {
     MemoryBackend backend = new MemoryBackend("memory", 10, 1_000, 100);
     Record record = new Record();
     List<StoredRecord> expected = new ArrayList<>();
     for (int i = 1; i <= 4; i++) {
-      record.deadLetter(
-          DeadLetterReason.HANDLER,
-          event("orders", Priority.LOW, i, NOW + i, payload(400, i)).slot());
+      if (i % 2 == 1) {
+        record.deadLetter(
+            DeadLetterReason.HANDLER,
+            event("orders", Priority.LOW, i, NOW + i, payload(400, i)).slot());
+      } else {
+        record
+            .derived("normalised", "orders", i, NOW + i, Priority.HIGH)
+            .payload(payload(400, i), 0, 400);
+      }
       backend.append(record);
       expected.add(StoredRecord.of(record));
     }
     // 400 bytes each within 1,000: the two newest are held, whole.
     assertThat(backend.readRecords()).containsExactlyElementsOf(expected.subList(2, 4));
-    assertThat(backend.readRecords().get(1).payload()).isEqualTo(payload(400, 4));
+    assertThat(backend.readRecords().get(1))
+        .isEqualTo(
+            StoredRecord.derived(
+                "normalised", "orders", 4, NOW + 4, Priority.HIGH, payload(400, 4)));
   }
 
   @Test
