@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Events, alerts and window summaries in a SQL database through JDBC: PostgreSQL, or an embedded
- * SQLite file for users without a database server ({@link SqlSchema} describes the tables).
+ * Events and the records processors emit (alerts, window summaries, dead letters, derived events)
+ * in a SQL database through JDBC: PostgreSQL, or an embedded SQLite file for users without a
+ * database server ({@link SqlSchema} describes the tables).
  *
  * <p>Appends are copied into a reusable {@link SqlBatch}; {@link #commit()} writes the batch in one
  * transaction, so a commit is as durable as the database's. Storing is idempotent: an event whose
@@ -64,6 +65,7 @@ public final class SqlBackend implements ReadableBackend {
   private PreparedStatement insertAlert;
   private PreparedStatement insertWindow;
   private PreparedStatement insertDeadLetter;
+  private PreparedStatement insertDerived;
   private long lastBatch;
   private long nextRecordId;
 
@@ -129,7 +131,8 @@ public final class SqlBackend implements ReadableBackend {
     }
     lastBatch = writerState()[1];
     long maxRecordId = 0;
-    for (String table : List.of(schema.alerts, schema.windows, schema.deadLetters)) {
+    for (String table :
+        List.of(schema.alerts, schema.windows, schema.deadLetters, schema.derivedEvents)) {
       try (PreparedStatement s = writer.prepareStatement("SELECT max(id) FROM " + table);
           ResultSet r = s.executeQuery()) {
         r.next();
@@ -201,6 +204,12 @@ public final class SqlBackend implements ReadableBackend {
                   + schema.deadLetters
                   + " (id, reason, topic, priority, event_id, client_time_us, received_ms,"
                   + " payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      insertDerived =
+          writer.prepareStatement(
+              "INSERT INTO "
+                  + schema.derivedEvents
+                  + " (id, name, topic, priority, event_id, time_ms, payload)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?)");
     }
   }
 
@@ -221,6 +230,7 @@ public final class SqlBackend implements ReadableBackend {
     insertAlert = null;
     insertWindow = null;
     insertDeadLetter = null;
+    insertDerived = null;
   }
 
   @Override
@@ -239,7 +249,8 @@ public final class SqlBackend implements ReadableBackend {
   }
 
   /**
-   * Names of this backend's tables: events, alerts, windows, dead_letters, writer, schema_version.
+   * Names of this backend's tables: events, alerts, windows, dead_letters, derived_events, writer,
+   * schema_version.
    */
   public List<String> tables() {
     return schema.tables();
@@ -298,7 +309,7 @@ public final class SqlBackend implements ReadableBackend {
                 + "' was taken over by another writer (one service per prefix);"
                 + " nothing more is written here");
       }
-      batch.execute(insertEvent, insertAlert, insertWindow, insertDeadLetter);
+      batch.execute(insertEvent, insertAlert, insertWindow, insertDeadLetter, insertDerived);
       writer.commit();
       writer.setAutoCommit(true);
       lastBatch = token;

@@ -67,6 +67,16 @@ final class SqlBatch {
   private final int[] deadPayloadStarts;
   private final int[] deadPayloadLengths;
 
+  private int derived;
+  private final long[] derivedIds;
+  private final String[] derivedNames;
+  private final String[] derivedTopics;
+  private final String[] derivedPriorities;
+  private final long[] derivedEventIds;
+  private final long[] derivedTimes;
+  private final int[] derivedPayloadStarts;
+  private final int[] derivedPayloadLengths;
+
   SqlBatch(int maxRows, int maxBytes) {
     this.maxRows = maxRows;
     this.arena = new byte[maxBytes];
@@ -108,6 +118,14 @@ final class SqlBatch {
     deadReceived = new long[maxRows];
     deadPayloadStarts = new int[maxRows];
     deadPayloadLengths = new int[maxRows];
+    derivedIds = new long[maxRows];
+    derivedNames = new String[maxRows];
+    derivedTopics = new String[maxRows];
+    derivedPriorities = new String[maxRows];
+    derivedEventIds = new long[maxRows];
+    derivedTimes = new long[maxRows];
+    derivedPayloadStarts = new int[maxRows];
+    derivedPayloadLengths = new int[maxRows];
   }
 
   int rows() {
@@ -162,8 +180,20 @@ final class SqlBatch {
       deadReceived[i] = record.timeMillis();
       deadPayloadStarts[i] = arenaUsed;
       deadPayloadLengths[i] = length;
-      record.copyPayload(0, arena, arenaUsed, length);
-      arenaUsed += length;
+      copyPayload(record, length);
+    } else if (record.kind() == RecordKind.DERIVED_EVENT) {
+      int length = record.payloadLength();
+      growArena(length);
+      int i = derived++;
+      derivedIds[i] = id;
+      derivedNames[i] = record.name();
+      derivedTopics[i] = record.topic();
+      derivedPriorities[i] = record.priority().name();
+      derivedEventIds[i] = record.eventId();
+      derivedTimes[i] = record.timeMillis();
+      derivedPayloadStarts[i] = arenaUsed;
+      derivedPayloadLengths[i] = length;
+      copyPayload(record, length);
     } else if (record.kind() == RecordKind.ALERT) {
       int i = alerts++;
       alertIds[i] = id;
@@ -193,21 +223,28 @@ final class SqlBatch {
     rows++;
   }
 
+  private void copyPayload(RecordView record, int length) {
+    record.copyPayload(0, arena, arenaUsed, length);
+    arenaUsed += length;
+  }
+
   /**
    * Executes the buffered rows as JDBC batches on the writer's statements, in the caller's
-   * transaction. Events go first, then alerts, windows and dead letters: each table keeps insertion
-   * order.
+   * transaction. Events go first, then alerts, windows, dead letters and derived events: each table
+   * keeps insertion order.
    */
   void execute(
       PreparedStatement insertEvent,
       PreparedStatement insertAlert,
       PreparedStatement insertWindow,
-      PreparedStatement insertDeadLetter)
+      PreparedStatement insertDeadLetter,
+      PreparedStatement insertDerived)
       throws SQLException {
     executeBatch(insertEvent, events, this::bindEvent);
     executeBatch(insertAlert, alerts, this::bindAlert);
     executeBatch(insertWindow, windows, this::bindWindow);
     executeBatch(insertDeadLetter, deadLetters, this::bindDeadLetter);
+    executeBatch(insertDerived, derived, this::bindDerived);
   }
 
   /** Sets the parameters of one insert from row {@code i} of a table's columns. */
@@ -279,6 +316,17 @@ final class SqlBatch {
     insert.setBytes(8, Arrays.copyOfRange(arena, start, start + deadPayloadLengths[i]));
   }
 
+  private void bindDerived(PreparedStatement insert, int i) throws SQLException {
+    insert.setLong(1, derivedIds[i]);
+    insert.setString(2, derivedNames[i]);
+    insert.setString(3, derivedTopics[i]);
+    insert.setString(4, derivedPriorities[i]);
+    insert.setLong(5, derivedEventIds[i]);
+    insert.setLong(6, derivedTimes[i]);
+    int start = derivedPayloadStarts[i];
+    insert.setBytes(7, Arrays.copyOfRange(arena, start, start + derivedPayloadLengths[i]));
+  }
+
   /** Forgets every row: they are committed. */
   void clear() {
     // Drop string references so a quiet writer does not pin old records' strings.
@@ -288,7 +336,10 @@ final class SqlBatch {
     Arrays.fill(windowTopics, 0, windows, null);
     Arrays.fill(windowAggregates, 0, windows, null);
     Arrays.fill(deadTopics, 0, deadLetters, null);
+    Arrays.fill(derivedNames, 0, derived, null);
+    Arrays.fill(derivedTopics, 0, derived, null);
     deadLetters = 0;
+    derived = 0;
     events = 0;
     alerts = 0;
     windows = 0;

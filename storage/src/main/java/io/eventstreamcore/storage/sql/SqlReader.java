@@ -17,14 +17,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the events, alerts and window summaries of one table prefix, without writing anything: no
- * schema is created or migrated and the writer row is left alone, so tools can read the tables of a
- * running service while its {@link SqlBackend} goes on writing them. The backend reads through one
- * of these too.
+ * Reads the events and records (alerts, window summaries, dead letters, derived events) of one
+ * table prefix, without writing anything: no schema is created or migrated and the writer row is
+ * left alone, so tools can read the tables of a running service while its {@link SqlBackend} goes
+ * on writing them. The backend reads through one of these too.
  *
  * <p>Connections come from a small HikariCP pool of {@code read-pool-size}, opened on demand: it
  * reuses connections (a PostgreSQL connection costs a server process and a few milliseconds to
@@ -295,71 +296,59 @@ public final class SqlReader implements AutoCloseable {
     }
   }
 
-  /** Alerts, window summaries and dead letters, in the order they were appended. */
+  /** Alerts, window summaries, dead letters and derived events, in the order they were appended. */
   public List<StoredRecord> readRecords() throws IOException {
-    List<StoredRecord> alerts = new ArrayList<>();
-    List<StoredRecord> windows = new ArrayList<>();
-    List<Long> alertIds = new ArrayList<>();
-    List<Long> windowIds = new ArrayList<>();
-    List<StoredRecord> dead = new ArrayList<>();
-    List<Long> deadIds = new ArrayList<>();
+    List<IdRecord> rows = new ArrayList<>();
     try (Connection c = pool.getConnection()) {
-      // One snapshot for both tables, so the two reads see the same commits. SQLite's read
+      // One snapshot for every table, so the reads see the same commits. SQLite's read
       // transactions are snapshots already; PostgreSQL's default isolation is per statement.
       c.setAutoCommit(false);
       if (dialect == SqlDialect.POSTGRESQL) {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       }
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, topic, rule, severity, time_ms, event_id, value FROM "
-                      + schema.alerts
-                      + " ORDER BY id");
-          ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          alertIds.add(r.getLong(1));
-          alerts.add(
-              StoredRecord.alert(
-                  r.getString(2),
-                  r.getString(3),
-                  r.getString(4),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getDouble(7)));
-        }
-      }
-      readWindows(c, windows, windowIds);
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, reason, topic, priority, event_id, client_time_us, received_ms,"
-                      + " payload FROM "
-                      + schema.deadLetters
-                      + " ORDER BY id");
-          ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          deadIds.add(r.getLong(1));
-          dead.add(
-              StoredRecord.deadLetter(
-                  DeadLetterReason.ofLabel(r.getString(2)),
-                  r.getString(3),
-                  r.getLong(5),
-                  r.getLong(6),
-                  r.getLong(7),
-                  Priority.valueOf(r.getString(4)),
-                  r.getBytes(8)));
-        }
-      }
+      readAlerts(c, rows);
+      readWindows(c, rows);
+      readDeadLetters(c, rows);
+      readDerivedEvents(c, rows);
       c.commit();
     } catch (SQLException e) {
       throw failure("reading records", e);
     }
-    List<Long> ids = new ArrayList<>();
-    List<StoredRecord> merged = mergeById(alerts, alertIds, windows, windowIds, ids);
-    return mergeById(merged, ids, dead, deadIds, new ArrayList<>());
+    // Record tables take ids from the writer's one counter: ordering by id restores append order.
+    rows.sort(Comparator.comparingLong(IdRecord::id));
+    List<StoredRecord> records = new ArrayList<>(rows.size());
+    for (IdRecord row : rows) {
+      records.add(row.record());
+    }
+    return records;
   }
 
-  private void readWindows(Connection c, List<StoredRecord> windows, List<Long> windowIds)
-      throws SQLException {
+  /** A record with the id of its row. */
+  private record IdRecord(long id, StoredRecord record) {}
+
+  private void readAlerts(Connection c, List<IdRecord> rows) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, topic, rule, severity, time_ms, event_id, value FROM "
+                    + schema.alerts
+                    + " ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        rows.add(
+            new IdRecord(
+                r.getLong(1),
+                StoredRecord.alert(
+                    r.getString(2),
+                    r.getString(3),
+                    r.getString(4),
+                    r.getLong(5),
+                    r.getLong(6),
+                    r.getDouble(7))));
+      }
+    }
+  }
+
+  private void readWindows(Connection c, List<IdRecord> rows) throws SQLException {
     try (PreparedStatement s =
             c.prepareStatement(
                 "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
@@ -369,46 +358,68 @@ public final class SqlReader implements AutoCloseable {
                     + " ORDER BY id");
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
-        windowIds.add(r.getLong(1));
-        windows.add(
-            StoredRecord.window(
-                    r.getString(2),
-                    r.getLong(3),
-                    r.getLong(4),
-                    r.getLong(5),
-                    r.getLong(6),
-                    r.getLong(7),
-                    r.getLong(8))
-                .withPayloadSizes(r.getLong(9), r.getLong(10))
-                .withEventTimes(r.getLong(11), r.getLong(12))
-                .withAggregate(r.getString(13), r.getDouble(14)));
+        rows.add(
+            new IdRecord(
+                r.getLong(1),
+                StoredRecord.window(
+                        r.getString(2),
+                        r.getLong(3),
+                        r.getLong(4),
+                        r.getLong(5),
+                        r.getLong(6),
+                        r.getLong(7),
+                        r.getLong(8))
+                    .withPayloadSizes(r.getLong(9), r.getLong(10))
+                    .withEventTimes(r.getLong(11), r.getLong(12))
+                    .withAggregate(r.getString(13), r.getDouble(14))));
       }
     }
   }
 
-  /**
-   * Record tables take ids from the writer's one counter: merging by id restores append order. The
-   * merged ids go to {@code mergedIds}, for merging a third table in.
-   */
-  private static List<StoredRecord> mergeById(
-      List<StoredRecord> alerts,
-      List<Long> alertIds,
-      List<StoredRecord> windows,
-      List<Long> windowIds,
-      List<Long> mergedIds) {
-    List<StoredRecord> merged = new ArrayList<>(alerts.size() + windows.size());
-    int a = 0;
-    int w = 0;
-    while (a < alerts.size() || w < windows.size()) {
-      if (w == windows.size() || (a < alerts.size() && alertIds.get(a) < windowIds.get(w))) {
-        mergedIds.add(alertIds.get(a));
-        merged.add(alerts.get(a++));
-      } else {
-        mergedIds.add(windowIds.get(w));
-        merged.add(windows.get(w++));
+  private void readDeadLetters(Connection c, List<IdRecord> rows) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, reason, topic, priority, event_id, client_time_us, received_ms,"
+                    + " payload FROM "
+                    + schema.deadLetters
+                    + " ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        rows.add(
+            new IdRecord(
+                r.getLong(1),
+                StoredRecord.deadLetter(
+                    DeadLetterReason.ofLabel(r.getString(2)),
+                    r.getString(3),
+                    r.getLong(5),
+                    r.getLong(6),
+                    r.getLong(7),
+                    Priority.valueOf(r.getString(4)),
+                    r.getBytes(8))));
       }
     }
-    return merged;
+  }
+
+  private void readDerivedEvents(Connection c, List<IdRecord> rows) throws SQLException {
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT id, name, topic, priority, event_id, time_ms, payload FROM "
+                    + schema.derivedEvents
+                    + " ORDER BY id");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        rows.add(
+            new IdRecord(
+                r.getLong(1),
+                StoredRecord.derived(
+                    r.getString(2),
+                    r.getString(3),
+                    r.getLong(5),
+                    r.getLong(6),
+                    Priority.valueOf(r.getString(4)),
+                    r.getBytes(7))));
+      }
+    }
   }
 
   private IOException failure(String what, SQLException e) {

@@ -24,17 +24,21 @@ import java.util.List;
  *            the mean payload size is payload_bytes / event_count, left to queries
  *   dead_letters (version 2) id (same order as alerts and windows), reason, topic, priority,
  *            event_id, client_time_us, received_ms, payload; index on (reason, received_ms)
+ *   derived_events (version 4) id (same order as the other records), name, topic, priority,
+ *            event_id (of the source event, 0 for none), time_ms, payload; index on
+ *            (name, time_ms)
  *   writer   one row: the owning writer and the token of its last committed batch
  * </pre>
  */
 final class SqlSchema {
   /** The newest schema version this build knows. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   final String events;
   final String alerts;
   final String windows;
   final String deadLetters;
+  final String derivedEvents;
   final String writer;
   final String versions;
   private final String prefix;
@@ -47,13 +51,14 @@ final class SqlSchema {
     this.alerts = prefix + "alerts";
     this.windows = prefix + "windows";
     this.deadLetters = prefix + "dead_letters";
+    this.derivedEvents = prefix + "derived_events";
     this.writer = prefix + "writer";
     this.versions = prefix + "schema_version";
   }
 
   /** Every table of this prefix, for tools and tests that drop them. */
   List<String> tables() {
-    return List.of(events, alerts, windows, deadLetters, writer, versions);
+    return List.of(events, alerts, windows, deadLetters, derivedEvents, writer, versions);
   }
 
   private List<List<String>> migrations() {
@@ -115,7 +120,20 @@ final class SqlSchema {
             "ALTER TABLE " + windows + " ADD COLUMN aggregate_name text NOT NULL DEFAULT ''",
             "ALTER TABLE "
                 + windows
-                + " ADD COLUMN aggregate_value double precision NOT NULL DEFAULT 0"));
+                + " ADD COLUMN aggregate_value double precision NOT NULL DEFAULT 0"),
+        List.of(
+            "CREATE TABLE "
+                + derivedEvents
+                + " (id bigint PRIMARY KEY, name text NOT NULL, topic text NOT NULL,"
+                + " priority text NOT NULL, event_id bigint NOT NULL, time_ms bigint NOT NULL,"
+                + " payload "
+                + dialect.bytesType()
+                + " NOT NULL)",
+            "CREATE INDEX "
+                + derivedEvents
+                + "_name_time ON "
+                + derivedEvents
+                + " (name, time_ms)"));
   }
 
   /**

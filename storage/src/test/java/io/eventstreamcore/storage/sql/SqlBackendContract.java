@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.DeadLetterReason;
@@ -86,27 +87,35 @@ abstract class SqlBackendContract {
   }
 
   /**
-   * Puts the windows table back as versions 1 and 2 created it (the rows it held are dropped), and
-   * forgets the versions after {@code version}.
+   * Puts the tables back as version {@code version} created them (the rows of a table it changes
+   * are dropped), and forgets the versions after it.
    */
   void downgradeTo(int version) throws SQLException {
     String windows = tablePrefix() + "windows";
     try (Connection c = connect();
         Statement s = c.createStatement()) {
-      s.execute("DROP TABLE " + windows);
-      s.execute(
-          "CREATE TABLE "
-              + windows
-              + " (id bigint PRIMARY KEY, topic text NOT NULL, start_ms bigint NOT NULL,"
-              + " end_ms bigint NOT NULL, event_count bigint NOT NULL,"
-              + " payload_bytes bigint NOT NULL, min_event_id bigint NOT NULL,"
-              + " max_event_id bigint NOT NULL)");
-      s.execute("CREATE INDEX " + windows + "_topic_start ON " + windows + " (topic, start_ms)");
+      s.execute("DROP TABLE " + tablePrefix() + "derived_events");
+      if (version < 3) {
+        s.execute("DROP TABLE " + windows);
+        s.execute(
+            "CREATE TABLE "
+                + windows
+                + " (id bigint PRIMARY KEY, topic text NOT NULL, start_ms bigint NOT NULL,"
+                + " end_ms bigint NOT NULL, event_count bigint NOT NULL,"
+                + " payload_bytes bigint NOT NULL, min_event_id bigint NOT NULL,"
+                + " max_event_id bigint NOT NULL)");
+        s.execute("CREATE INDEX " + windows + "_topic_start ON " + windows + " (topic, start_ms)");
+      }
       if (version < 2) {
         s.execute("DROP TABLE " + tablePrefix() + "dead_letters");
       }
       s.execute("DELETE FROM " + tablePrefix() + "schema_version WHERE version > " + version);
     }
+  }
+
+  static Record derived(Expected source, int length) {
+    EventSlot slot = source.slot();
+    return new Record().derived("normalised", slot).payload(slot, 0, length);
   }
 
   static List<Expected> read(SqlBackend backend, EventQuery query) throws IOException {
@@ -172,6 +181,12 @@ abstract class SqlBackendContract {
           Record dead = new Record().deadLetter(DeadLetterReason.LATE, events.get(i).slot());
           backend.append(dead);
           records.add(StoredRecord.of(dead));
+        }
+        if (i == 2 || i == 4) {
+          // Empty, and the first 2000 of the source's 3000 payload bytes.
+          Record d = derived(events.get(i), i == 2 ? 0 : 2000);
+          backend.append(d);
+          records.add(StoredRecord.of(d));
         }
       }
       backend.commit();
@@ -349,6 +364,40 @@ abstract class SqlBackendContract {
     }
     assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version"))
         .isEqualTo(SqlSchema.VERSION);
+  }
+
+  @Test
+  void aVersionThreeSchemaGainsTheDerivedEventsTableAndKeepsItsRecordsInOrder() throws Exception {
+    Record w = window(NOW);
+    Record dead = new Record().deadLetter(DeadLetterReason.LATE, sampleEvents().get(0).slot());
+    try (SqlBackend first = open()) {
+      first.append(alert(1));
+      first.append(w);
+      first.append(dead);
+      first.commit();
+    }
+    downgradeTo(3);
+    assertThat(tableExists(tablePrefix() + "derived_events")).isFalse();
+    assertThatThrownBy(() -> SqlReader.open(settings("")))
+        .hasMessageContaining("start the service of this build once to migrate it");
+
+    Record d = derived(sampleEvents().get(4), 100);
+    try (SqlBackend migrated = open()) {
+      migrated.append(d);
+      migrated.commit();
+      assertThat(migrated.readRecords())
+          .containsExactly(
+              StoredRecord.of(alert(1)),
+              StoredRecord.of(w),
+              StoredRecord.of(dead),
+              StoredRecord.derived(
+                  "normalised", "big", Long.MAX_VALUE, NOW + 4, Priority.HIGH, payload(100, 9)));
+    }
+    assertThat(count("SELECT max(version) FROM " + tablePrefix() + "schema_version"))
+        .isEqualTo(SqlSchema.VERSION);
+    try (SqlReader reader = SqlReader.open(settings(""))) {
+      assertThat(reader.readRecords()).hasSize(4);
+    }
   }
 
   @Test
