@@ -22,10 +22,11 @@ import java.util.Base64;
  *             received_ms    8 bytes big-endian, when the frame was read
  * </pre>
  *
- * <p>An alert, window summary or dead letter becomes one Kafka record on the records topic: key =
- * its event topic in UTF-8 (so one topic's records stay in order on one partition), timestamp = the
- * alert's time, the window's end or the dead event's received time, headers {@code kind} (ALERT |
- * WINDOW | DEAD_LETTER) and {@code topic}, and a value of one JSON object in UTF-8:
+ * <p>An alert, window summary, dead letter or derived event becomes one Kafka record on the records
+ * topic: key = its event topic in UTF-8 (so one topic's records stay in order on one partition),
+ * timestamp = the alert's time, the window's end, the dead event's received time or the derived
+ * event's time, headers {@code kind} (ALERT | WINDOW | DEAD_LETTER | DERIVED_EVENT) and {@code
+ * topic}, and a value of one JSON object in UTF-8:
  *
  * <pre>
  *   {"kind":"ALERT","topic":"t","rule":"r","severity":"s","time_ms":1,"event_id":2,"value":3.5}
@@ -35,14 +36,16 @@ import java.util.Base64;
  *    "aggregate_value":0.0}
  *   {"kind":"DEAD_LETTER","topic":"t","reason":"handler","priority":"HIGH","event_id":7,
  *    "client_time_us":0,"received_ms":1,"payload":"base64 of the payload bytes"}
+ *   {"kind":"DERIVED_EVENT","topic":"t","name":"celsius","priority":"HIGH","event_id":7,
+ *    "time_ms":1,"payload":"base64 of the payload bytes"}
  * </pre>
  *
- * JSON because records are few (one per matched rule, one per topic per window), are read by people
- * and tools (any console consumer shows them), and a binary encoding would save bytes that do not
- * matter at that rate while tying every consumer to our layout. A non-finite alert value is written
- * as {@code null}, as is a non-finite window aggregate; {@code aggregate_name} is "" when the
- * handler attached none. The mean is {@code payload_bytes / count} (0 for no events), written for
- * consumers' convenience.
+ * JSON because records are few (one per matched rule, one per topic per window, the derived events
+ * a handler chooses to emit), are read by people and tools (any console consumer shows them), and a
+ * binary encoding would save bytes that do not matter at that rate while tying every consumer to
+ * our layout. A non-finite alert value is written as {@code null}, as is a non-finite window
+ * aggregate; {@code aggregate_name} is "" when the handler attached none. The mean is {@code
+ * payload_bytes / count} (0 for no events), written for consumers' convenience.
  */
 final class KafkaRecordDescriptor {
   static final String HEADER_TOPIC = "topic";
@@ -77,9 +80,14 @@ final class KafkaRecordDescriptor {
       b.append(",\"event_id\":").append(record.eventId());
       b.append(",\"client_time_us\":").append(record.clientTimeMicros());
       b.append(",\"received_ms\":").append(record.timeMillis());
-      b.append(",\"payload\":\"")
-          .append(Base64.getEncoder().encodeToString(record.payloadCopy()))
-          .append('"');
+      payload(b, record);
+    } else if (record.kind() == RecordKind.DERIVED_EVENT) {
+      b.append(",\"name\":");
+      string(b, record.name());
+      b.append(",\"priority\":\"").append(record.priority().name()).append('"');
+      b.append(",\"event_id\":").append(record.eventId());
+      b.append(",\"time_ms\":").append(record.timeMillis());
+      payload(b, record);
     } else if (record.kind() == RecordKind.ALERT) {
       b.append(",\"rule\":");
       string(b, record.name());
@@ -109,7 +117,13 @@ final class KafkaRecordDescriptor {
     return b.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The Kafka timestamp of a record: the alert's or dead letter's time, or the window's end. */
+  private static void payload(StringBuilder b, RecordView record) {
+    b.append(",\"payload\":\"")
+        .append(Base64.getEncoder().encodeToString(record.payloadCopy()))
+        .append('"');
+  }
+
+  /** The Kafka timestamp of a record: the window's end, or the time of any other. */
   static long recordTimestamp(RecordView record) {
     return record.kind() == RecordKind.WINDOW ? record.endMillis() : record.timeMillis();
   }

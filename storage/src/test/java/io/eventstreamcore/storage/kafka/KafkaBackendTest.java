@@ -124,7 +124,7 @@ class KafkaBackendTest {
   }
 
   @Test
-  void alertsAndWindowsGoToTheRecordsTopicAsJson() throws Exception {
+  void recordsOfEveryKindGoToTheRecordsTopicAsJson() throws Exception {
     try (KafkaBackend backend =
         backend("eventstream.storage.kafka { records-topic = records-json, compression = none }")) {
       Record record = new Record();
@@ -142,11 +142,15 @@ class KafkaBackendTest {
           record.deadLetter(
               DeadLetterReason.HANDLER_GAVE_UP,
               TestEvents.event("orders", Priority.HIGH, 7, 3_000L, payload).slot()));
+      backend.append(
+          record
+              .derived("\"celsius\"", "sensor/boiler", 8, 4_000L, Priority.CRITICAL)
+              .payload(payload, 1, 2));
       backend.commit();
     }
     List<ConsumerRecord<byte[], byte[]>> read =
         KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "records-json");
-    assertThat(read).hasSize(5);
+    assertThat(read).hasSize(6);
     assertThat(read)
         .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
         .containsExactly(
@@ -165,16 +169,19 @@ class KafkaBackendTest {
                 + "\"time_ms\":2000,\"event_id\":1,\"value\":null}",
             "{\"kind\":\"DEAD_LETTER\",\"topic\":\"orders\",\"reason\":\"handler-gave-up\","
                 + "\"priority\":\"HIGH\",\"event_id\":7,\"client_time_us\":21,"
-                + "\"received_ms\":3000,\"payload\":\"WGFi\"}");
+                + "\"received_ms\":3000,\"payload\":\"WGFi\"}",
+            "{\"kind\":\"DERIVED_EVENT\",\"topic\":\"sensor/boiler\","
+                + "\"name\":\"\\\"celsius\\\"\",\"priority\":\"CRITICAL\",\"event_id\":8,"
+                + "\"time_ms\":4000,\"payload\":\"YWI=\"}");
     assertThat(read)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-        .containsExactly("orders/eu", "metrics", "metrics", "x", "orders");
+        .containsExactly("orders/eu", "metrics", "metrics", "x", "orders", "sensor/boiler");
     assertThat(read)
         .extracting(r -> header(r, "kind"))
-        .containsExactly("ALERT", "WINDOW", "WINDOW", "ALERT", "DEAD_LETTER");
+        .containsExactly("ALERT", "WINDOW", "WINDOW", "ALERT", "DEAD_LETTER", "DERIVED_EVENT");
     assertThat(read)
         .extracting(r -> r.timestamp())
-        .containsExactly(1_000L, 10_000L, 15_000L, 2_000L, 3_000L);
+        .containsExactly(1_000L, 10_000L, 15_000L, 2_000L, 3_000L, 4_000L);
   }
 
   @Test
