@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Print stored events (with --records also alerts and windows) of the file log or the",
-      "SQL tables, oldest first, filtered by topic, time and event id. Read-only: safe beside",
-      "a running service.",
+      "Print stored events (with --records also alerts, windows, dead letters and derived",
+      "events) of the file log or the SQL tables, oldest first, filtered by topic, time and",
+      "event id. Read-only: safe beside a running service.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 public final class InspectCommand implements Callable<Integer> {

@@ -68,7 +68,9 @@ final class LogQueryOptions {
 
   @Option(
       names = "--records",
-      description = "Also show alert, window and dead-letter records (filtered by --topic only).")
+      description =
+          "Also show records: alerts, windows, dead letters and derived events (filtered by"
+              + " --topic only).")
   boolean records;
 
   @Option(

@@ -78,6 +78,13 @@ final class RecordPrinter implements FileLogReader.Visitor {
       f.number("received_ms", r.timeMillis());
       f.text("received", Instant.ofEpochMilli(r.timeMillis()).toString());
       payload(f, r.payload());
+    } else if (r.kind() == RecordKind.DERIVED_EVENT) {
+      f.text("name", r.name());
+      f.text("priority", r.priority().name());
+      f.number("event_id", r.eventId());
+      f.number("time_ms", r.timeMillis());
+      f.text("time", Instant.ofEpochMilli(r.timeMillis()).toString());
+      payload(f, r.payload());
     } else if (r.kind() == RecordKind.ALERT) {
       f.text("rule", r.name());
       f.text("severity", r.severity());

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Print the last stored events of the file log or the SQL tables; with -f, follow them",
-      "as they grow (Ctrl-C stops). Alerts and windows (--records) from the file log only.",
+      "as they grow (Ctrl-C stops). Records (--records) from the file log only.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 public final class TailCommand implements Callable<Integer> {
