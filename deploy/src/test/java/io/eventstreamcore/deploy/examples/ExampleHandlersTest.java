@@ -11,6 +11,7 @@ import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ class ExampleHandlersTest {
           + "    { handler = alert-rules }\n"
           + "    { class = \"io.eventstreamcore.deploy.examples.HotSensorHandler\",\n"
           + "      name = boiler-hot, config { threshold = 90 } }\n"
+          + "    { class = \"io.eventstreamcore.deploy.examples.CelsiusHandler\",\n"
+          + "      name = boiler-celsius, config { min = -20, max = 120 } }\n"
           + "  ]\n"
           + "  transactional.handlers = [\n"
           + "    { class = \"io.eventstreamcore.deploy.examples.IdOrderHandler\", name = id-order }\n"
@@ -49,9 +52,9 @@ class ExampleHandlersTest {
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve());
     try (EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
-      // Realtime: 80, 95 (alert), 97 (still hot: no alert), 50 (cooled), 99 (alert again).
+      // Realtime: 80, 95 (alert), 97 (still hot: no alert), 50 (cooled), 99 (alert again), 0.
       long id = 1;
-      for (int reading : new int[] {80, 95, 97, 50, 99}) {
+      for (int reading : new int[] {80, 95, 97, 50, 99, 0}) {
         send(client, Priority.CRITICAL, "sensor/boiler", id++, new byte[] {(byte) reading});
       }
       // Transactional: ids 10, 12, then 11 goes backwards on orders.
@@ -78,6 +81,22 @@ class ExampleHandlersTest {
         .filteredOn(r -> r.kind() == RecordKind.ALERT && r.name().equals("boiler-hot"))
         .extracting(StoredRecord::eventId, StoredRecord::value)
         .containsExactly(tuple(2L, 95.0), tuple(5L, 99.0));
+    // One derived event per reading, beside the events: the source's topic, id and priority.
+    assertThat(records)
+        .filteredOn(r -> r.kind() == RecordKind.DERIVED_EVENT)
+        .extracting(
+            StoredRecord::name,
+            StoredRecord::topic,
+            StoredRecord::eventId,
+            StoredRecord::priority,
+            r -> new String(r.payload(), StandardCharsets.US_ASCII))
+        .containsExactly(
+            tuple("boiler-celsius", "sensor/boiler", 1L, Priority.CRITICAL, "24"),
+            tuple("boiler-celsius", "sensor/boiler", 2L, Priority.CRITICAL, "32"),
+            tuple("boiler-celsius", "sensor/boiler", 3L, Priority.CRITICAL, "33"),
+            tuple("boiler-celsius", "sensor/boiler", 4L, Priority.CRITICAL, "7"),
+            tuple("boiler-celsius", "sensor/boiler", 5L, Priority.CRITICAL, "34"),
+            tuple("boiler-celsius", "sensor/boiler", 6L, Priority.CRITICAL, "-20"));
     assertThat(records)
         .filteredOn(r -> r.kind() == RecordKind.ALERT && r.name().equals("id-order"))
         .extracting(StoredRecord::eventId, StoredRecord::value)
@@ -98,7 +117,8 @@ class ExampleHandlersTest {
   @Test
   void theReadmeQuotesTheExamplesAsTheyAre() throws Exception {
     String readme = Files.readString(Path.of("../README.md"));
-    for (String example : List.of("HotSensorHandler", "IdOrderHandler", "TopicTotalsHandler")) {
+    for (String example :
+        List.of("HotSensorHandler", "CelsiusHandler", "IdOrderHandler", "TopicTotalsHandler")) {
       String source =
           Files.readString(
               Path.of("src/test/java/io/eventstreamcore/deploy/examples/" + example + ".java"));
