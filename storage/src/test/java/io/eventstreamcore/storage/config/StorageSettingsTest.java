@@ -36,7 +36,7 @@ class StorageSettingsTest {
 
     assertThat(settings.backends()).containsExactly("file");
     assertThat(settings.memoryMaxEvents()).isEqualTo(100_000);
-    assertThat(settings.memoryMaxBytes()).isEqualTo(32 * 1024 * 1024);
+    assertThat(settings.memoryMaxBytes()).isEqualTo(16 * 1024 * 1024);
     assertThat(settings.memoryMaxRecords()).isEqualTo(100_000);
     assertThat(settings.fileDirectory()).isEqualTo(Path.of("data"));
     assertThat(settings.fileSync()).isEqualTo(SyncPolicy.NEVER);
