@@ -1,12 +1,25 @@
 package io.eventstreamcore.engine.classify;
 
+import java.util.SplittableRandom;
+
 /**
  * Remembers event ids for a time window, bounded in keys, with no allocation per check.
  *
- * <p>An open-addressing table of {@code long} keys (linear probing, backward-shift deletion)
- * indexes a FIFO of (key, first-seen time). Keys leave the FIFO in insertion order, either when
- * they are older than the window or, when the table holds {@code maxKeys}, to make room: then the
- * oldest key is forgotten early, which is counted. Key 0 means "no id" and is never stored.
+ * <p>An open-addressing table of {@code long} keys with backward-shift deletion indexes a FIFO of
+ * (key, first-seen time). Keys leave the FIFO in insertion order, either when they are older than
+ * the window or, when the table holds {@code maxKeys}, to make room: then the oldest key is
+ * forgotten early, which is counted. Key 0 means "no id" and is never stored.
+ *
+ * <p>Layout, for the ids a producer issues in sequence: ids that differ only in their low three
+ * bits form a block whose home is one 64-byte line of eight slots, and each id of the block has its
+ * own slot in the line. Probing steps a whole line at a time, so the table is eight interleaved
+ * linear-probing tables and a block's ids stay together in one line wherever collisions move them:
+ * a check and the eviction it causes touch one line per eight ids in sequence, and a probe past a
+ * collision skips whole blocks instead of scanning their slots. Beside each slot a byte keeps how
+ * many steps its key sits from home, so the backward shift reads a byte instead of hashing each key
+ * it passes. The hash is seeded per window, so that nobody can choose ids that pile into one of the
+ * eight tables; should one still fill up (leaving one free slot so probes end), an id that finds no
+ * room is not remembered, counted as forgotten early.
  *
  * <p>Single-threaded: owned by the classify stage.
  */
@@ -14,10 +27,25 @@ public final class DedupWindow {
   /** Upper bound of {@code maxKeys}: 2^26 keys take about 2 GiB. */
   public static final int MAX_KEYS = 1 << 26;
 
+  // A displacement this large or larger is not kept: the key is hashed to find its home.
+  private static final int SATURATED = 255;
+  // Slots in a block, one cache line of longs; probing steps a block at a time.
+  private static final int STEP = 8;
+  private static final int STEP_SHIFT = 3;
+  // Up to this many keys the table is sized so that each of the eight interleaved tables could
+  // hold every key: small windows then never meet a full table (32 KiB of slots at most).
+  private static final int SMALL_KEYS = 4096;
+
   private final long windowMillis;
   private final int maxKeys;
   private final long[] table;
+  // Distance of each key from its home slot; SATURATED means "that far or more: hash it".
+  private final byte[] displacement;
   private final int tableMask;
+  private final long seed;
+  // Keys in each of the eight interleaved tables, each holding tableSize / 8 slots.
+  private final int[] keysPerLane = new int[STEP];
+  private final int laneCapacity;
   private final long[] fifoKeys;
   private final long[] fifoTimes;
   private int fifoHead;
@@ -26,6 +54,11 @@ public final class DedupWindow {
 
   /** Creates a window of {@code windowMillis} holding at most {@code maxKeys} ids. */
   public DedupWindow(long windowMillis, int maxKeys) {
+    this(windowMillis, maxKeys, new SplittableRandom().nextLong());
+  }
+
+  /** Creates a window whose hash uses {@code seed}; tests choose it to know where ids go. */
+  DedupWindow(long windowMillis, int maxKeys, long seed) {
     if (windowMillis <= 0) {
       throw new IllegalArgumentException("dedup window must be positive: " + windowMillis);
     }
@@ -36,8 +69,14 @@ public final class DedupWindow {
     this.windowMillis = windowMillis;
     this.maxKeys = maxKeys;
     int tableSize = Integer.highestOneBit(maxKeys - 1 | 1) << 2; // load factor <= 0.5
+    if (maxKeys <= SMALL_KEYS) {
+      tableSize = Math.max(tableSize, Integer.highestOneBit(maxKeys) * STEP * 2);
+    }
     this.table = new long[tableSize];
+    this.displacement = new byte[tableSize];
     this.tableMask = tableSize - 1;
+    this.laneCapacity = tableSize / STEP;
+    this.seed = seed;
     this.fifoKeys = new long[maxKeys];
     this.fifoTimes = new long[maxKeys];
   }
@@ -51,16 +90,19 @@ public final class DedupWindow {
       return false;
     }
     expire(nowMillis);
-    int slot = indexOf(id);
+    int home = home(id);
+    int slot = indexOf(id, home);
     if (table[slot] == id) {
       return true;
     }
     if (size == maxKeys) {
       removeOldest();
       evictedEarly++;
-      slot = indexOf(id);
+      slot = indexOf(id, home);
     }
-    add(slot, id, nowMillis);
+    if (!add(slot, home, id, nowMillis)) {
+      evictedEarly++;
+    }
     return false;
   }
 
@@ -81,20 +123,27 @@ public final class DedupWindow {
     if (id == 0) {
       return false;
     }
-    int slot = indexOf(id);
+    int home = home(id);
+    int slot = indexOf(id, home);
     if (table[slot] == id) {
       return false;
     }
     if (size == maxKeys) {
       removeOldest();
-      slot = indexOf(id);
+      slot = indexOf(id, home);
     }
-    add(slot, id, receivedMillis);
-    return true;
+    return add(slot, home, id, receivedMillis);
   }
 
-  private void add(int slot, long id, long timeMillis) {
+  /** Stores {@code id} at {@code slot}; false when its lane has no room left (not remembered). */
+  private boolean add(int slot, int home, long id, long timeMillis) {
+    int lane = slot & (STEP - 1);
+    if (keysPerLane[lane] == laneCapacity - 1) {
+      return false; // one slot stays free in every lane, so that every probe ends
+    }
+    keysPerLane[lane]++;
     table[slot] = id;
+    setDisplacement(slot, (slot - home) & tableMask);
     int tail = fifoHead + size;
     if (tail >= maxKeys) {
       tail -= maxKeys;
@@ -102,6 +151,7 @@ public final class DedupWindow {
     fifoKeys[tail] = id;
     fifoTimes[tail] = timeMillis;
     size++;
+    return true;
   }
 
   /** The window's length in milliseconds. */
@@ -114,7 +164,10 @@ public final class DedupWindow {
     return size;
   }
 
-  /** Number of ids forgotten before their window ended because the table was full. */
+  /**
+   * Number of ids forgotten before their window ended because the table was full, or not remembered
+   * at all because their lane of the table was.
+   */
   public long evictedEarly() {
     return evictedEarly;
   }
@@ -132,49 +185,64 @@ public final class DedupWindow {
     size--;
   }
 
-  /** Index holding {@code id}, or the empty index where it would go. */
-  private int indexOf(long id) {
-    int i = hash(id) & tableMask;
+  /** Index holding {@code id}, or the empty index where it would go, probing from {@code home}. */
+  private int indexOf(long id, int home) {
+    int i = home;
     while (table[i] != 0 && table[i] != id) {
-      i = (i + 1) & tableMask;
+      i = (i + STEP) & tableMask;
     }
     return i;
   }
 
   private void delete(long id) {
-    int hole = indexOf(id);
+    int hole = indexOf(id, home(id));
     if (table[hole] == 0) {
       return;
     }
     table[hole] = 0;
-    // Backward-shift: move later entries of the probe run into the hole when their home allows.
-    int i = (hole + 1) & tableMask;
+    keysPerLane[hole & (STEP - 1)]--;
+    // Backward-shift: move later keys of the probe run into the hole when their home allows,
+    // that is when they sit at least as far from home as from the hole.
+    int i = (hole + STEP) & tableMask;
     while (table[i] != 0) {
-      int home = hash(table[i]) & tableMask;
-      boolean movable = ((i - home) & tableMask) >= ((i - hole) & tableMask);
-      if (movable) {
+      int fromHome = displacementAt(i);
+      int fromHole = (i - hole) & tableMask;
+      if (fromHome >= fromHole) {
         table[hole] = table[i];
+        setDisplacement(hole, fromHome - fromHole);
         table[i] = 0;
         hole = i;
       }
-      i = (i + 1) & tableMask;
+      i = (i + STEP) & tableMask;
     }
   }
 
+  private int displacementAt(int slot) {
+    int d = displacement[slot] & 0xff;
+    return d < SATURATED ? d << STEP_SHIFT : (slot - home(table[slot])) & tableMask;
+  }
+
+  private void setDisplacement(int slot, int distance) {
+    displacement[slot] = (byte) Math.min(distance >>> STEP_SHIFT, SATURATED);
+  }
+
+  private int home(long id) {
+    return hash(id, seed) & tableMask;
+  }
+
   /**
-   * Home slot of {@code id} (before masking). Ids that differ only in their low three bits share a
-   * block of eight slots, one 64-byte cache line: ids a producer issues in sequence then cost one
-   * cache miss per eight checks, and so do their evictions, which come in the same order. The
-   * block's place is a full mix of the rest, so blocks spread over the whole table and unrelated
-   * ids fare as with any hash.
+   * Home slot of {@code id} before masking: the block is a seeded full mix of the id without its
+   * low three bits; the slot in the block is those bits rotated by three bits of the mix, so that
+   * the ids of a block take the block's eight slots between them, and ids that all end alike (all
+   * multiples of eight, say) still spread over every slot of their blocks.
    */
-  private static int hash(long id) {
-    long h = id >>> 3;
+  static int hash(long id, long seed) {
+    long h = (id >>> 3) ^ seed;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= h >>> 33;
-    return ((int) h << 3) | ((int) id & 7);
+    return ((int) h << 3) | (((int) id + (int) (h >>> 61)) & 7);
   }
 }

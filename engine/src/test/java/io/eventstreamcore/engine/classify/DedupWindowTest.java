@@ -3,8 +3,10 @@ package io.eventstreamcore.engine.classify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -175,6 +177,95 @@ class DedupWindowTest {
   void agreesWithAReferenceModelOnAWideIdSpace() {
     Random random = new Random(20_240_601L);
     runAgainstModel(500, Integer.MAX_VALUE, 100_000, random);
+  }
+
+  @Test
+  void aKeyFurtherFromHomeThanTheDistanceByteHoldsIsStillShiftedBackIntoAHole() {
+    // Lane 0 of a 16,384-slot table, positions in steps of 8 slots: A at its home 0, one key at
+    // its own home at each of positions 1..300, then C, also homed at 0, lands at 301, further
+    // than the 255 steps the distance byte holds. A expires: C must move back into position 0,
+    // past 300 keys that may not, or it can no longer be found.
+    long seed = 42;
+    int tableMask = 16_383; // 1,024 keys: a small window's table, 16 slots per key
+    DedupWindow dedup = new DedupWindow(1_000, 1_024, seed);
+    long a = idHomedAt(0, seed, tableMask, 0);
+    long c = idHomedAt(0, seed, tableMask, a);
+    assertThat(dedup.checkAndRecord(a, 1_000)).isFalse();
+    for (int step = 1; step <= 300; step++) {
+      assertThat(dedup.checkAndRecord(idHomedAt(step * 8, seed, tableMask, 0), 1_500)).isFalse();
+    }
+    assertThat(dedup.checkAndRecord(c, 1_500)).isFalse();
+
+    assertThat(dedup.checkAndRecord(c, 2_000)).as("C after A expired").isTrue();
+    assertThat(dedup.size()).isEqualTo(301);
+  }
+
+  @Test
+  void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
+    long seed = 7;
+    int maxKeys = 512;
+    int tableMask = 8_191; // a small window's table: 16 slots per key
+    List<Long> colliding = new ArrayList<>();
+    for (long id = 1; colliding.size() < 400; id++) {
+      if ((DedupWindow.hash(id, seed) & tableMask) == 0) {
+        colliding.add(id);
+      }
+    }
+    DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
+    ReferenceWindow model = new ReferenceWindow(1_000_000, maxKeys);
+    Random random = new Random(7);
+    for (int op = 0; op < 20_000; op++) {
+      long id =
+          random.nextInt(3) == 0
+              ? random.nextInt(1 << 20) + 1
+              : colliding.get(random.nextInt(colliding.size()));
+      assertThat(dedup.checkAndRecord(id, 1_000))
+          .as("op %d id %d", op, id)
+          .isEqualTo(model.checkAndRecord(id, 1_000));
+    }
+    assertThat(dedup.evictedEarly()).isEqualTo(model.evictedEarly);
+    for (Long id : model.firstSeen.keySet().toArray(new Long[0])) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).as("held id %d", id).isTrue();
+    }
+  }
+
+  @Test
+  void idsThatFillOneLaneOfTheTableAreNotRememberedButCountedAndProbesStillEnd() {
+    long seed = 9;
+    int maxKeys = 8192; // 16,384 slots: eight lanes of 2,048
+    List<Long> oneLane = new ArrayList<>();
+    for (long id = 1; oneLane.size() < 2_100; id++) {
+      if ((DedupWindow.hash(id, seed) & 7) == 0) {
+        oneLane.add(id);
+      }
+    }
+    DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
+
+    for (long id : oneLane) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
+    }
+
+    // One slot of the lane stays free: 2,047 remembered, the other 53 not, and counted.
+    assertThat(dedup.size()).isEqualTo(2_047);
+    assertThat(dedup.evictedEarly()).isEqualTo(53);
+    assertThat(dedup.checkAndRecord(oneLane.get(0), 1_001)).isTrue();
+    assertThat(dedup.checkAndRecord(oneLane.get(2_046), 1_001)).isTrue();
+    assertThat(dedup.checkAndRecord(oneLane.get(2_099), 1_001)).isFalse();
+    long other = 1;
+    while ((DedupWindow.hash(other, seed) & 7) == 0) {
+      other++;
+    }
+    assertThat(dedup.checkAndRecord(other, 1_001)).isFalse();
+    assertThat(dedup.checkAndRecord(other, 1_002)).isTrue();
+  }
+
+  /** The first id above {@code after} whose home slot is {@code slot}. */
+  private static long idHomedAt(int slot, long seed, int tableMask, long after) {
+    long id = after + 1;
+    while ((DedupWindow.hash(id, seed) & tableMask) != slot) {
+      id++;
+    }
+    return id;
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
