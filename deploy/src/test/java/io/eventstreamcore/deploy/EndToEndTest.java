@@ -20,8 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The service as a user meets it: four TCP producers stream 200,000 frames (every priority, many
@@ -50,19 +49,14 @@ class EndToEndTest {
   /** One frame as sent, to check what was stored against. */
   private record Sent(String topic, Priority framePriority, long eventId, byte[] payload) {}
 
-  /** Both socket transports: auto (Linux's epoll where it loads) and the JDK's NIO. */
-  @ParameterizedTest(name = "transport {0}")
-  @ValueSource(strings = {"auto", "nio"})
-  void streamsFromFourConnectionsAreStoredOnceAckedAndCounted(String transport) throws Exception {
+  @Test
+  void streamsFromFourConnectionsAreStoredOnceAckedAndCounted() throws Exception {
     StringBuilder table = new StringBuilder();
     TABLE.forEach((t, p) -> table.append("\"").append(t).append("\" = ").append(p).append("\n"));
     EventStreamService service =
         EventStreamService.start(
             TestConfigs.withOverrides(
                 "eventstream.storage.backends = [memory]\n"
-                    + "eventstream.ingest.transport = "
-                    + transport
-                    + "\n"
                     + "eventstream.ingest.io-threads = 2\n" // several threads publish at once
                     + "eventstream.storage.memory { max-events = 250000, max-bytes = 256MiB }\n"
                     + "eventstream.processors.batch.window = 250ms\n"

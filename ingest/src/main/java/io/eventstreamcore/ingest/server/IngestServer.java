@@ -11,7 +11,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -46,22 +48,21 @@ public final class IngestServer {
 
   /** Binds and starts accepting; returns the bound address (the port may have been 0). */
   public InetSocketAddress start() throws InterruptedException {
-    IngestTransport transport = settings.transport();
     bossGroup =
         new MultiThreadIoEventLoopGroup(
-            1, new DefaultThreadFactory("eventstream-accept"), transport.ioHandlerFactory());
+            1, new DefaultThreadFactory("eventstream-accept"), NioIoHandler.newFactory());
     ioGroup =
         new MultiThreadIoEventLoopGroup(
             settings.ioThreads(),
             new DefaultThreadFactory("eventstream-io"),
-            transport.ioHandlerFactory());
+            NioIoHandler.newFactory());
     ConnectionLimitHandler limit =
         new ConnectionLimitHandler(settings.maxConnections(), metrics.connectionsActive());
     long resumeNanos = settings.resumeDelay().toNanos();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
-            .channel(transport.serverChannelClass())
+            .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
@@ -89,7 +90,7 @@ public final class IngestServer {
                 });
     serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
     InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
-    LOG.info("ingest listening on {} ({})", address, transport.configName());
+    LOG.info("ingest listening on {}", address);
     return address;
   }
 

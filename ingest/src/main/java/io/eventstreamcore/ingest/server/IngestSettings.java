@@ -14,7 +14,6 @@ public final class IngestSettings {
   private final long maxFrameBytes;
   private final int maxConnections;
   private final Duration resumeDelay;
-  private final IngestTransport transport;
 
   /** Reads and validates the ingest settings from the root configuration. */
   public IngestSettings(Config root) {
@@ -46,12 +45,6 @@ public final class IngestSettings {
       throw EngineSettings.bad(
           "eventstream.ingest.backpressure-retry", resumeDelay, "must be positive");
     }
-    String transportName = c.getString("transport");
-    try {
-      transport = IngestTransport.of(transportName);
-    } catch (IllegalArgumentException e) {
-      throw EngineSettings.bad("eventstream.ingest.transport", transportName, e.getMessage());
-    }
   }
 
   public String host() {
@@ -79,19 +72,12 @@ public final class IngestSettings {
     return resumeDelay;
   }
 
-  /** The socket transport, {@code auto} resolved. */
-  IngestTransport transport() {
-    return transport;
-  }
-
   @Override
   public String toString() {
     return "ingest="
         + host
         + ":"
         + port
-        + " transport="
-        + transport.configName()
         + " io-threads="
         + ioThreads
         + " max-frame-bytes="
