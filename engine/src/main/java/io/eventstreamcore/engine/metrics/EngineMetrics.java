@@ -8,9 +8,7 @@ import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -40,7 +38,7 @@ public final class EngineMetrics {
   private final Counter handlerErrors;
   private final Counter processorHandlerErrors;
   private final Counter alerts;
-  private final Histogram realtimeLatency;
+  private final LatencyHistogram realtimeLatency;
   private final CounterDataPoint realtimeSlaBreaches;
   private final CounterDataPoint windowsClosed;
   private final CounterDataPoint batchLateEvents;
@@ -48,7 +46,7 @@ public final class EngineMetrics {
       new EnumMap<>(DeadLetterReason.class);
   private final Gauge connectionsActive;
   private final Gauge storageUp;
-  private final Histogram eventLatency;
+  private final LatencyHistogram eventLatency;
 
   /** Registers every metric in a new registry. */
   public EngineMetrics() {
@@ -180,15 +178,10 @@ public final class EngineMetrics {
     }
   }
 
-  private Histogram latency(String name, String help) {
-    return Histogram.builder()
-        .name(name)
-        .help(help)
-        .unit(Unit.SECONDS)
-        .classicOnly()
-        .classicUpperBounds(LATENCY_BUCKETS_SECONDS)
-        .withoutExemplars()
-        .register(registry);
+  private LatencyHistogram latency(String name, String help) {
+    LatencyHistogram histogram = new LatencyHistogram(name, help, LATENCY_BUCKETS_SECONDS);
+    registry.register(histogram);
+    return histogram;
   }
 
   private Counter counter(String name, String help) {
@@ -298,7 +291,8 @@ public final class EngineMetrics {
     return alerts.labelValues(rule, severity);
   }
 
-  public Histogram realtimeLatency() {
+  /** Observed by the realtime stage only. */
+  public LatencyHistogram realtimeLatency() {
     return realtimeLatency;
   }
 
@@ -326,7 +320,8 @@ public final class EngineMetrics {
     return connectionsActive;
   }
 
-  public Histogram eventLatency() {
+  /** Observed by the acknowledger only. */
+  public LatencyHistogram eventLatency() {
     return eventLatency;
   }
 }

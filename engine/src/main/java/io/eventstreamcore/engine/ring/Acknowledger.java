@@ -4,7 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
-import io.prometheus.metrics.core.metrics.Histogram;
+import io.eventstreamcore.engine.metrics.LatencyHistogram;
 
 /**
  * Stage 4, last in the ring: everything it sees has been committed by every storage backend. Sends
@@ -13,7 +13,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
  * stay due and are retried on the next batch or tick.
  */
 final class Acknowledger implements EventHandler<EventSlot> {
-  private final Histogram latency;
+  private final LatencyHistogram latency;
   private AckTarget dirtyHead;
 
   private final RingPublisher publisher;
@@ -37,7 +37,7 @@ final class Acknowledger implements EventHandler<EventSlot> {
     }
     switch (slot.kind()) {
       case EVENT:
-        latency.observe((System.nanoTime() - slot.receivedNanos()) / 1e9);
+        latency.observeNanos(System.nanoTime() - slot.receivedNanos());
         due(slot);
         break;
       case REJECTED:

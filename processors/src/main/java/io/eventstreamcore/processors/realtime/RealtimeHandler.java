@@ -2,10 +2,10 @@ package io.eventstreamcore.processors.realtime;
 
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.metrics.LatencyHistogram;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -22,7 +22,7 @@ public final class RealtimeHandler implements ProcessorHandler {
   private final int maxTopics;
   private final long slaNanos;
   private final EngineMetrics metrics;
-  private final DistributionDataPoint latency;
+  private final LatencyHistogram latency;
   private final CounterDataPoint slaBreaches;
   private final LongSupplier nanoClock;
   private ActiveRule[] rules;
@@ -104,7 +104,7 @@ public final class RealtimeHandler implements ProcessorHandler {
       }
     }
     long latencyNanos = nanoClock.getAsLong() - event.receivedNanos();
-    latency.observe(latencyNanos / 1e9);
+    latency.observeNanos(latencyNanos);
     if (latencyNanos > slaNanos) {
       slaBreaches.inc();
     }
