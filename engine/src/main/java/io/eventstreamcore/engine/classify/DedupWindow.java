@@ -33,7 +33,7 @@ public final class DedupWindow {
   private static final int STEP = 8;
   private static final int STEP_SHIFT = 3;
   // Up to this many keys the table is sized so that each of the eight interleaved tables could
-  // hold every key: small windows then never meet a full table (32 KiB of slots at most).
+  // hold every key: small windows then never meet a full lane (512 KiB of slots at most).
   private static final int SMALL_KEYS = 4096;
 
   private final long windowMillis;
