@@ -121,6 +121,9 @@ class DerivedEventTest {
                 tuple("readings", 4L));
       }
       assertThat(AdminHttp.metric(service, "eventstream_events_duplicate_total")).isEqualTo(0);
+      assertThat(
+              AdminHttp.metric(service, "eventstream_derived_events_total{processor=\"realtime\"}"))
+          .isEqualTo(derived((ReadableBackend) service.backend("memory")).size());
     }
   }
 

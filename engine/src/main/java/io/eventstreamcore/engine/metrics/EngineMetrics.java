@@ -32,6 +32,7 @@ public final class EngineMetrics {
   private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> processorRetries = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> overloadShed = new EnumMap<>(Route.class);
+  private final Map<Route, CounterDataPoint> derivedEvents = new EnumMap<>(Route.class);
   private final CounterDataPoint priorityDowngrades;
   private final Counter eventsStored;
   private final Counter storageErrors;
@@ -147,10 +148,16 @@ public final class EngineMetrics {
             "eventstream_overload_shed_total",
             "Events an overload policy kept from their processor (each an overload dead letter).",
             "processor");
+    Counter derived =
+        labelled(
+            "eventstream_derived_events_total",
+            "Derived events the processors' handlers emitted, by processor.",
+            "processor");
     for (Route route : Route.values()) {
       eventsProcessed.put(route, processed.labelValues(route.label()));
       processorRetries.put(route, retries.labelValues(route.label()));
       overloadShed.put(route, shed.labelValues(route.label()));
+      derivedEvents.put(route, derived.labelValues(route.label()));
     }
   }
 
@@ -253,6 +260,10 @@ public final class EngineMetrics {
 
   public CounterDataPoint overloadShed(Route route) {
     return overloadShed.get(route);
+  }
+
+  public CounterDataPoint derivedEvents(Route route) {
+    return derivedEvents.get(route);
   }
 
   public CounterDataPoint priorityDowngrades() {

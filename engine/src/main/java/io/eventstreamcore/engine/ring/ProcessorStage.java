@@ -49,6 +49,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private final CounterDataPoint processed;
   private final CounterDataPoint retries;
   private final CounterDataPoint shed;
+  private final CounterDataPoint derived;
   private final CounterDataPoint[] deadLetters;
   // The last slot this stage finished, for classify's overload decisions; an ordered store per
   // slot, read by the classify thread only when a policy needs it.
@@ -93,6 +94,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
     this.processed = metrics.eventsProcessed(route);
     this.retries = metrics.processorRetries(route);
     this.shed = metrics.overloadShed(route);
+    this.derived = metrics.derivedEvents(route);
     DeadLetterReason[] reasons = DeadLetterReason.values();
     this.deadLetters = new CounterDataPoint[reasons.length];
     for (DeadLetterReason reason : reasons) {
@@ -156,6 +158,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
         Record record = records.get(p);
         if (record.kind() == RecordKind.DEAD_LETTER && record.reason() != null) {
           deadLetters[record.reason().ordinal()].inc();
+        } else if (record.kind() == RecordKind.DERIVED_EVENT) {
+          derived.inc();
         }
       }
       if (endOfBatch && processedInBatch > 0) {
