@@ -102,58 +102,28 @@ public record StoredRecord(
 
   /** This window with its smallest and largest payload sizes. */
   public StoredRecord withPayloadSizes(long minBytes, long maxBytes) {
-    return new StoredRecord(
-        kind,
-        topic,
-        name,
-        severity,
-        timeMillis,
-        eventId,
-        value,
-        startMillis,
-        endMillis,
-        count,
-        payloadBytes,
-        minEventId,
-        maxEventId,
-        minBytes,
-        maxBytes,
-        firstMillis,
-        lastMillis,
-        reason,
-        priority,
-        clientTimeMicros,
-        payload);
+    return withWindowExtras(name, value, minBytes, maxBytes, firstMillis, lastMillis);
   }
 
   /** This window with the earliest and latest time of its events. */
   public StoredRecord withEventTimes(long first, long last) {
-    return new StoredRecord(
-        kind,
-        topic,
-        name,
-        severity,
-        timeMillis,
-        eventId,
-        value,
-        startMillis,
-        endMillis,
-        count,
-        payloadBytes,
-        minEventId,
-        maxEventId,
-        minPayloadBytes,
-        maxPayloadBytes,
-        first,
-        last,
-        reason,
-        priority,
-        clientTimeMicros,
-        payload);
+    return withWindowExtras(name, value, minPayloadBytes, maxPayloadBytes, first, last);
   }
 
   /** This window with a handler's own aggregate ({@code name} "" for none). */
   public StoredRecord withAggregate(String aggregateName, double aggregateValue) {
+    return withWindowExtras(
+        aggregateName, aggregateValue, minPayloadBytes, maxPayloadBytes, firstMillis, lastMillis);
+  }
+
+  /** This record with the fields a window adds to the basic summary replaced. */
+  private StoredRecord withWindowExtras(
+      String aggregateName,
+      double aggregateValue,
+      long minBytes,
+      long maxBytes,
+      long first,
+      long last) {
     return new StoredRecord(
         kind,
         topic,
@@ -168,10 +138,10 @@ public record StoredRecord(
         payloadBytes,
         minEventId,
         maxEventId,
-        minPayloadBytes,
-        maxPayloadBytes,
-        firstMillis,
-        lastMillis,
+        minBytes,
+        maxBytes,
+        first,
+        last,
         reason,
         priority,
         clientTimeMicros,
