@@ -326,100 +326,94 @@ public final class SqlReader implements AutoCloseable {
   /** A record with the id of its row. */
   private record IdRecord(long id, StoredRecord record) {}
 
-  private void readAlerts(Connection c, List<IdRecord> rows) throws SQLException {
+  /** Turns the current row of a record table's result (after its id) into a record. */
+  @FunctionalInterface
+  private interface RowReader {
+    StoredRecord read(ResultSet r) throws SQLException;
+  }
+
+  /** Reads every row of {@code table}, id first, in id order. */
+  private static void readTable(
+      Connection c, String columns, String table, RowReader reader, List<IdRecord> rows)
+      throws SQLException {
     try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, topic, rule, severity, time_ms, event_id, value FROM "
-                    + schema.alerts
-                    + " ORDER BY id");
+            c.prepareStatement("SELECT id, " + columns + " FROM " + table + " ORDER BY id");
         ResultSet r = s.executeQuery()) {
       while (r.next()) {
-        rows.add(
-            new IdRecord(
-                r.getLong(1),
-                StoredRecord.alert(
-                    r.getString(2),
-                    r.getString(3),
-                    r.getString(4),
-                    r.getLong(5),
-                    r.getLong(6),
-                    r.getDouble(7))));
+        rows.add(new IdRecord(r.getLong(1), reader.read(r)));
       }
     }
+  }
+
+  private void readAlerts(Connection c, List<IdRecord> rows) throws SQLException {
+    readTable(
+        c,
+        "topic, rule, severity, time_ms, event_id, value",
+        schema.alerts,
+        r ->
+            StoredRecord.alert(
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                r.getLong(5),
+                r.getLong(6),
+                r.getDouble(7)),
+        rows);
   }
 
   private void readWindows(Connection c, List<IdRecord> rows) throws SQLException {
-    try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, topic, start_ms, end_ms, event_count, payload_bytes, min_event_id,"
-                    + " max_event_id, min_payload_bytes, max_payload_bytes, first_ms, last_ms,"
-                    + " aggregate_name, aggregate_value FROM "
-                    + schema.windows
-                    + " ORDER BY id");
-        ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        rows.add(
-            new IdRecord(
-                r.getLong(1),
-                StoredRecord.window(
-                        r.getString(2),
-                        r.getLong(3),
-                        r.getLong(4),
-                        r.getLong(5),
-                        r.getLong(6),
-                        r.getLong(7),
-                        r.getLong(8))
-                    .withPayloadSizes(r.getLong(9), r.getLong(10))
-                    .withEventTimes(r.getLong(11), r.getLong(12))
-                    .withAggregate(r.getString(13), r.getDouble(14))));
-      }
-    }
-  }
-
-  private void readDeadLetters(Connection c, List<IdRecord> rows) throws SQLException {
-    try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, reason, topic, priority, event_id, client_time_us, received_ms,"
-                    + " payload FROM "
-                    + schema.deadLetters
-                    + " ORDER BY id");
-        ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        rows.add(
-            new IdRecord(
-                r.getLong(1),
-                StoredRecord.deadLetter(
-                    DeadLetterReason.ofLabel(r.getString(2)),
-                    r.getString(3),
+    readTable(
+        c,
+        "topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id,"
+            + " min_payload_bytes, max_payload_bytes, first_ms, last_ms, aggregate_name,"
+            + " aggregate_value",
+        schema.windows,
+        r ->
+            StoredRecord.window(
+                    r.getString(2),
+                    r.getLong(3),
+                    r.getLong(4),
                     r.getLong(5),
                     r.getLong(6),
                     r.getLong(7),
-                    Priority.valueOf(r.getString(4)),
-                    r.getBytes(8))));
-      }
-    }
+                    r.getLong(8))
+                .withPayloadSizes(r.getLong(9), r.getLong(10))
+                .withEventTimes(r.getLong(11), r.getLong(12))
+                .withAggregate(r.getString(13), r.getDouble(14)),
+        rows);
+  }
+
+  private void readDeadLetters(Connection c, List<IdRecord> rows) throws SQLException {
+    readTable(
+        c,
+        "reason, topic, priority, event_id, client_time_us, received_ms, payload",
+        schema.deadLetters,
+        r ->
+            StoredRecord.deadLetter(
+                DeadLetterReason.ofLabel(r.getString(2)),
+                r.getString(3),
+                r.getLong(5),
+                r.getLong(6),
+                r.getLong(7),
+                Priority.valueOf(r.getString(4)),
+                r.getBytes(8)),
+        rows);
   }
 
   private void readDerivedEvents(Connection c, List<IdRecord> rows) throws SQLException {
-    try (PreparedStatement s =
-            c.prepareStatement(
-                "SELECT id, name, topic, priority, event_id, time_ms, payload FROM "
-                    + schema.derivedEvents
-                    + " ORDER BY id");
-        ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        rows.add(
-            new IdRecord(
-                r.getLong(1),
-                StoredRecord.derived(
-                    r.getString(2),
-                    r.getString(3),
-                    r.getLong(5),
-                    r.getLong(6),
-                    Priority.valueOf(r.getString(4)),
-                    r.getBytes(7))));
-      }
-    }
+    readTable(
+        c,
+        "name, topic, priority, event_id, time_ms, payload",
+        schema.derivedEvents,
+        r ->
+            StoredRecord.derived(
+                r.getString(2),
+                r.getString(3),
+                r.getLong(5),
+                r.getLong(6),
+                Priority.valueOf(r.getString(4)),
+                r.getBytes(7)),
+        rows);
   }
 
   private IOException failure(String what, SQLException e) {
