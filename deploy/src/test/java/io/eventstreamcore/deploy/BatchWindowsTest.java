@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.DeadLetterReason;
@@ -13,8 +12,6 @@ import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Event-time batch windows as a user meets them: a producer sends events with its own client times
@@ -127,14 +123,16 @@ class BatchWindowsTest {
     }
 
     List<JsonNode> dead =
-        jsonLines(run("dead-letters", "list", "-d", dir.toString(), "--format", "json"));
+        CliRuns.jsonLines(
+            CliRuns.run("dead-letters", "list", "-d", dir.toString(), "--format", "json"));
     assertThat(dead)
         .extracting(n -> n.get("reason").asText(), n -> n.get("event_id").asLong())
         .containsExactly(tuple("late", 6L));
 
     List<JsonNode> windows = new ArrayList<>();
     for (JsonNode n :
-        jsonLines(run("inspect", "-d", dir.toString(), "--records", "--format", "json"))) {
+        CliRuns.jsonLines(
+            CliRuns.run("inspect", "-d", dir.toString(), "--records", "--format", "json"))) {
       if (n.get("kind").asText().equals("window")) {
         windows.add(n);
       }
@@ -150,26 +148,5 @@ class BatchWindowsTest {
         .containsExactly(
             tuple(3L, 3L, 10L, 20 / 3.0, T0 + 1_000, T0 + 55_000),
             tuple(2L, 1L, 5L, 3.0, T0 + 80_000, T0 + 95_000));
-  }
-
-  /** Runs a command that must succeed; returns what it printed. */
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    assertThat(cli.execute(args)).isZero();
-    return out.toString();
-  }
-
-  private static List<JsonNode> jsonLines(String text) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> nodes = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (!line.isBlank()) {
-        nodes.add(json.readTree(line));
-      }
-    }
-    return nodes;
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.DeadLetterReason;
@@ -13,17 +12,13 @@ import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Dead letters as a user meets them: a configured handler refuses events, and the refused ones are
@@ -122,7 +117,9 @@ class DeadLetterTest {
     }
 
     List<JsonNode> dead =
-        deadLetterLines(run("inspect", "-d", dir.toString(), "--records", "--format", "json"));
+        CliRuns.jsonLinesOfKind(
+            CliRuns.run("inspect", "-d", dir.toString(), "--records", "--format", "json"),
+            "dead_letter");
     assertThat(dead)
         .extracting(
             n -> n.get("reason").asText(),
@@ -145,22 +142,25 @@ class DeadLetterTest {
                 + HANDLER));
     String d = dir.toString();
     assertThat(
-            deadLetterLines(
-                run(
+            CliRuns.jsonLinesOfKind(
+                CliRuns.run(
                     "dead-letters",
                     "list",
                     "-d",
                     d,
                     "--reason",
                     "handler-gave-up",
-                    "--format=json")))
+                    "--format=json"),
+                "dead_letter"))
         .extracting(n -> n.get("event_id").asLong())
         .containsExactly(1L, 3L);
     assertThat(
-            deadLetterLines(
-                run("dead-letters", "list", "-d", d, "--reason", "late", "--format=json")))
+            CliRuns.jsonLinesOfKind(
+                CliRuns.run("dead-letters", "list", "-d", d, "--reason", "late", "--format=json"),
+                "dead_letter"))
         .isEmpty();
-    assertThat(cli().execute("dead-letters", "list", "-d", d, "--reason", "nope")).isEqualTo(2);
+    assertThat(CliRuns.quiet().execute("dead-letters", "list", "-d", d, "--reason", "nope"))
+        .isEqualTo(2);
 
     // A second service, without the refusing handler, takes the replayed events.
     try (EventStreamService target =
@@ -168,7 +168,8 @@ class DeadLetterTest {
             TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"))) {
       String port = Integer.toString(target.ingestAddress().getPort());
       ReadableBackend memory = (ReadableBackend) target.backend("memory");
-      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port)).isZero();
+      assertThat(CliRuns.quiet().execute("dead-letters", "replay", "-d", d, "--port", port))
+          .isZero();
       assertThat(memory.readEvents())
           .extracting(
               StoredEvent::eventId,
@@ -178,11 +179,14 @@ class DeadLetterTest {
               tuple(1L, Priority.LOW, "Xbad one"), tuple(3L, Priority.LOW, "X\u00e9 two"));
 
       // Original ids again: the server's dedup window acknowledges them without storing twice.
-      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port)).isZero();
+      assertThat(CliRuns.quiet().execute("dead-letters", "replay", "-d", d, "--port", port))
+          .isZero();
       assertThat(memory.readEvents()).hasSize(2);
       assertThat(AdminHttp.metric(target, "eventstream_events_duplicate_total")).isEqualTo(2);
 
-      assertThat(cli().execute("dead-letters", "replay", "-d", d, "--port", port, "--new-ids"))
+      assertThat(
+              CliRuns.quiet()
+                  .execute("dead-letters", "replay", "-d", d, "--port", port, "--new-ids"))
           .isZero();
       assertThat(memory.readEvents()).hasSize(4);
       assertThat(memory.readEvents().subList(2, 4))
@@ -205,8 +209,8 @@ class DeadLetterTest {
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       sendAll(client);
       assertThat(
-              deadLetterLines(
-                  run(
+              CliRuns.jsonLinesOfKind(
+                  CliRuns.run(
                       "dead-letters",
                       "list",
                       "--backend",
@@ -214,7 +218,8 @@ class DeadLetterTest {
                       "-c",
                       conf.toString(),
                       "--format",
-                      "json")))
+                      "json"),
+                  "dead_letter"))
           .extracting(
               n -> n.get("reason").asText(),
               n -> n.get("event_id").asLong(),
@@ -223,36 +228,5 @@ class DeadLetterTest {
               tuple("handler-gave-up", 1L, "Xbad one"),
               tuple("handler-gave-up", 3L, "X\u00e9 two"));
     }
-  }
-
-  private static CommandLine cli() {
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    return cli;
-  }
-
-  /** Runs a command that must succeed; returns what it printed. */
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = cli();
-    cli.setOut(new PrintWriter(out, true));
-    assertThat(cli.execute(args)).isZero();
-    return out.toString();
-  }
-
-  private static List<JsonNode> deadLetterLines(String jsonLines) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> dead = new ArrayList<>();
-    for (String line : jsonLines.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode node = json.readTree(line);
-      if (node.get("kind").asText().equals("dead_letter")) {
-        dead.add(node);
-      }
-    }
-    return dead;
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.Record;
@@ -13,8 +12,6 @@ import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamClient;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Derived events as a user meets them: a configured handler derives events from what it sees, and
@@ -139,7 +135,9 @@ class DerivedEventTest {
     }
 
     List<JsonNode> printed =
-        derivedLines(run("inspect", "-d", dir.toString(), "--records", "--format", "json"));
+        CliRuns.jsonLinesOfKind(
+            CliRuns.run("inspect", "-d", dir.toString(), "--records", "--format", "json"),
+            "derived_event");
     assertThat(printed)
         .extracting(
             n -> n.get("name").asText(),
@@ -170,8 +168,8 @@ class DerivedEventTest {
       sendAll(client);
       assertDerived(derived((ReadableBackend) service.backend("sql")));
       assertThat(
-              derivedLines(
-                  run(
+              CliRuns.jsonLinesOfKind(
+                  CliRuns.run(
                       "inspect",
                       "--backend",
                       "sql",
@@ -181,34 +179,10 @@ class DerivedEventTest {
                       "--topic",
                       "readings.normalised",
                       "--format",
-                      "json")))
+                      "json"),
+                  "derived_event"))
           .extracting(n -> n.get("event_id").asLong())
           .containsExactly(1L, 3L, 4L);
     }
-  }
-
-  /** Runs a command that must succeed; returns what it printed. */
-  private static String run(String... args) {
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(new StringWriter(), true));
-    assertThat(cli.execute(args)).isZero();
-    return out.toString();
-  }
-
-  private static List<JsonNode> derivedLines(String jsonLines) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    List<JsonNode> derived = new ArrayList<>();
-    for (String line : jsonLines.split("\n")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode node = json.readTree(line);
-      if (node.get("kind").asText().equals("derived_event")) {
-        derived.add(node);
-      }
-    }
-    return derived;
   }
 }
