@@ -50,6 +50,11 @@ public final class ArrivalOverload {
     return new ArrivalOverload(policies, progress, -1);
   }
 
+  /** True when these decisions read the progress of {@code route}'s processor. */
+  public boolean watches(Route route) {
+    return watched[route.ordinal()] || route == Route.REALTIME && downgradeAboveBacklog >= 0;
+  }
+
   /** True when an event of {@code route} at {@code sequence} is to be shed as it arrives. */
   boolean sheds(Route route, long sequence) {
     int r = route.ordinal();

@@ -142,11 +142,15 @@ public final class EventPipeline {
               metrics));
     }
     dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());
+    ArrivalOverload arrival = arrivalOverload(policies, processors);
+    for (ProcessorStage stage : processors) {
+      stage.publishesProgress(arrival.watches(stage.route()));
+    }
     classify =
         new ClassifyHandler(
             new TopicIndex(settings.topicPriorities(), settings.maxTopics()),
             dedup,
-            arrivalOverload(policies, processors),
+            arrival,
             metrics);
     for (int i = 0; i < backends.size(); i++) {
       StorageBackend backend = backends.get(i);

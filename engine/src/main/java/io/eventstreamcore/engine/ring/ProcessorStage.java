@@ -54,6 +54,9 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   // The last slot this stage finished, for classify's overload decisions; an ordered store per
   // slot, read by the classify thread only when a policy needs it.
   private final Sequence progress = new Sequence();
+  // Set before the stage thread starts (its start publishes it); false when classify never reads
+  // the progress, which spares a store per slot.
+  private boolean publishesProgress = true;
   private boolean deadLetterOverflowReported;
   private long processedInBatch;
 
@@ -102,9 +105,19 @@ final class ProcessorStage implements EventHandler<EventSlot> {
     }
   }
 
+  /** The kind this stage processes. */
+  Route route() {
+    return route;
+  }
+
   /** The sequence of the last slot this stage finished. */
   Sequence progress() {
     return progress;
+  }
+
+  /** Before start: whether to keep {@link #progress()} up to date (someone reads it). */
+  void publishesProgress(boolean publishes) {
+    this.publishesProgress = publishes;
   }
 
   @Override
@@ -166,7 +179,9 @@ final class ProcessorStage implements EventHandler<EventSlot> {
         processed.inc(processedInBatch); // one contended add per batch, not per event
         processedInBatch = 0;
       }
-      progress.set(sequence);
+      if (publishesProgress) {
+        progress.set(sequence);
+      }
     }
   }
 
