@@ -3,6 +3,7 @@ package io.eventstreamcore.engine.ring;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.eventstreamcore.engine.classify.ArrivalOverload;
@@ -76,6 +77,7 @@ public final class EventPipeline {
   private volatile boolean failed;
   private final List<StorageStage> writers = new ArrayList<>();
   private final RingTopology topology;
+  private final Runnable progressed;
   private ClassifyHandler classify;
   private DedupWindow dedup;
 
@@ -102,13 +104,17 @@ public final class EventPipeline {
     this.backends = List.copyOf(backends);
     int payloadBytes = settings.slotPayloadBytes();
     int retainedBytes = settings.slotRetainedPayloadBytes();
+    WaitStrategy waitStrategy = settings.waitStrategy().create();
+    // A processor that publishes its progress in the middle of a batch wakes the writers with it.
+    this.progressed =
+        waitStrategy instanceof ParkingWaitStrategy parking ? parking::signalProgress : () -> {};
     this.disruptor =
         new Disruptor<>(
             () -> new EventSlot(payloadBytes, retainedBytes),
             settings.ringSize(),
             threads,
             ProducerType.MULTI,
-            settings.waitStrategy().create());
+            waitStrategy);
     RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
     this.publisher =
         new RingPublisher(
@@ -129,7 +135,7 @@ public final class EventPipeline {
     }
     for (Route route : Route.values()) {
       queues[route.ordinal()] =
-          new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted);
+          new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted, progressed);
       processors.add(
           new ProcessorStage(
               route,

@@ -29,12 +29,17 @@ final class RecordQueue implements RecordSink {
   private final int maxPerSlot;
   private final Sequence[] consumers;
   private final BooleanSupplier halted;
+  private final Runnable progressed;
   private Sequence producerProgress;
   private long produced;
   private long slotStart;
   private long currentSequence;
 
-  RecordQueue(int capacity, int consumerCount, BooleanSupplier halted) {
+  /**
+   * @param progressed called after this queue published the processor's progress while waiting for
+   *     space, to wake the writers that wait for it
+   */
+  RecordQueue(int capacity, int consumerCount, BooleanSupplier halted, Runnable progressed) {
     if (Integer.bitCount(capacity) != 1 || capacity < 2) {
       throw new IllegalArgumentException(
           "record queue capacity must be a power of two: " + capacity);
@@ -50,6 +55,7 @@ final class RecordQueue implements RecordSink {
       consumers[i] = new Sequence(0);
     }
     this.halted = halted;
+    this.progressed = progressed;
   }
 
   /** The processor's own ring sequence, to publish progress while waiting for space. */
@@ -107,6 +113,7 @@ final class RecordQueue implements RecordSink {
     if (producerProgress != null && producerProgress.get() < currentSequence - 1) {
       // Let writers reach the slots before this one, whose records free the space we wait for.
       producerProgress.set(currentSequence - 1);
+      progressed.run();
     }
     while (produced - minConsumed() >= records.length) {
       if (halted.getAsBoolean()) {

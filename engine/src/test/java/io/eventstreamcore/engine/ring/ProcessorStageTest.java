@@ -27,7 +27,7 @@ class ProcessorStageTest {
   private static final long MS = 1_000_000L;
 
   private final EngineMetrics metrics = new EngineMetrics();
-  private final RecordQueue records = new RecordQueue(64, 1, () -> false);
+  private final RecordQueue records = new RecordQueue(64, 1, () -> false, () -> {});
   private final List<Long> pauses = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private final EventSlot slot = new EventSlot(64);
