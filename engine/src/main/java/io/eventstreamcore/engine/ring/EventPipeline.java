@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.eventstreamcore.engine.classify.ArrivalOverload;
 import io.eventstreamcore.engine.classify.ClassifyHandler;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *   classify -> realtime | transactional | batch -> storage writer per backend -> acknowledger
  * </pre>
  *
- * <p>The {@link RingTopology} decides the threads: one per stage, or (compact) classify and the
- * processors on one thread and a single backend's writer with the acknowledger on another.
+ * <p>The {@link RingTopology} decides the threads for classify and the processors: one each, or
+ * (compact) one for all four. A single backend's writer and the acknowledger share a thread in
+ * both; with several backends each writer and the acknowledger have their own.
  *
  * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Start
  * starts the processor handlers, in binding order, before the ring. Stop lets processors flush,
@@ -177,48 +179,42 @@ public final class EventPipeline {
     Acknowledger acknowledger = new Acknowledger(metrics, publisher);
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
     Runnable fail = () -> failed = true;
+    EventHandlerGroup<EventSlot> processed;
     if (topology == RingTopology.COMPACT) {
-      wireCompact(metrics, processorStages, durable, others, acknowledger, fail);
-      return;
+      // The route stage counts and skips its parts' errors itself, under their own stage names.
+      processed =
+          disruptor.handleEventsWith(
+              new RouteStage(
+                  classify,
+                  new CountingExceptionHandler("classify", metrics, null),
+                  processorStages,
+                  new CountingExceptionHandler("processor", metrics, null)));
+    } else {
+      processed = disruptor.handleEventsWith(classify).then(processorStages);
+      countErrors(classify, "classify", metrics, null);
+      for (ProcessorStage stage : processors) {
+        countErrors(stage, "processor", metrics, null);
+      }
     }
-    disruptor.handleEventsWith(classify).then(processorStages).then(durable).then(acknowledger);
-    if (others.length > 0) {
-      // Not durable: after the processors like the others, and the ring waits for them, but
-      // the acknowledger does not.
-      disruptor.after(processorStages).handleEventsWith(others);
-    }
-    countErrors(classify, "classify", metrics, null);
-    for (ProcessorStage stage : processors) {
-      countErrors(stage, "processor", metrics, null);
-    }
-    for (StorageStage stage : writers) {
-      countErrors(stage, "storage", metrics, fail);
-    }
-    countErrors(acknowledger, "ack", metrics, fail);
+    wireStorage(processed, metrics, durable, others, acknowledger, fail);
   }
 
   /**
-   * Classify and the processors on one thread; a single backend's writer and the acknowledger on
-   * another, or else the writers and the acknowledger as in the parallel topology.
+   * After the processors: a single backend's writer and the acknowledger on one thread (a stage
+   * less to wake per batch, and nothing to isolate: the acknowledger waits for that writer anyway),
+   * or else a writer per backend and the acknowledger after the durable ones.
    */
-  private void wireCompact(
+  private void wireStorage(
+      EventHandlerGroup<EventSlot> processed,
       EngineMetrics metrics,
-      ProcessorStage[] processorStages,
       StorageStage[] durable,
       StorageStage[] others,
       Acknowledger acknowledger,
       Runnable fail) {
-    // The route stage counts and skips its parts' errors itself, under their own stage names.
-    RouteStage route =
-        new RouteStage(
-            classify,
-            new CountingExceptionHandler("classify", metrics, null),
-            processorStages,
-            new CountingExceptionHandler("processor", metrics, null));
     if (writers.size() == 1) {
       StoreAndAckStage last =
           new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
-      disruptor.handleEventsWith(route).then(last);
+      processed.then(last);
       disruptor
           .handleExceptionsFor(last)
           .with(
@@ -227,9 +223,11 @@ public final class EventPipeline {
                   new CountingExceptionHandler("ack", metrics, fail)));
       return;
     }
-    disruptor.handleEventsWith(route).then(durable).then(acknowledger);
+    processed.then(durable).then(acknowledger);
     if (others.length > 0) {
-      disruptor.after(route).handleEventsWith(others);
+      // Not durable: after the processors like the others, and the ring waits for them, but
+      // the acknowledger does not.
+      processed.then(others);
     }
     for (StorageStage stage : writers) {
       countErrors(stage, "storage", metrics, fail);

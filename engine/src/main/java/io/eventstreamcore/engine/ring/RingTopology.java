@@ -6,19 +6,19 @@ import java.util.Locale;
 /**
  * How the ring's handlers map onto threads, chosen with {@code eventstream.ring.topology}. Both
  * topologies run the same handlers in the same order and keep the same guarantees; they differ in
- * how many threads a publish wakes.
+ * how many threads a publish wakes. In both, a single storage backend's writer and the acknowledger
+ * share a thread; several backends have a writer thread each and the acknowledger one more.
  */
 public enum RingTopology {
   /** {@link #COMPACT} on machines with at most {@value #COMPACT_MAX_CORES} cores, else parallel. */
   AUTO,
   /**
-   * A thread for classify, one per route's processor, one per storage backend and one for the
-   * acknowledger: stages overlap on many cores.
+   * A thread for classify and one per route's processor: stages overlap on many cores, and a slow
+   * processor does not hold up the others.
    */
   PARALLEL,
   /**
-   * Classify and the three processors on one thread; with a single storage backend, its writer and
-   * the acknowledger on one more. Fewer hand-offs and wake-ups for few cores.
+   * Classify and the three processors on one thread: fewer hand-offs and wake-ups for few cores.
    */
   COMPACT;
 

@@ -103,29 +103,6 @@ class EventPipelineTest {
   }
 
   @Test
-  void runsTheConfiguredTopologyOnItsThreads() throws Exception {
-    EventPipeline pipeline = pipeline(List.of(), new CollectingBackend("collect"));
-    pipeline.start();
-    assertThat(pipeline.topology()).isEqualTo(topology());
-    List<String> expected =
-        topology() == RingTopology.COMPACT
-            ? List.of("eventstream-route", "eventstream-store-collect", "eventstream-ticker")
-            : List.of(
-                "eventstream-classify",
-                "eventstream-realtime",
-                "eventstream-transactional",
-                "eventstream-batch",
-                "eventstream-store-collect",
-                "eventstream-ack",
-                "eventstream-ticker");
-    // Stage threads take their names when they start running.
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
-  }
-
-  @Test
   void everyEventReachesStorageInRingOrderWithItsClassification() throws Exception {
     CollectingBackend backend = new CollectingBackend("collect");
     EventPipeline pipeline = pipeline(List.of(), backend);

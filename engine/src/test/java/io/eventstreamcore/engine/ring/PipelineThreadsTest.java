@@ -1,0 +1,122 @@
+package io.eventstreamcore.engine.ring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.spi.StorageBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Which threads each ring topology runs, with one storage backend and with two. */
+class PipelineThreadsTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  private static final long NOW_MILLIS = 1_700_000_000_000L;
+
+  private EventPipeline pipeline;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    pipeline.stop();
+    await("stage threads to end").atMost(DEADLINE).until(() -> liveEngineThreads().isEmpty());
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = RingTopology.class,
+      names = {"PARALLEL", "COMPACT"})
+  void oneBackendsWriterSharesItsThreadWithTheAcknowledger(RingTopology topology) throws Exception {
+    start(topology, new CollectingBackend("collect"));
+    List<String> expected = new ArrayList<>(processingThreads(topology));
+    expected.addAll(List.of("eventstream-store-collect", "eventstream-ticker"));
+    // Stage threads take their names when they start running.
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = RingTopology.class,
+      names = {"PARALLEL", "COMPACT"})
+  void severalBackendsHaveAWriterThreadEachAndTheAcknowledgerOneMore(RingTopology topology)
+      throws Exception {
+    CollectingBackend first = new CollectingBackend("first");
+    CollectingBackend second = new CollectingBackend("second");
+    start(topology, first, second);
+    List<String> expected = new ArrayList<>(processingThreads(topology));
+    expected.addAll(
+        List.of(
+            "eventstream-store-first",
+            "eventstream-store-second",
+            "eventstream-ack",
+            "eventstream-ticker"));
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
+
+    RecordingAckTarget connection = new RecordingAckTarget(second::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, false, NOW_MILLIS);
+    for (long id = 1; id <= 100; id++) {
+      frames.event(
+          Priority.MEDIUM, "orders", id, ("payload-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+    await()
+        .atMost(DEADLINE)
+        .until(() -> first.eventIds().size() == 100 && second.eventIds().size() == 100);
+    assertThat(first.eventIds()).containsExactlyElementsOf(second.eventIds());
+  }
+
+  private void start(RingTopology topology, StorageBackend... backends) {
+    EngineSettings settings =
+        new EngineSettings(
+            ConfigFactory.parseString(
+                    "eventstream.ring.size=64\n"
+                        + "eventstream.ring.topology="
+                        + topology.configName()
+                        + "\n"
+                        + "eventstream.ring.record-queue-size=16\n"
+                        + "eventstream.dedup.max-keys=4096\n")
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve());
+    pipeline =
+        new EventPipeline(
+            settings,
+            new EngineMetrics(),
+            InstantSource.fixed(Instant.ofEpochMilli(NOW_MILLIS)),
+            List.of(),
+            List.of(backends));
+    pipeline.start();
+    assertThat(pipeline.topology()).isEqualTo(topology);
+  }
+
+  private static List<String> processingThreads(RingTopology topology) {
+    return topology == RingTopology.COMPACT
+        ? List.of("eventstream-route")
+        : List.of(
+            "eventstream-classify",
+            "eventstream-realtime",
+            "eventstream-transactional",
+            "eventstream-batch");
+  }
+
+  private static List<String> liveEngineThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("eventstream-"))
+        .toList();
+  }
+}
