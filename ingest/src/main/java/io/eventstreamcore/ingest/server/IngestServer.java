@@ -4,6 +4,7 @@ import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.ingest.codec.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -65,6 +66,7 @@ public final class IngestServer {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
