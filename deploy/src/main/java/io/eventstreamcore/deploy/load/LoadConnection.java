@@ -15,7 +15,9 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Latency is measured from the frame's <em>intended</em> send time in fixed-rate mode, so a
  * stalled server is charged for every frame it delayed (coordinated omission corrected), and from
- * the actual encode time in max-rate mode.
+ * the actual encode time in max-rate mode. In fixed-rate mode it is also measured from the moment
+ * the frame was handed to the socket: the difference is the generator's own lateness (a parked
+ * sender wakes tens of microseconds late, and the frames due meanwhile go out together).
  */
 final class LoadConnection {
   private static final int BUFFER_BYTES = 256 * 1024;
@@ -25,7 +27,10 @@ final class LoadConnection {
   private final LoadSettings settings;
   private final SocketChannel channel;
   private final Recorder latency;
+  private final Recorder fromWrite;
   private final long[] sendNanos;
+  private final long[] writeNanos;
+  private long unwrittenFrom = 1;
   private final int mask;
   private final byte[][] topics;
   private final byte[] payload;
@@ -35,14 +40,20 @@ final class LoadConnection {
   private volatile boolean readerDone;
   private volatile long recordFromNanos = Long.MIN_VALUE;
 
-  LoadConnection(int index, LoadSettings settings, Recorder latency) throws IOException {
+  /**
+   * @param fromWrite latencies from the socket write, fixed-rate mode only (else null)
+   */
+  LoadConnection(int index, LoadSettings settings, Recorder latency, Recorder fromWrite)
+      throws IOException {
     this.index = index;
     this.settings = settings;
     this.latency = latency;
+    this.fromWrite = fromWrite;
     this.channel = SocketChannel.open(settings.address());
     channel.socket().setTcpNoDelay(true);
     int capacity = Integer.highestOneBit(Math.max(1, settings.maxInFlight() - 1)) << 1;
     this.sendNanos = settings.v2() ? new long[capacity] : NO_TIMES;
+    this.writeNanos = settings.v2() && fromWrite != null ? new long[capacity] : NO_TIMES;
     this.mask = capacity - 1;
     this.topics = new byte[settings.topics()][];
     for (int t = 0; t < topics.length; t++) {
@@ -160,6 +171,11 @@ final class LoadConnection {
   }
 
   private void flush(ByteBuffer buffer) throws IOException {
+    long now = System.nanoTime();
+    for (long f = unwrittenFrom; f <= sent && writeNanos.length > 0; f++) {
+      writeNanos[(int) (f & mask)] = now;
+    }
+    unwrittenFrom = sent + 1;
     buffer.flip();
     while (buffer.hasRemaining()) {
       channel.write(buffer);
@@ -214,6 +230,9 @@ final class LoadConnection {
       long sentAt = sendNanos[(int) (f & mask)];
       if (sentAt >= recordFromNanos) {
         latency.recordValue(Math.max(0, now - sentAt));
+        if (writeNanos.length > 0) {
+          fromWrite.recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
+        }
       }
     }
     acked.set(Math.max(from, frameNo));

@@ -29,9 +29,13 @@ public final class LoadGenerator {
   /** Runs the scenario to its end and returns the result. */
   public LoadResult run() throws IOException, InterruptedException {
     Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+    Recorder fromWrite =
+        settings.v2() && settings.ratePerSecond() > 0
+            ? new Recorder(TimeUnit.SECONDS.toNanos(60), 3)
+            : null;
     List<LoadConnection> connections = new ArrayList<>();
     for (int i = 0; i < settings.connections(); i++) {
-      connections.add(new LoadConnection(i, settings, recorder));
+      connections.add(new LoadConnection(i, settings, recorder, fromWrite));
     }
     List<Thread> threads = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
@@ -85,7 +89,13 @@ public final class LoadGenerator {
     long rejected = connections.stream().mapToLong(LoadConnection::rejected).sum();
     LoadResult result =
         new LoadResult(
-            sent, acked, rejected, elapsedNanos, settings.v2() ? total : null, failures.size());
+            sent,
+            acked,
+            rejected,
+            elapsedNanos,
+            settings.v2() ? total : null,
+            fromWrite != null ? fromWrite.getIntervalHistogram() : null,
+            failures.size());
     out.println(result.summary(settings));
     out.flush();
     return result;

@@ -10,11 +10,19 @@ import org.HdrHistogram.Histogram;
  * @param acked frames covered by ACKs (v2)
  * @param rejected ERROR frames received
  * @param elapsedNanos from the first send to the last ACK (v2) or the end of sending (v1)
- * @param latency send to ACK, in nanoseconds; null in v1 mode
+ * @param latency send to ACK, in nanoseconds, from the intended send time at a fixed rate; null in
+ *     v1 mode
+ * @param fromWrite at a fixed rate in v2, the same from the socket write; else null
  * @param failures connections that failed
  */
 public record LoadResult(
-    long sent, long acked, long rejected, long elapsedNanos, Histogram latency, int failures) {
+    long sent,
+    long acked,
+    long rejected,
+    long elapsedNanos,
+    Histogram latency,
+    Histogram fromWrite,
+    int failures) {
 
   /** Events per second: acknowledged ones in v2, sent ones in v1. */
   public double eventsPerSecond() {
@@ -59,6 +67,18 @@ public record LoadResult(
               micros(latency.getValueAtPercentile(99)),
               micros(latency.getValueAtPercentile(99.9)),
               micros(latency.getMaxValue())));
+    }
+    if (fromWrite != null) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%n  from the socket write (without the generator's own lateness): p50 %s  p90 %s"
+                  + "  p99 %s  p99.9 %s  max %s",
+              micros(fromWrite.getValueAtPercentile(50)),
+              micros(fromWrite.getValueAtPercentile(90)),
+              micros(fromWrite.getValueAtPercentile(99)),
+              micros(fromWrite.getValueAtPercentile(99.9)),
+              micros(fromWrite.getMaxValue())));
     }
     return s.toString();
   }

@@ -61,6 +61,10 @@ class LoadGeneratorSmokeTest {
       assertThat(result.rejected()).isZero();
       assertThat(result.latency()).isNotNull();
       assertThat(result.latency().getTotalCount()).isEqualTo(result.sent());
+      // At a fixed rate also from the socket write, which is never before the intended time.
+      assertThat(result.fromWrite().getTotalCount()).isEqualTo(result.sent());
+      assertThat(result.fromWrite().getValueAtPercentile(50))
+          .isLessThanOrEqualTo(result.latency().getValueAtPercentile(50));
       // Every ACK follows the decode that counted its frame, so no waiting is needed here.
       assertThat((long) service.metrics().framesReceived().get()).isEqualTo(result.sent());
       assertThat(output.toString())
@@ -87,6 +91,7 @@ class LoadGeneratorSmokeTest {
       assertThat(result.sent()).isPositive();
       assertThat(result.acked()).isZero();
       assertThat(result.latency()).isNull();
+      assertThat(result.fromWrite()).isNull();
       // v1 gets no answer: wait until the service has read every frame the generator sent.
       await()
           .atMost(Duration.ofSeconds(10))
