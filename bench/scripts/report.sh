@@ -65,14 +65,15 @@ measure() {
   done
   wait "$lg" || true
   t1=$(cpu_ticks "$pid"); end=$(date +%s.%N)
-  grep -E "sent|latency" "$work/load.out" | tail -2
+  grep -E "sent|latency|socket write" "$work/load.out" | tail -3
   echo "rss_max=$max rss_first=$first rss_last=$last cpu=$(awk -v a="$t0" -v b="$t1" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b-a)/100/(e-s)}')"
 }
 
 field() { # key from "key value" style summary
   case "$1" in
     rate) grep -oE '=> [0-9,]+ events/s' | grep -oE '[0-9,]+' | tr -d , ;;
-    p50|p99|p99.9) grep -oE "$1 [0-9,]+ us" | head -1 | grep -oE '[0-9,]+ us' | tr -d ', us' ;;
+    p50|p99|p99.9) grep -v 'socket write' | grep -oE "$1 [0-9,]+ us" | head -1 | grep -oE '[0-9,]+ us' | tr -d ', us' ;;
+    write-p50|write-p99|write-p99.9) grep 'socket write' | grep -oE "${1#write-} [0-9,]+ us" | head -1 | grep -oE '[0-9,]+ us' | tr -d ', us' ;;
     acked) grep -oE 'acked [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
     sent) grep -oE 'sent [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
   esac
@@ -81,9 +82,10 @@ field() { # key from "key value" style summary
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 
 rows=()
+from_write=()
 scenario() { # name, -D options, loadgen args...
   local name="$1" opts="$2"; shift 2
-  local rates=() p50s=() p99s=() p999s=() cpus=() rss=0 complete=yes
+  local rates=() p50s=() p99s=() p999s=() w50s=() w99s=() w999s=() cpus=() rss=0 complete=yes
   for run in $(seq 1 "$RUNS"); do
     start_service $opts
     local result; result=$(measure "$@")
@@ -92,10 +94,17 @@ scenario() { # name, -D options, loadgen args...
     rates+=("$(echo "$result" | field rate)")
     p50s+=("$(echo "$result" | field p50)"); p99s+=("$(echo "$result" | field p99)")
     p999s+=("$(echo "$result" | field p99.9)")
+    if echo "$result" | grep -q 'socket write'; then
+      w50s+=("$(echo "$result" | field write-p50)"); w99s+=("$(echo "$result" | field write-p99)")
+      w999s+=("$(echo "$result" | field write-p99.9)")
+    fi
     cpus+=("$(echo "$result" | grep -oE 'cpu=[0-9.]+' | cut -d= -f2)")
     local r; r=$(echo "$result" | grep -oE 'rss_max=[0-9]+' | cut -d= -f2); (( r > rss )) && rss=$r
     [[ "$(echo "$result" | field sent)" == "$(echo "$result" | field acked)" ]] || complete=no
   done
+  if ((${#w50s[@]} > 0)); then
+    from_write+=("- $name from the socket write (medians): p50 $(printf '%s\n' "${w50s[@]}" | median) us, p99 $(printf '%s\n' "${w99s[@]}" | median) us, p99.9 $(printf '%s\n' "${w999s[@]}" | median) us")
+  fi
   rows+=("| $name | \`${*}\` | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p50s[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) | $(printf '%s\n' "${p999s[@]}" | median) | $(printf '%s\n' "${cpus[@]}" | sort -n | tail -1) | $rss | $complete | $(IFS=/; echo "${rates[*]}") |")
 }
 
@@ -129,6 +138,13 @@ rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
   echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
+  if ((${#from_write[@]} > 0)); then
+    echo "Fixed-rate latency measured from each frame's socket write instead of its intended send"
+    echo "time (the difference is the load generator's own lateness):"
+    echo
+    printf '%s\n' "${from_write[@]}"
+    echo
+  fi
   echo "S5 ($S5_DURATION at 100,000 events/s, memory storage):"
   echo
   echo "- $(echo "$s5" | tr '\n' ' ')"
