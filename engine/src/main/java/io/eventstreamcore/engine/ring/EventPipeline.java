@@ -146,7 +146,7 @@ public final class EventPipeline {
               settings.route(route).retry(),
               policies[route.ordinal()],
               ring::getCursor,
-              LockSupport::parkNanos,
+              ParkingWaitStrategy::parkAtLeast,
               metrics));
     }
     dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());

@@ -8,7 +8,6 @@ import io.eventstreamcore.engine.spi.StorageBackend;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import java.io.IOException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +146,7 @@ final class StorageStage implements EventHandler<EventSlot> {
       throw new IllegalStateException(
           "pipeline halted during storage outage of " + backend.name(), e);
     }
-    LockSupport.parkNanos(backoffNanos);
+    ParkingWaitStrategy.parkAtLeast(backoffNanos);
     return Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
   }
 

@@ -78,6 +78,17 @@ class ParkingWaitStrategyTest {
         .withRootCauseInstanceOf(AlertException.class);
   }
 
+  @Test
+  void aPauseLastsItsWholeTimeEvenWithAPermitLeftOver() {
+    // A progress wake-up that raced with the thread's return from its barrier leaves a permit.
+    LockSupport.unpark(Thread.currentThread());
+    long pauseNanos = TimeUnit.MILLISECONDS.toNanos(20);
+    long start = System.nanoTime();
+    ParkingWaitStrategy.parkAtLeast(pauseNanos);
+
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(pauseNanos);
+  }
+
   private CompletableFuture<Long> waitInThread(SequenceBarrier on, long sequence) {
     CompletableFuture<Long> result = new CompletableFuture<>();
     Thread thread =

@@ -86,6 +86,10 @@ final class Connection extends AckTarget implements Runnable {
   public void run() {
     // Cleared first: whatever is marked due from here on schedules the task again.
     scheduled.set(false);
+    if (!channel.isActive()) {
+      errors.clear(); // nobody to tell; the client resends what it did not see acknowledged
+      return;
+    }
     long ack = dueAck;
     PendingError error;
     while ((error = errors.poll()) != null) {
