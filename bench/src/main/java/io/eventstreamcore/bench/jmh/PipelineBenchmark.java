@@ -55,7 +55,7 @@ public class PipelineBenchmark {
     }
   }
 
-  @Param({"blocking", "lite-blocking", "sleeping", "yielding"})
+  @Param({"parking", "blocking", "lite-blocking", "sleeping", "yielding"})
   String waitStrategy;
 
   @Param({"parallel", "compact"})
