@@ -96,9 +96,12 @@ public final class DedupWindow {
       return true;
     }
     if (size == maxKeys) {
-      removeOldest();
+      // The backward shift moves keys only within the evicted key's lane (probes step whole
+      // lines): the probe for id needs repeating only when that is id's lane too.
+      if (removeOldest() == (home & (STEP - 1))) {
+        slot = indexOf(id, home);
+      }
       evictedEarly++;
-      slot = indexOf(id, home);
     }
     if (!add(slot, home, id, nowMillis)) {
       evictedEarly++;
@@ -179,10 +182,12 @@ public final class DedupWindow {
     }
   }
 
-  private void removeOldest() {
-    delete(fifoKeys[fifoHead]);
+  /** Forgets the oldest id; returns the lane it was in, or -1 if it was not in the table. */
+  private int removeOldest() {
+    int lane = delete(fifoKeys[fifoHead]);
     fifoHead = fifoHead + 1 == maxKeys ? 0 : fifoHead + 1;
     size--;
+    return lane;
   }
 
   /** Index holding {@code id}, or the empty index where it would go, probing from {@code home}. */
@@ -194,13 +199,14 @@ public final class DedupWindow {
     return i;
   }
 
-  private void delete(long id) {
+  private int delete(long id) {
     int hole = indexOf(id, home(id));
     if (table[hole] == 0) {
-      return;
+      return -1;
     }
+    int lane = hole & (STEP - 1);
     table[hole] = 0;
-    keysPerLane[hole & (STEP - 1)]--;
+    keysPerLane[lane]--;
     // Backward-shift: move later keys of the probe run into the hole when their home allows,
     // that is when they sit at least as far from home as from the hole.
     int i = (hole + STEP) & tableMask;
@@ -215,6 +221,7 @@ public final class DedupWindow {
       }
       i = (i + STEP) & tableMask;
     }
+    return lane;
   }
 
   private int displacementAt(int slot) {
