@@ -1,0 +1,126 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.Priority;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PROTOCOL.md over a real socket: a rejected frame's ERROR comes before any ACK covering it, every
+ * rejected frame gets exactly one, and ACKs never go back, while ACKs coalesce on the server (a raw
+ * client here, reading every response frame in the order the server wrote them).
+ */
+class AckOrderTest {
+  private static final int FRAMES = 20_000;
+  private static final int EVERY_REJECTED = 97;
+  private static final byte ACK = 1;
+  private static final byte ERROR = 2;
+  private static final byte[] TOPIC = "orders".getBytes(StandardCharsets.UTF_8);
+
+  private record Response(byte type, long frameNo, int code) {}
+
+  @Test
+  void errorsPrecedeTheAcksCoveringThemAndAcksOnlyGrow() throws Exception {
+    EventStreamService service =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
+    try (Socket socket =
+        new Socket(service.ingestAddress().getAddress(), service.ingestAddress().getPort())) {
+      List<Response> responses = new ArrayList<>();
+      Thread reader = new Thread(() -> read(socket, responses), "test-reader");
+      reader.start();
+      DataOutputStream out =
+          new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+      for (int frame = 1; frame <= FRAMES; frame++) {
+        // Priority 7 does not exist: the frame is rejected, and the connection asked for answers.
+        int priority = frame % EVERY_REJECTED == 0 ? 7 : Priority.MEDIUM.code();
+        out.writeInt(3 + TOPIC.length + 16 + 1);
+        out.writeByte(priority | 0x80 | 0x40);
+        out.writeShort(TOPIC.length);
+        out.write(TOPIC);
+        out.writeLong(frame);
+        out.writeLong(0);
+        out.writeByte(frame);
+      }
+      out.flush();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> lastAck(responses) == FRAMES);
+      socket.close();
+      reader.join(10_000);
+
+      List<Long> errors = new ArrayList<>();
+      long highestAck = 0;
+      synchronized (responses) {
+        for (Response response : responses) {
+          if (response.type() == ERROR) {
+            assertThat(response.frameNo())
+                .as("ERROR for frame %d after an ACK up to %d", response.frameNo(), highestAck)
+                .isGreaterThan(highestAck);
+            assertThat(response.code()).isEqualTo(ErrorCode.BAD_HEAD.code());
+            errors.add(response.frameNo());
+          } else {
+            assertThat(response.type()).isEqualTo(ACK);
+            assertThat(response.frameNo()).isGreaterThanOrEqualTo(highestAck);
+            highestAck = response.frameNo();
+          }
+        }
+      }
+      List<Long> rejected = new ArrayList<>();
+      for (long frame = EVERY_REJECTED; frame <= FRAMES; frame += EVERY_REJECTED) {
+        rejected.add(frame);
+      }
+      assertThat(errors).containsExactlyElementsOf(rejected);
+    } finally {
+      service.close();
+    }
+  }
+
+  private static long lastAck(List<Response> responses) {
+    synchronized (responses) {
+      for (int i = responses.size() - 1; i >= 0; i--) {
+        if (responses.get(i).type() == ACK) {
+          return responses.get(i).frameNo();
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** Reads ACK and ERROR frames until the socket closes. */
+  private static void read(Socket socket, List<Response> responses) {
+    try {
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      while (true) {
+        int length = in.readInt();
+        byte type = in.readByte();
+        long frameNo = in.readLong();
+        int code = 0;
+        if (type == ERROR) {
+          code = in.readUnsignedShort();
+          in.skipNBytes(in.readUnsignedShort());
+        } else {
+          in.skipNBytes(length - 9);
+        }
+        synchronized (responses) {
+          responses.add(new Response(type, frameNo, code));
+        }
+      }
+    } catch (EOFException e) {
+      // server closed
+    } catch (IOException e) {
+      // closed locally
+    }
+  }
+}
