@@ -14,8 +14,6 @@ import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,29 +33,6 @@ class BatchWindowsTest {
   private static final String TOPIC = "sensor/a";
 
   @TempDir Path dir;
-
-  /** A clock the test moves; read by the service's threads. */
-  private static final class SettableClock implements InstantSource {
-    private volatile long millis;
-
-    SettableClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long newMillis) {
-      millis = newMillis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
-  }
 
   private Config config() {
     return TestConfigs.withOverrides(

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -176,28 +174,5 @@ class DedupRestartTest {
     ReadableBackend readable = (ReadableBackend) service.backend(backend);
     return readable.readEvents().stream()
         .collect(Collectors.groupingBy(StoredEvent::eventId, TreeMap::new, Collectors.counting()));
-  }
-
-  /** A clock the test moves; read by the service's threads. */
-  private static final class SettableClock implements InstantSource {
-    private volatile long millis;
-
-    SettableClock(long millis) {
-      this.millis = millis;
-    }
-
-    void set(long newMillis) {
-      millis = newMillis;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
   }
 }

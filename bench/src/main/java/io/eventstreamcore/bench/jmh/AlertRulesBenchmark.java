@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.event.EventSlot;
-import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.spi.RecordSink;
@@ -73,14 +72,7 @@ public class AlertRulesBenchmark {
                 + temperature
                 + ",\"humidity\":40}")
             .getBytes(StandardCharsets.UTF_8);
-    event = new EventSlot(payload.length);
-    event.beginFrame(null, 1, false);
-    event.header(Priority.HIGH, 1, 0);
-    byte[] topic = "sensor/kitchen".getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(topic, 0, event.topicBuffer(topic.length), 0, topic.length);
-    System.arraycopy(payload, 0, event.payloadBuffer(payload.length), 0, payload.length);
-    event.received(System.currentTimeMillis(), System.nanoTime());
-    event.classify("sensor/kitchen", 7, Priority.HIGH, false);
+    event = BenchEvents.classified("sensor/kitchen", payload);
   }
 
   /** Every rule on one event, alert written, latency observed. */

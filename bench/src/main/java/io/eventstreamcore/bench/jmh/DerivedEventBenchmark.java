@@ -2,11 +2,9 @@ package io.eventstreamcore.bench.jmh;
 
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.EventView;
-import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,14 +47,7 @@ public class DerivedEventBenchmark {
   public void setUp() {
     byte[] payload = new byte[payloadBytes];
     Arrays.fill(payload, (byte) 'v');
-    event = new EventSlot(payload.length);
-    event.beginFrame(null, 1, false);
-    event.header(Priority.HIGH, 1, 0);
-    byte[] topic = "sensor/kitchen".getBytes(StandardCharsets.UTF_8);
-    System.arraycopy(topic, 0, event.topicBuffer(topic.length), 0, topic.length);
-    System.arraycopy(payload, 0, event.payloadBuffer(payload.length), 0, payload.length);
-    event.received(System.currentTimeMillis(), System.nanoTime());
-    event.classify("sensor/kitchen", 7, Priority.HIGH, false);
+    event = BenchEvents.classified("sensor/kitchen", payload);
   }
 
   /** The handler emits a derived event with the slice copied into the record's own buffer. */

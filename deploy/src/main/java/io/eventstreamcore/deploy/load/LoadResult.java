@@ -58,29 +58,25 @@ public record LoadResult(
             elapsedNanos / 1e9,
             eventsPerSecond()));
     if (latency != null) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "  latency send->ACK: p50 %s  p90 %s  p99 %s  p99.9 %s  max %s",
-              micros(latency.getValueAtPercentile(50)),
-              micros(latency.getValueAtPercentile(90)),
-              micros(latency.getValueAtPercentile(99)),
-              micros(latency.getValueAtPercentile(99.9)),
-              micros(latency.getMaxValue())));
+      s.append("  latency send->ACK: ").append(percentiles(latency));
     }
     if (fromWrite != null) {
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "%n  from the socket write (without the generator's own lateness): p50 %s  p90 %s"
-                  + "  p99 %s  p99.9 %s  max %s",
-              micros(fromWrite.getValueAtPercentile(50)),
-              micros(fromWrite.getValueAtPercentile(90)),
-              micros(fromWrite.getValueAtPercentile(99)),
-              micros(fromWrite.getValueAtPercentile(99.9)),
-              micros(fromWrite.getMaxValue())));
+      s.append(System.lineSeparator())
+          .append("  from the socket write (without the generator's own lateness): ")
+          .append(percentiles(fromWrite));
     }
     return s.toString();
+  }
+
+  private static String percentiles(Histogram h) {
+    return String.format(
+        Locale.ROOT,
+        "p50 %s  p90 %s  p99 %s  p99.9 %s  max %s",
+        micros(h.getValueAtPercentile(50)),
+        micros(h.getValueAtPercentile(90)),
+        micros(h.getValueAtPercentile(99)),
+        micros(h.getValueAtPercentile(99.9)),
+        micros(h.getMaxValue()));
   }
 
   /** Formats nanoseconds as microseconds. */

@@ -49,15 +49,7 @@ class EventPipelineTest {
       pipeline.stop();
     }
     // Stop must leave no stage or ticker thread behind.
-    await("stage threads to end").atMost(DEADLINE).until(() -> liveEngineThreads().isEmpty());
-  }
-
-  private static List<String> liveEngineThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("eventstream-"))
-        .toList();
+    await("stage threads to end").atMost(DEADLINE).until(() -> EngineThreads.live().isEmpty());
   }
 
   /** The topology under test; {@link CompactEventPipelineTest} runs every test with compact. */

@@ -28,7 +28,7 @@ class PipelineThreadsTest {
   @AfterEach
   void stop() throws InterruptedException {
     pipeline.stop();
-    await("stage threads to end").atMost(DEADLINE).until(() -> liveEngineThreads().isEmpty());
+    await("stage threads to end").atMost(DEADLINE).until(() -> EngineThreads.live().isEmpty());
   }
 
   @ParameterizedTest
@@ -43,7 +43,7 @@ class PipelineThreadsTest {
     await()
         .atMost(DEADLINE)
         .untilAsserted(
-            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
+            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
   @ParameterizedTest
@@ -65,7 +65,7 @@ class PipelineThreadsTest {
     await()
         .atMost(DEADLINE)
         .untilAsserted(
-            () -> assertThat(liveEngineThreads()).containsExactlyInAnyOrderElementsOf(expected));
+            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
 
     RecordingAckTarget connection = new RecordingAckTarget(second::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, false, NOW_MILLIS);
@@ -110,13 +110,5 @@ class PipelineThreadsTest {
             "eventstream-realtime",
             "eventstream-transactional",
             "eventstream-batch");
-  }
-
-  private static List<String> liveEngineThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("eventstream-"))
-        .toList();
   }
 }

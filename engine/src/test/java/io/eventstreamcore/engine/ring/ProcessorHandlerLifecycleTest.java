@@ -43,15 +43,7 @@ class ProcessorHandlerLifecycleTest {
     for (EventPipeline pipeline : pipelines) {
       pipeline.stop();
     }
-    await("stage threads to end").atMost(DEADLINE).until(() -> liveEngineThreads().isEmpty());
-  }
-
-  private static List<String> liveEngineThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("eventstream-"))
-        .toList();
+    await("stage threads to end").atMost(DEADLINE).until(() -> EngineThreads.live().isEmpty());
   }
 
   private EventPipeline pipeline(List<ProcessorBinding> handlers, StorageBackend backend) {
@@ -139,7 +131,7 @@ class ProcessorHandlerLifecycleTest {
           @Override
           public void stop() {
             // Every stage thread has ended by now: the ring has drained.
-            calls.add("stop:" + backend.eventIds().size() + ":" + liveEngineThreads().size());
+            calls.add("stop:" + backend.eventIds().size() + ":" + EngineThreads.live().size());
           }
         };
     EventPipeline pipeline =
@@ -210,7 +202,7 @@ class ProcessorHandlerLifecycleTest {
         .hasMessage("transactional handler 'bad' failed to start: no threshold");
     assertThat(calls).containsExactly("start good", "stop good");
     assertThat(pipeline.state()).isEqualTo(EventPipeline.State.STOPPED);
-    assertThat(liveEngineThreads()).isEmpty();
+    assertThat(EngineThreads.live()).isEmpty();
   }
 
   private static int settingsMaxTopics() {

@@ -513,18 +513,7 @@ class FileBackendTest {
       log = onlySegment();
     }
     byte[] body = {(byte) 0xc4, 'k', 'i', 'n', 'd', (byte) 0xe3, 'b', 'a', 'd'};
-    CRC32C crc = new CRC32C();
-    crc.update(body);
-    ByteBuffer record =
-        ByteBuffer.allocate(8 + body.length)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putInt(body.length)
-            .putInt((int) crc.getValue())
-            .put(body)
-            .flip();
-    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
-      channel.write(record, validSize);
-    }
+    writeFrame(log, validSize, body);
 
     assertThat(FileLogReader.scan(log).validBytes()).isEqualTo(validSize);
     assertThat(FileLogReader.read(dir, ignoring())).isEqualTo(1);
