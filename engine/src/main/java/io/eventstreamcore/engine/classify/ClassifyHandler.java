@@ -23,6 +23,9 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
   private final TopicIndex topics;
   private final DedupWindow dedup;
   private final CounterDataPoint duplicates;
+  private final CounterDataPoint forgottenEarly;
+  // The dedup window's count of ids forgotten early, as far as the counter has it.
+  private long forgottenEarlyCounted;
   private final ArrivalOverload overload;
   private final CounterDataPoint downgrades;
   // A reloaded topic table, handed from the reloading thread to this stage, which applies it
@@ -41,6 +44,7 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     this.dedup = dedup;
     this.overload = overload;
     this.duplicates = metrics.eventsDuplicate();
+    this.forgottenEarly = metrics.dedupForgottenEarly();
     this.downgrades = metrics.priorityDowngrades();
   }
 
@@ -74,6 +78,9 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     boolean duplicate = dedup.checkAndRecord(slot.eventId(), slot.receivedMillis());
     if (duplicate) {
       duplicates.inc();
+    } else if (dedup.evictedEarly() != forgottenEarlyCounted) {
+      forgottenEarly.inc(dedup.evictedEarly() - forgottenEarlyCounted);
+      forgottenEarlyCounted = dedup.evictedEarly();
     }
     slot.classify(topic.name(), topic.id(), priority, duplicate);
     if (!duplicate && overload.sheds(slot.route(), sequence)) {

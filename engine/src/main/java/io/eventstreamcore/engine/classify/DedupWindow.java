@@ -1,55 +1,68 @@
 package io.eventstreamcore.engine.classify;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * Remembers event ids for a time window, bounded in keys, with no allocation per check.
  *
- * <p>An open-addressing table of {@code long} keys with backward-shift deletion indexes a FIFO of
- * (key, first-seen time). Keys leave the FIFO in insertion order, either when they are older than
- * the window or, when the table holds {@code maxKeys}, to make room: then the oldest key is
- * forgotten early, which is counted. Key 0 means "no id" and is never stored.
+ * <p>Ids are kept in three generations, like the segments of a log with time-based retention: new
+ * ids go into the current generation; when it holds half of {@code maxKeys} ids, or has taken ids
+ * for half a window, the oldest generation is cleared and becomes the current one. A generation
+ * whose newest id is a window old is no longer looked at. So an id is remembered for at least the
+ * window and less than one and a half windows, and nothing is deleted per id: there is no time kept
+ * per id and no queue of ids to expire, and a check touches the tables only where the id would be.
+ *
+ * <p>When ids arrive faster than half of {@code maxKeys} per half window, a generation still within
+ * the window is cleared to make room: its ids are forgotten early, and counted. The newest half of
+ * {@code maxKeys} ids are always remembered; under a steady rate, between {@code maxKeys} and one
+ * and a half times that. Key 0 means "no id" and is never stored.
  *
  * <p>Layout, for the ids a producer issues in sequence: ids that differ only in their low three
  * bits form a block whose home is one 64-byte line of eight slots, and each id of the block has its
- * own slot in the line. Probing steps a whole line at a time, so the table is eight interleaved
- * linear-probing tables and a block's ids stay together in one line wherever collisions move them:
- * a check and the eviction it causes touch one line per eight ids in sequence, and a probe past a
- * collision skips whole blocks instead of scanning their slots. Beside each slot a byte keeps how
- * many steps its key sits from home, so the backward shift reads a byte instead of hashing each key
- * it passes. The hash is seeded per window, so that nobody can choose ids that pile into one of the
- * eight tables; should one still fill up (leaving one free slot so probes end), an id that finds no
- * room is not remembered, counted as forgotten early.
+ * own slot in the line. Probing steps a whole line at a time, so each generation's table is eight
+ * interleaved linear-probing tables and a block's ids stay together in one line wherever collisions
+ * move them: a check touches one line per generation per eight ids in sequence. A check reads the
+ * id's home slot in all three tables before probing any, so that their cache misses overlap. The
+ * hash is seeded per window, so that nobody can choose ids that pile into one of the eight tables;
+ * should one still fill up (one slot stays free so that probes end), the generation is rotated as
+ * if full, holding fewer ids.
  *
  * <p>Single-threaded: owned by the classify stage.
  */
 public final class DedupWindow {
-  /** Upper bound of {@code maxKeys}: 2^26 keys take about 2 GiB. */
+  /** Upper bound of {@code maxKeys}: 2^26 keys take 1.5 GiB. */
   public static final int MAX_KEYS = 1 << 26;
 
-  // A displacement this large or larger is not kept: the key is hashed to find its home.
-  private static final int SATURATED = 255;
+  private static final int GENERATIONS = 3;
   // Slots in a block, one cache line of longs; probing steps a block at a time.
   private static final int STEP = 8;
-  private static final int STEP_SHIFT = 3;
-  // Up to this many keys the table is sized so that each of the eight interleaved tables could
-  // hold every key: small windows then never meet a full lane (512 KiB of slots at most).
-  private static final int SMALL_KEYS = 4096;
+  // Up to this many keys per generation the table is sized so that each of the eight interleaved
+  // tables could hold every key: small windows then never meet a full lane (256 KiB of slots per
+  // generation).
+  private static final int SMALL_KEYS = 2048;
 
   private final long windowMillis;
-  private final int maxKeys;
-  private final long[] table;
-  // Distance of each key from its home slot; SATURATED means "that far or more: hash it".
-  private final byte[] displacement;
-  private final int tableMask;
+  private final long rotateMillis;
   private final long seed;
-  // Keys in each of the eight interleaved tables, each holding tableSize / 8 slots.
-  private final int[] keysPerLane = new int[STEP];
+  // Ids per generation before it is rotated: half of maxKeys, rounded up.
+  private final int capacity;
   private final int laneCapacity;
-  private final long[] fifoKeys;
-  private final long[] fifoTimes;
-  private int fifoHead;
-  private int size;
+  private final int tableMask;
+  private final int tableShift;
+  // The generations' tables one after another: generation g's slot i is at (g << tableShift) + i.
+  private final long[] tables;
+  // Ids in each generation; 0 also for a generation that expired but was not yet cleared.
+  private final int[] sizes = new int[GENERATIONS];
+  // Whether each generation's table still holds ids (it must be cleared before it is reused).
+  private final boolean[] dirty = new boolean[GENERATIONS];
+  private final long[] firstMillis = new long[GENERATIONS];
+  private final long[] lastMillis = new long[GENERATIONS];
+  // Ids in each lane of each generation: lane l of generation g at g * STEP + l.
+  private final int[] keysPerLane = new int[GENERATIONS * STEP];
+  private int current;
+  // When the oldest generation still looked at will be a window old.
+  private long nextExpiryMillis = Long.MAX_VALUE;
   private long evictedEarly;
 
   /** Creates a window of {@code windowMillis} holding at most {@code maxKeys} ids. */
@@ -67,18 +80,17 @@ public final class DedupWindow {
           "dedup max-keys out of range 1.." + MAX_KEYS + ": " + maxKeys);
     }
     this.windowMillis = windowMillis;
-    this.maxKeys = maxKeys;
-    int tableSize = Integer.highestOneBit(maxKeys - 1 | 1) << 2; // load factor <= 0.5
-    if (maxKeys <= SMALL_KEYS) {
-      tableSize = Math.max(tableSize, Integer.highestOneBit(maxKeys) * STEP * 2);
-    }
-    this.table = new long[tableSize];
-    this.displacement = new byte[tableSize];
-    this.tableMask = tableSize - 1;
-    this.laneCapacity = tableSize / STEP;
+    this.rotateMillis = (windowMillis + 1) / 2;
     this.seed = seed;
-    this.fifoKeys = new long[maxKeys];
-    this.fifoTimes = new long[maxKeys];
+    this.capacity = (maxKeys + 1) / 2;
+    int tableSize = Integer.highestOneBit(capacity - 1 | 1) << 2; // load factor <= 0.5
+    if (capacity <= SMALL_KEYS) {
+      tableSize = Math.max(tableSize, Integer.highestOneBit(capacity) * STEP * 2);
+    }
+    this.tableMask = tableSize - 1;
+    this.tableShift = Integer.numberOfTrailingZeros(tableSize);
+    this.laneCapacity = tableSize / STEP;
+    this.tables = new long[GENERATIONS * tableSize];
   }
 
   /**
@@ -89,33 +101,21 @@ public final class DedupWindow {
     if (id == 0) {
       return false;
     }
-    expire(nowMillis);
     int home = home(id);
-    int slot = indexOf(id, home);
-    if (table[slot] == id) {
+    int slot = find(id, home, nowMillis);
+    if (slot < 0) {
       return true;
     }
-    if (size == maxKeys) {
-      // The backward shift moves keys only within the evicted key's lane (probes step whole
-      // lines): the probe for id needs repeating only when that is id's lane too.
-      if (removeOldest() == (home & (STEP - 1))) {
-        slot = indexOf(id, home);
-      }
-      evictedEarly++;
-    }
-    if (!add(slot, home, id, nowMillis)) {
-      evictedEarly++;
-    }
+    evictedEarly += record(id, home, slot, nowMillis);
     return false;
   }
 
   /**
    * Remembers {@code id} as first seen at {@code receivedMillis}: the rebuild of the window from
-   * stored events at start. Ids must come oldest first, as they were stored; when the table is full
-   * the oldest is forgotten to make room, so that the newest {@code maxKeys} stay (not counted as
-   * {@link #evictedEarly()}: that is the rebuild's choice, not a loss). An id already remembered
-   * keeps its first time. Nothing expires here: the first {@link #checkAndRecord} expires what is
-   * older than the window by then, so the caller skips older ids only to save the work.
+   * stored events at start. Ids must come oldest first, as they were stored; when more than the
+   * window holds come, the oldest are forgotten to make room, so that the newest stay (not counted
+   * as {@link #evictedEarly()}: that is the rebuild's choice, not a loss). An id already remembered
+   * keeps its first time.
    *
    * <p>Called before the classify stage starts, on the thread that then starts it: the window is
    * still owned by one thread at a time, and the start publishes it to the stage.
@@ -127,33 +127,11 @@ public final class DedupWindow {
       return false;
     }
     int home = home(id);
-    int slot = indexOf(id, home);
-    if (table[slot] == id) {
+    int slot = find(id, home, receivedMillis);
+    if (slot < 0) {
       return false;
     }
-    if (size == maxKeys) {
-      removeOldest();
-      slot = indexOf(id, home);
-    }
-    return add(slot, home, id, receivedMillis);
-  }
-
-  /** Stores {@code id} at {@code slot}; false when its lane has no room left (not remembered). */
-  private boolean add(int slot, int home, long id, long timeMillis) {
-    int lane = slot & (STEP - 1);
-    if (keysPerLane[lane] == laneCapacity - 1) {
-      return false; // one slot stays free in every lane, so that every probe ends
-    }
-    keysPerLane[lane]++;
-    table[slot] = id;
-    setDisplacement(slot, (slot - home) & tableMask);
-    int tail = fifoHead + size;
-    if (tail >= maxKeys) {
-      tail -= maxKeys;
-    }
-    fifoKeys[tail] = id;
-    fifoTimes[tail] = timeMillis;
-    size++;
+    record(id, home, slot, receivedMillis);
     return true;
   }
 
@@ -162,75 +140,118 @@ public final class DedupWindow {
     return windowMillis;
   }
 
-  /** Number of ids remembered now. */
+  /** Number of ids remembered now, as of the last check. */
   public int size() {
+    int size = 0;
+    for (int g = 0; g < GENERATIONS; g++) {
+      size += sizes[g];
+    }
     return size;
   }
 
   /**
-   * Number of ids forgotten before their window ended because the table was full, or not remembered
-   * at all because their lane of the table was.
+   * Number of ids forgotten before their window ended because more ids came than the window holds:
+   * the ids of a generation cleared while its newest id was still within the window.
    */
   public long evictedEarly() {
     return evictedEarly;
   }
 
+  /**
+   * Looks for {@code id} in the generations not yet a window old, newest first, after forgetting
+   * those that are: -1 when one holds it, otherwise the current generation's free slot for it.
+   */
+  private int find(long id, int home, long nowMillis) {
+    if (nowMillis >= nextExpiryMillis) {
+      expire(nowMillis);
+    }
+    // The three home slots first, independent loads whose misses overlap; then the probes.
+    long k0 = tables[home];
+    long k1 = tables[(1 << tableShift) + home];
+    long k2 = tables[(2 << tableShift) + home];
+    int g = current;
+    int slot = -1;
+    if (sizes[g] != 0) {
+      long k = g == 0 ? k0 : g == 1 ? k1 : k2;
+      slot = k == 0 || k == id ? (g << tableShift) + home : indexOf(id, g, home);
+      if (tables[slot] == id) {
+        return -1;
+      }
+    }
+    for (int n = 1; n < GENERATIONS; n++) {
+      g = g == 0 ? GENERATIONS - 1 : g - 1;
+      if (sizes[g] != 0) {
+        long k = g == 0 ? k0 : g == 1 ? k1 : k2;
+        if (k == id || k != 0 && tables[indexOf(id, g, home)] == id) {
+          return -1;
+        }
+      }
+    }
+    // An empty current generation is probed when recorded into: it may need clearing first.
+    return slot >= 0 ? slot : 0;
+  }
+
   private void expire(long nowMillis) {
     long oldestAllowed = nowMillis - windowMillis;
-    while (size > 0 && fifoTimes[fifoHead] <= oldestAllowed) {
-      removeOldest();
-    }
-  }
-
-  /** Forgets the oldest id; returns the lane it was in, or -1 if it was not in the table. */
-  private int removeOldest() {
-    int lane = delete(fifoKeys[fifoHead]);
-    fifoHead = fifoHead + 1 == maxKeys ? 0 : fifoHead + 1;
-    size--;
-    return lane;
-  }
-
-  /** Index holding {@code id}, or the empty index where it would go, probing from {@code home}. */
-  private int indexOf(long id, int home) {
-    int i = home;
-    while (table[i] != 0 && table[i] != id) {
-      i = (i + STEP) & tableMask;
-    }
-    return i;
-  }
-
-  private int delete(long id) {
-    int hole = indexOf(id, home(id));
-    if (table[hole] == 0) {
-      return -1;
-    }
-    int lane = hole & (STEP - 1);
-    table[hole] = 0;
-    keysPerLane[lane]--;
-    // Backward-shift: move later keys of the probe run into the hole when their home allows,
-    // that is when they sit at least as far from home as from the hole.
-    int i = (hole + STEP) & tableMask;
-    while (table[i] != 0) {
-      int fromHome = displacementAt(i);
-      int fromHole = (i - hole) & tableMask;
-      if (fromHome >= fromHole) {
-        table[hole] = table[i];
-        setDisplacement(hole, fromHome - fromHole);
-        table[i] = 0;
-        hole = i;
+    nextExpiryMillis = Long.MAX_VALUE;
+    for (int g = 0; g < GENERATIONS; g++) {
+      if (sizes[g] != 0) {
+        if (lastMillis[g] <= oldestAllowed) {
+          sizes[g] = 0;
+        } else {
+          nextExpiryMillis = Math.min(nextExpiryMillis, lastMillis[g] + windowMillis);
+        }
       }
+    }
+  }
+
+  /**
+   * Adds {@code id}, known to be absent, at {@code slot} of the current generation, or when that is
+   * rotated or empty, where a probe from {@code home} finds room; returns how many ids were
+   * forgotten early to make room.
+   */
+  private int record(long id, int home, int slot, long nowMillis) {
+    int forgotten = 0;
+    int g = current;
+    int lane = home & (STEP - 1);
+    if (sizes[g] == capacity
+        || keysPerLane[g * STEP + lane] == laneCapacity - 1
+        || (sizes[g] > 0 && nowMillis - firstMillis[g] >= rotateMillis)) {
+      g = current = current + 1 == GENERATIONS ? 0 : current + 1;
+      forgotten = sizes[g]; // still within the window, or find() would have emptied it
+      sizes[g] = 0;
+    }
+    if (sizes[g] == 0) {
+      if (dirty[g]) {
+        Arrays.fill(tables, g << tableShift, (g + 1) << tableShift, 0L);
+        Arrays.fill(keysPerLane, g * STEP, g * STEP + STEP, 0);
+      }
+      dirty[g] = true;
+      firstMillis[g] = nowMillis;
+      lastMillis[g] = nowMillis;
+      nextExpiryMillis = Math.min(nextExpiryMillis, nowMillis + windowMillis);
+      slot = indexOf(id, g, home);
+    } else if (nowMillis > lastMillis[g]) {
+      lastMillis[g] = nowMillis;
+    }
+    tables[slot] = id;
+    keysPerLane[g * STEP + lane]++;
+    sizes[g]++;
+    return forgotten;
+  }
+
+  /**
+   * Index holding {@code id} in generation {@code g}, or the empty index where it would go, probing
+   * from {@code home}.
+   */
+  private int indexOf(long id, int g, int home) {
+    int base = g << tableShift;
+    int i = home;
+    long key;
+    while ((key = tables[base + i]) != 0 && key != id) {
       i = (i + STEP) & tableMask;
     }
-    return lane;
-  }
-
-  private int displacementAt(int slot) {
-    int d = displacement[slot] & 0xff;
-    return d < SATURATED ? d << STEP_SHIFT : (slot - home(table[slot])) & tableMask;
-  }
-
-  private void setDisplacement(int slot, int distance) {
-    displacement[slot] = (byte) Math.min(distance >>> STEP_SHIFT, SATURATED);
+    return base + i;
   }
 
   private int home(long id) {

@@ -29,6 +29,7 @@ public final class EngineMetrics {
   private final CounterDataPoint backpressurePauses;
   private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
   private final CounterDataPoint eventsDuplicate;
+  private final CounterDataPoint dedupForgottenEarly;
   private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> processorRetries = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> overloadShed = new EnumMap<>(Route.class);
@@ -72,6 +73,12 @@ public final class EngineMetrics {
         counter(
                 "eventstream_events_duplicate_total",
                 "Events whose event_id was already seen within the dedup window.")
+            .labelValues();
+    dedupForgottenEarly =
+        counter(
+                "eventstream_dedup_forgotten_early_total",
+                "Event ids the dedup window forgot before the window ended, to hold newer ones"
+                    + " (more than dedup.max-keys ids within a window).")
             .labelValues();
     registerProcessorCounters();
     priorityDowngrades =
@@ -247,6 +254,10 @@ public final class EngineMetrics {
 
   public CounterDataPoint eventsDuplicate() {
     return eventsDuplicate;
+  }
+
+  public CounterDataPoint dedupForgottenEarly() {
+    return dedupForgottenEarly;
   }
 
   public CounterDataPoint eventsProcessed(Route route) {

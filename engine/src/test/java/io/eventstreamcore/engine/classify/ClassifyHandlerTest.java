@@ -143,6 +143,25 @@ class ClassifyHandlerTest {
   }
 
   @Test
+  void idsForgottenBeforeTheWindowEndsAreCounted() {
+    // Generations of one id: the fourth id makes the window forget the first.
+    handler =
+        new ClassifyHandler(
+            new TopicIndex(Map.of(), 64), new DedupWindow(WINDOW_MILLIS, 2), metrics);
+    for (long id = 1; id <= 3; id++) {
+      classify("orders", Priority.LOW, id, 10_000);
+    }
+    assertThat(metrics.dedupForgottenEarly().getLongValue()).isZero();
+
+    classify("orders", Priority.LOW, 4, 10_000);
+    classify("orders", Priority.LOW, 5, 10_000);
+
+    assertThat(metrics.dedupForgottenEarly().getLongValue()).isEqualTo(2);
+    assertThat(classify("orders", Priority.LOW, 1, 10_001).duplicate()).isFalse();
+    assertThat(classify("orders", Priority.LOW, 5, 10_001).duplicate()).isTrue();
+  }
+
+  @Test
   void eventsWithoutAnIdAreNeverDuplicates() {
     for (int i = 0; i < 5; i++) {
       assertThat(classify("orders", Priority.LOW, 0, 10_000).duplicate()).isFalse();

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,15 +41,19 @@ class DedupWindowTest {
   }
 
   @Test
-  void anIdIsForgottenOnceTheWindowHasPassed() {
+  void anIdIsRememberedForAtLeastTheWindowAndLessThanOneAndAHalf() {
     DedupWindow dedup = new DedupWindow(WINDOW, 16);
     dedup.checkAndRecord(1, 5_000);
-    dedup.checkAndRecord(2, 5_400);
+    dedup.checkAndRecord(2, 5_400); // same generation: it takes ids for half a window
+    dedup.checkAndRecord(3, 5_500); // a new one
 
-    // At exactly first-seen + window the id has left the window.
-    assertThat(dedup.checkAndRecord(1, 5_000 + WINDOW)).isFalse();
-    assertThat(dedup.checkAndRecord(2, 5_000 + WINDOW)).isTrue();
+    // 1 is kept as long as the newest id of its generation, 2, is within the window.
+    assertThat(dedup.checkAndRecord(1, 5_000 + WINDOW)).isTrue();
+    assertThat(dedup.checkAndRecord(1, 5_400 + WINDOW - 1)).isTrue();
+    assertThat(dedup.checkAndRecord(1, 5_400 + WINDOW)).isFalse();
     assertThat(dedup.checkAndRecord(2, 5_400 + WINDOW)).isFalse();
+    assertThat(dedup.checkAndRecord(3, 5_400 + WINDOW)).isTrue();
+    assertThat(dedup.checkAndRecord(3, 5_500 + WINDOW)).isFalse();
     assertThat(dedup.evictedEarly()).isZero();
   }
 
@@ -69,23 +74,49 @@ class DedupWindowTest {
   }
 
   @Test
-  void whenFullTheOldestIdIsForgottenEarlyAndCounted() {
-    DedupWindow dedup = new DedupWindow(WINDOW, 3);
-    dedup.checkAndRecord(1, 0);
-    dedup.checkAndRecord(2, 1);
-    dedup.checkAndRecord(3, 2);
+  void whenFullTheOldestGenerationIsForgottenEarlyAndCounted() {
+    // Generations of two ids: three of them hold six.
+    DedupWindow dedup = new DedupWindow(WINDOW, 4);
+    for (long id = 1; id <= 6; id++) {
+      assertThat(dedup.checkAndRecord(id, id)).isFalse();
+    }
+    assertThat(dedup.size()).isEqualTo(6);
+    assertThat(dedup.evictedEarly()).isZero();
 
-    assertThat(dedup.checkAndRecord(4, 3)).isFalse();
+    assertThat(dedup.checkAndRecord(7, 7)).isFalse();
 
-    assertThat(dedup.evictedEarly()).isEqualTo(1);
-    assertThat(dedup.size()).isEqualTo(3);
-    assertThat(dedup.checkAndRecord(2, 4)).isTrue();
-    assertThat(dedup.checkAndRecord(3, 4)).isTrue();
-    assertThat(dedup.checkAndRecord(4, 4)).isTrue();
-    // 1 was forgotten within its window: seen again, it is new (and pushes out 2).
-    assertThat(dedup.checkAndRecord(1, 5)).isFalse();
+    // 1 and 2, still within the window, made room for 7.
     assertThat(dedup.evictedEarly()).isEqualTo(2);
-    assertThat(dedup.checkAndRecord(2, 6)).isFalse();
+    assertThat(dedup.size()).isEqualTo(5);
+    for (long id = 3; id <= 7; id++) {
+      assertThat(dedup.checkAndRecord(id, 8)).as("id %d", id).isTrue();
+    }
+    // 1, forgotten within its window, is new again and fills the newest generation; the next id
+    // takes the place of 3 and 4.
+    assertThat(dedup.checkAndRecord(1, 8)).isFalse();
+    assertThat(dedup.checkAndRecord(8, 9)).isFalse();
+    assertThat(dedup.evictedEarly()).isEqualTo(4);
+    assertThat(dedup.checkAndRecord(3, 10)).isFalse();
+    assertThat(dedup.checkAndRecord(5, 10)).isTrue();
+  }
+
+  @Test
+  void aGenerationAWindowOldIsReusedWithoutCountingItsIdsAsForgottenEarly() {
+    DedupWindow dedup = new DedupWindow(WINDOW, 4);
+    dedup.checkAndRecord(1, 0);
+    dedup.checkAndRecord(2, 0);
+    dedup.checkAndRecord(3, 600);
+    dedup.checkAndRecord(4, 600);
+    dedup.checkAndRecord(5, WINDOW);
+    dedup.checkAndRecord(6, WINDOW);
+
+    // The newest generation is full: the next id goes into the one that held 1 and 2.
+    assertThat(dedup.checkAndRecord(7, WINDOW + 1)).isFalse();
+
+    assertThat(dedup.evictedEarly()).isZero();
+    assertThat(dedup.size()).isEqualTo(5);
+    assertThat(dedup.checkAndRecord(1, WINDOW + 1)).isFalse();
+    assertThat(dedup.checkAndRecord(3, WINDOW + 1)).isTrue();
   }
 
   @Test
@@ -116,8 +147,8 @@ class DedupWindowTest {
     DedupWindow dedup = new DedupWindow(WINDOW, 16);
 
     assertThat(dedup.preload(1, 5_000)).isTrue();
-    assertThat(dedup.preload(2, 5_400)).isTrue();
-    assertThat(dedup.preload(0, 5_500)).isFalse();
+    assertThat(dedup.preload(2, 5_600)).isTrue();
+    assertThat(dedup.preload(0, 5_700)).isFalse();
 
     assertThat(dedup.size()).isEqualTo(2);
     assertThat(dedup.checkAndRecord(1, 5_999)).isTrue();
@@ -139,17 +170,18 @@ class DedupWindowTest {
 
   @Test
   void preloadingMoreThanMaxKeysKeepsTheNewestWithoutCountingEarlyEvictions() {
-    DedupWindow dedup = new DedupWindow(WINDOW, 3);
+    DedupWindow dedup = new DedupWindow(WINDOW, 4);
     for (long id = 1; id <= 10; id++) {
       dedup.preload(id, id);
     }
 
-    assertThat(dedup.size()).isEqualTo(3);
+    // Three generations of two: 5..10.
+    assertThat(dedup.size()).isEqualTo(6);
     assertThat(dedup.evictedEarly()).isZero();
-    for (long id = 8; id <= 10; id++) {
+    for (long id = 5; id <= 10; id++) {
       assertThat(dedup.checkAndRecord(id, 20)).as("id %d", id).isTrue();
     }
-    assertThat(dedup.checkAndRecord(7, 20)).isFalse();
+    assertThat(dedup.checkAndRecord(4, 20)).isFalse();
   }
 
   @Test
@@ -163,9 +195,8 @@ class DedupWindowTest {
 
   @Test
   void agreesWithAReferenceModelOverManyOperations() {
-    // Small tables and a small id domain: long probe runs, frequent hits, and many deletions
-    // (expiry and early eviction) from the middle of probe runs, which backward-shift must keep
-    // reachable.
+    // Small tables and a small id domain: long probe runs, frequent hits, and many rotations, by
+    // size and by time.
     int[] maxKeysChoices = {1, 2, 3, 7, 16, 37, 64};
     Random random = new Random(0x5eed_d0d0L);
     for (int maxKeys : maxKeysChoices) {
@@ -180,31 +211,10 @@ class DedupWindowTest {
   }
 
   @Test
-  void aKeyFurtherFromHomeThanTheDistanceByteHoldsIsStillShiftedBackIntoAHole() {
-    // Lane 0 of a 16,384-slot table, positions in steps of 8 slots: A at its home 0, one key at
-    // its own home at each of positions 1..300, then C, also homed at 0, lands at 301, further
-    // than the 255 steps the distance byte holds. A expires: C must move back into position 0,
-    // past 300 keys that may not, or it can no longer be found.
-    long seed = 42;
-    int tableMask = 16_383; // 1,024 keys: a small window's table, 16 slots per key
-    DedupWindow dedup = new DedupWindow(1_000, 1_024, seed);
-    long a = idHomedAt(0, seed, tableMask, 0);
-    long c = idHomedAt(0, seed, tableMask, a);
-    assertThat(dedup.checkAndRecord(a, 1_000)).isFalse();
-    for (int step = 1; step <= 300; step++) {
-      assertThat(dedup.checkAndRecord(idHomedAt(step * 8, seed, tableMask, 0), 1_500)).isFalse();
-    }
-    assertThat(dedup.checkAndRecord(c, 1_500)).isFalse();
-
-    assertThat(dedup.checkAndRecord(c, 2_000)).as("C after A expired").isTrue();
-    assertThat(dedup.size()).isEqualTo(301);
-  }
-
-  @Test
   void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
     long seed = 7;
     int maxKeys = 512;
-    int tableMask = 8_191; // a small window's table: 16 slots per key
+    int tableMask = 4_095; // a small window's table: 16 slots per key of a generation
     List<Long> colliding = new ArrayList<>();
     for (long id = 1; colliding.size() < 400; id++) {
       if ((DedupWindow.hash(id, seed) & tableMask) == 0) {
@@ -224,54 +234,50 @@ class DedupWindowTest {
           .isEqualTo(model.checkAndRecord(id, 1_000));
     }
     assertThat(dedup.evictedEarly()).isEqualTo(model.evictedEarly);
-    for (Long id : model.firstSeen.keySet().toArray(new Long[0])) {
+    for (long id : model.held()) {
       assertThat(dedup.checkAndRecord(id, 1_000)).as("held id %d", id).isTrue();
     }
   }
 
   @Test
-  void idsThatFillOneLaneOfTheTableAreNotRememberedButCountedAndProbesStillEnd() {
+  void idsThatFillOneLaneOfTheTableRotateTheGenerationAndProbesStillEnd() {
     long seed = 9;
-    int maxKeys = 8192; // 16,384 slots: eight lanes of 2,048
+    int maxKeys = 8192; // generations of 4,096 ids in 8,192 slots: eight lanes of 1,024
     List<Long> oneLane = new ArrayList<>();
-    for (long id = 1; oneLane.size() < 2_100; id++) {
+    for (long id = 1; oneLane.size() < 3 * 1_023 + 1; id++) {
       if ((DedupWindow.hash(id, seed) & 7) == 0) {
         oneLane.add(id);
       }
     }
     DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
 
-    for (long id : oneLane) {
+    // One slot of a lane stays free: each generation takes 1,023 of these ids.
+    for (long id : oneLane.subList(0, 3 * 1_023)) {
       assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
     }
-
-    // One slot of the lane stays free: 2,047 remembered, the other 53 not, and counted.
-    assertThat(dedup.size()).isEqualTo(2_047);
-    assertThat(dedup.evictedEarly()).isEqualTo(53);
+    assertThat(dedup.size()).isEqualTo(3 * 1_023);
+    assertThat(dedup.evictedEarly()).isZero();
     assertThat(dedup.checkAndRecord(oneLane.get(0), 1_001)).isTrue();
-    assertThat(dedup.checkAndRecord(oneLane.get(2_046), 1_001)).isTrue();
-    assertThat(dedup.checkAndRecord(oneLane.get(2_099), 1_001)).isFalse();
+
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * 1_023), 1_001)).isFalse();
+
+    assertThat(dedup.evictedEarly()).isEqualTo(1_023);
+    assertThat(dedup.size()).isEqualTo(2 * 1_023 + 1);
+    assertThat(dedup.checkAndRecord(oneLane.get(1_023), 1_002)).isTrue();
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * 1_023), 1_002)).isTrue();
     long other = 1;
     while ((DedupWindow.hash(other, seed) & 7) == 0) {
       other++;
     }
-    assertThat(dedup.checkAndRecord(other, 1_001)).isFalse();
-    assertThat(dedup.checkAndRecord(other, 1_002)).isTrue();
-  }
-
-  /** The first id above {@code after} whose home slot is {@code slot}. */
-  private static long idHomedAt(int slot, long seed, int tableMask, long after) {
-    long id = after + 1;
-    while ((DedupWindow.hash(id, seed) & tableMask) != slot) {
-      id++;
-    }
-    return id;
+    assertThat(dedup.checkAndRecord(other, 1_002)).isFalse();
+    assertThat(dedup.checkAndRecord(other, 1_003)).isTrue();
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
     long window = 50;
     DedupWindow dedup = new DedupWindow(window, maxKeys);
     ReferenceWindow model = new ReferenceWindow(window, maxKeys);
+    Map<Long, Long> lastRecorded = new HashMap<>();
     long now = 1_000;
     for (int op = 0; op < operations; op++) {
       // Mostly small steps, sometimes none, sometimes a jump past the whole window.
@@ -286,16 +292,25 @@ class DedupWindowTest {
       long id = randomId(random, idDomain);
       boolean expected = model.checkAndRecord(id, now);
       boolean actual = dedup.checkAndRecord(id, now);
-      assertThat(actual)
-          .as("op %d: maxKeys=%d id=%d now=%d", op, maxKeys, id, now)
-          .isEqualTo(expected);
-      assertThat(dedup.size())
-          .as("size after op %d, maxKeys=%d", op, maxKeys)
-          .isEqualTo(model.size());
+      String what = String.format("op %d: maxKeys=%d id=%d now=%d", op, maxKeys, id, now);
+      assertThat(actual).as(what).isEqualTo(expected);
+      assertThat(dedup.size()).as("size after " + what).isEqualTo(model.size());
+      // The promise, whatever the model: a duplicate was recorded less than one and a half
+      // windows ago; an id recorded within the window is a duplicate unless ids were forgotten.
+      Long recorded = lastRecorded.get(id);
+      if (actual) {
+        assertThat(recorded).as(what).isNotNull();
+        assertThat(now - recorded).as(what).isLessThan(window + (window + 1) / 2);
+      } else if (recorded != null && now - recorded < window && id != 0) {
+        assertThat(dedup.evictedEarly()).as(what).isPositive();
+      }
+      if (!actual) {
+        lastRecorded.put(id, now);
+      }
     }
     assertThat(dedup.evictedEarly()).isEqualTo(model.evictedEarly);
-    // Every id the model still holds must be found, every other one must not.
-    for (Long id : model.firstSeen.keySet().toArray(new Long[0])) {
+    // Every id the model still holds must be found.
+    for (long id : model.held()) {
       assertThat(dedup.checkAndRecord(id, now)).as("held id %d", id).isTrue();
     }
   }
@@ -310,45 +325,60 @@ class DedupWindowTest {
     return pick == 1 ? -id : id;
   }
 
-  /** The specification, written the plain way. */
+  /** The rules, written the plain way: three generations of sets. */
   private static final class ReferenceWindow {
     private final long window;
-    private final int maxKeys;
-    private final LinkedHashMap<Long, Long> firstSeen = new LinkedHashMap<>();
+    private final long rotate;
+    private final int capacity;
+    private final List<Set<Long>> generations =
+        List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
+    private final long[] first = new long[3];
+    private final long[] last = new long[3];
+    private int current;
     private long evictedEarly;
 
     ReferenceWindow(long window, int maxKeys) {
       this.window = window;
-      this.maxKeys = maxKeys;
+      this.rotate = (window + 1) / 2;
+      this.capacity = (maxKeys + 1) / 2;
     }
 
     boolean checkAndRecord(long id, long now) {
       if (id == 0) {
         return false;
       }
-      Iterator<Map.Entry<Long, Long>> oldest = firstSeen.entrySet().iterator();
-      while (oldest.hasNext()) {
-        if (now - oldest.next().getValue() >= window) {
-          oldest.remove();
-        } else {
-          break;
+      for (int g = 0; g < 3; g++) {
+        if (last[g] <= now - window) {
+          generations.get(g).clear();
         }
       }
-      if (firstSeen.containsKey(id)) {
-        return true;
+      for (Set<Long> generation : generations) {
+        if (generation.contains(id)) {
+          return true;
+        }
       }
-      if (firstSeen.size() == maxKeys) {
-        Iterator<Long> it = firstSeen.keySet().iterator();
-        it.next();
-        it.remove();
-        evictedEarly++;
+      Set<Long> newest = generations.get(current);
+      if (newest.size() == capacity || !newest.isEmpty() && now - first[current] >= rotate) {
+        current = (current + 1) % 3;
+        newest = generations.get(current);
+        evictedEarly += newest.size();
+        newest.clear();
       }
-      firstSeen.put(id, now);
+      if (newest.isEmpty()) {
+        first[current] = now;
+        last[current] = now;
+      }
+      newest.add(id);
+      last[current] = Math.max(last[current], now);
       return false;
     }
 
     int size() {
-      return firstSeen.size();
+      return generations.stream().mapToInt(Set::size).sum();
+    }
+
+    List<Long> held() {
+      return generations.stream().flatMap(Set::stream).toList();
     }
   }
 }
