@@ -26,10 +26,13 @@ import java.util.Arrays;
  * another.
  *
  * <p>Open windows are flushed at stop. State lives in flat arrays indexed by topic id ({@link
- * WindowSlots}), preallocated for the topic bound: no allocation per event.
+ * WindowSlots}), sized for the topics seen so far and doubled, up to the topic bound, when a new
+ * topic's id goes past them: no allocation per event once its topic has been seen.
  */
 public final class BatchHandler implements ProcessorHandler {
   private static final long NONE = Long.MIN_VALUE;
+  // Topic ids the per-topic arrays cover at first; they double as more appear.
+  private static final int INITIAL_TOPIC_IDS = 64;
 
   private final long windowMillis;
   private final boolean eventTime;
@@ -37,16 +40,18 @@ public final class BatchHandler implements ProcessorHandler {
   private final long maxEvents;
   private final CounterDataPoint windowsClosed;
   private final CounterDataPoint lateEvents;
+  private final int maxTopicIds;
   private final WindowSlots slots;
-  private final String[] topics;
+  // Per topic id below topics.length, the ids seen so far.
+  private String[] topics;
   // Per topic: newest event time seen (NONE before the first event), the processing time it
   // arrived at, and the end up to which every window has closed (NONE: none has).
-  private final long[] newest;
-  private final long[] newestArrival;
-  private final long[] closedThrough;
-  private final int[] openPerTopic;
-  private final int[] openTopics;
-  private final int[] openIndex;
+  private long[] newest;
+  private long[] newestArrival;
+  private long[] closedThrough;
+  private int[] openPerTopic;
+  private int[] openTopics;
+  private int[] openIndex;
   private int openTopicCount;
   private int openWindows;
 
@@ -68,22 +73,27 @@ public final class BatchHandler implements ProcessorHandler {
     this.maxEvents = settings.maxEvents();
     this.windowsClosed = windowsClosed;
     this.lateEvents = lateEvents;
-    this.slots = new WindowSlots(maxTopicIds, settings.windowsPerTopic(), windowMillis);
-    this.topics = new String[maxTopicIds];
-    this.newest = new long[maxTopicIds];
-    this.newestArrival = new long[maxTopicIds];
-    this.closedThrough = new long[maxTopicIds];
+    this.maxTopicIds = maxTopicIds;
+    int initial = Math.min(maxTopicIds, INITIAL_TOPIC_IDS);
+    this.slots = new WindowSlots(initial, settings.windowsPerTopic(), windowMillis);
+    this.topics = new String[initial];
+    this.newest = new long[initial];
+    this.newestArrival = new long[initial];
+    this.closedThrough = new long[initial];
     Arrays.fill(newest, NONE);
     Arrays.fill(closedThrough, NONE);
-    this.openPerTopic = new int[maxTopicIds];
-    this.openTopics = new int[maxTopicIds];
-    this.openIndex = new int[maxTopicIds];
+    this.openPerTopic = new int[initial];
+    this.openTopics = new int[initial];
+    this.openIndex = new int[initial];
     Arrays.fill(openIndex, -1);
   }
 
   @Override
   public void onEvent(EventView event, RecordSink sink) {
     int t = event.topicId();
+    if (t >= topics.length) {
+      growFor(t);
+    }
     topics[t] = event.topic(); // interned by the engine: no copy
     long received = event.receivedMillis();
     advanceByProcessingTime(t, received);
@@ -150,6 +160,26 @@ public final class BatchHandler implements ProcessorHandler {
   /** Windows open now, over all topics. */
   public int openWindows() {
     return openWindows;
+  }
+
+  /** Doubles the per-topic arrays (at most to the topic bound) until they cover topic id t. */
+  private void growFor(int t) {
+    int n = topics.length;
+    while (n <= t) {
+      n = (int) Math.min(maxTopicIds, 2L * n);
+    }
+    int from = topics.length;
+    slots.ensureTopics(n);
+    topics = Arrays.copyOf(topics, n);
+    newest = Arrays.copyOf(newest, n);
+    newestArrival = Arrays.copyOf(newestArrival, n);
+    closedThrough = Arrays.copyOf(closedThrough, n);
+    Arrays.fill(newest, from, n, NONE);
+    Arrays.fill(closedThrough, from, n, NONE);
+    openPerTopic = Arrays.copyOf(openPerTopic, n);
+    openTopics = Arrays.copyOf(openTopics, n);
+    openIndex = Arrays.copyOf(openIndex, n);
+    Arrays.fill(openIndex, from, n, -1);
   }
 
   private long windowStart(long timeMillis) {

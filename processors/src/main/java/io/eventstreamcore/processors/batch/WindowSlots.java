@@ -1,25 +1,27 @@
 package io.eventstreamcore.processors.batch;
 
 import io.eventstreamcore.engine.record.Record;
+import java.util.Arrays;
 
 /**
- * The aggregates of open windows, in flat arrays preallocated for every topic id: {@code perTopic}
- * slots per topic, a window of start {@code s} in slot {@code (s / window) mod perTopic} of its
- * topic. Windows open at once on one topic are consecutive, and fewer than {@code perTopic}, so no
- * two share a slot. A slot with a count of 0 is free.
+ * The aggregates of open windows, in flat arrays indexed by topic id: {@code perTopic} slots per
+ * topic, a window of start {@code s} in slot {@code (s / window) mod perTopic} of its topic.
+ * Windows open at once on one topic are consecutive, and fewer than {@code perTopic}, so no two
+ * share a slot. A slot with a count of 0 is free. The arrays cover the topic ids seen so far and
+ * grow with them ({@link #ensureTopics}).
  */
 final class WindowSlots {
   private final long windowMillis;
   private final int perTopic;
-  private final long[] start;
-  private final long[] count;
-  private final long[] bytes;
-  private final long[] minSize;
-  private final long[] maxSize;
-  private final long[] first;
-  private final long[] last;
-  private final long[] minId;
-  private final long[] maxId;
+  private long[] start;
+  private long[] count;
+  private long[] bytes;
+  private long[] minSize;
+  private long[] maxSize;
+  private long[] first;
+  private long[] last;
+  private long[] minId;
+  private long[] maxId;
 
   WindowSlots(int topicIds, int perTopic, long windowMillis) {
     this.windowMillis = windowMillis;
@@ -34,6 +36,23 @@ final class WindowSlots {
     last = new long[n];
     minId = new long[n];
     maxId = new long[n];
+  }
+
+  /** Makes room for topic ids {@code 0..topicIds-1}, keeping every open window. */
+  void ensureTopics(int topicIds) {
+    int n = Math.multiplyExact(topicIds, perTopic);
+    if (n <= count.length) {
+      return;
+    }
+    start = Arrays.copyOf(start, n);
+    count = Arrays.copyOf(count, n);
+    bytes = Arrays.copyOf(bytes, n);
+    minSize = Arrays.copyOf(minSize, n);
+    maxSize = Arrays.copyOf(maxSize, n);
+    first = Arrays.copyOf(first, n);
+    last = Arrays.copyOf(last, n);
+    minId = Arrays.copyOf(minId, n);
+    maxId = Arrays.copyOf(maxId, n);
   }
 
   /** Slots per topic. */

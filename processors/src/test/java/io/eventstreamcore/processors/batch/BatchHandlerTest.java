@@ -13,6 +13,7 @@ import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.processors.ArrayRecordSink;
 import io.eventstreamcore.processors.config.BatchSettings;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,36 @@ class BatchHandlerTest {
   private static StoredRecord window(
       String topic, long start, long count, long bytes, long minId, long maxId) {
     return StoredRecord.window(topic, start, start + WINDOW, count, bytes, minId, maxId);
+  }
+
+  @Test
+  void windowsOfManyTopicsSurviveThePerTopicArraysGrowing() {
+    int topicIds = 300; // past the first 64 and every doubling, then capped at 300
+    handler =
+        new BatchHandler(
+            BatchSettings.of(
+                Duration.ofMillis(WINDOW), BatchSettings.TimeBasis.PROCESSING, Duration.ZERO, 0),
+            topicIds,
+            metrics.windowsClosed(),
+            metrics.batchLateEvents());
+    List<StoredRecord> expected = new ArrayList<>();
+    for (int t = 0; t < topicIds; t++) {
+      onEvent("topic-" + t, t, START + 1, t + 1, 10);
+    }
+    for (int t = topicIds - 1; t >= 0; t--) {
+      if (t % 7 == 0) {
+        onEvent("topic-" + t, t, START + 2, t + 1_000, 5);
+        expected.add(window("topic-" + t, START, 2, 15, t + 1, t + 1_000));
+      } else {
+        expected.add(window("topic-" + t, START, 1, 10, t + 1, t + 1));
+      }
+    }
+    assertThat(handler.openWindows()).isEqualTo(topicIds);
+
+    sink = new ArrayRecordSink(topicIds);
+    handler.onFlush(START + 3, sink);
+
+    assertThat(windows()).containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
