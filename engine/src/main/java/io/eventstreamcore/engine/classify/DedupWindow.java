@@ -214,9 +214,10 @@ public final class DedupWindow {
     int forgotten = 0;
     int g = current;
     int lane = home & (STEP - 1);
-    if (sizes[g] == capacity
-        || keysPerLane[g * STEP + lane] == laneCapacity - 1
-        || (sizes[g] > 0 && nowMillis - firstMillis[g] >= rotateMillis)) {
+    if (sizes[g] > 0
+        && (sizes[g] == capacity
+            || keysPerLane[g * STEP + lane] == laneCapacity - 1
+            || nowMillis - firstMillis[g] >= rotateMillis)) {
       g = current = current + 1 == GENERATIONS ? 0 : current + 1;
       forgotten = sizes[g]; // still within the window, or find() would have emptied it
       sizes[g] = 0;

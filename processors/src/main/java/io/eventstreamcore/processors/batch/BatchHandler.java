@@ -42,7 +42,7 @@ public final class BatchHandler implements ProcessorHandler {
   private final CounterDataPoint lateEvents;
   private final int maxTopicIds;
   private final WindowSlots slots;
-  // Per topic id below topics.length, the ids seen so far.
+  // Per topic id, for the ids seen so far (growFor): the topic's name.
   private String[] topics;
   // Per topic: newest event time seen (NONE before the first event), the processing time it
   // arrived at, and the end up to which every window has closed (NONE: none has).
@@ -165,7 +165,7 @@ public final class BatchHandler implements ProcessorHandler {
   /** Doubles the per-topic arrays (at most to the topic bound) until they cover topic id t. */
   private void growFor(int t) {
     int n = topics.length;
-    while (n <= t) {
+    while (n <= t && n < maxTopicIds) {
       n = (int) Math.min(maxTopicIds, 2L * n);
     }
     int from = topics.length;
