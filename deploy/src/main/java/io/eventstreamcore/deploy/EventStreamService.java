@@ -13,7 +13,16 @@ import io.eventstreamcore.processors.ProcessorHandlers;
 import io.eventstreamcore.processors.realtime.RealtimeHandler;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryPoolAllocationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
@@ -58,7 +67,7 @@ public final class EventStreamService implements AutoCloseable {
             .filter(RealtimeHandler.class::isInstance)
             .map(RealtimeHandler.class::cast)
             .toList();
-    JvmMetrics.builder().register(metrics.registry());
+    registerJvmMetrics(metrics.registry());
     backends = StorageBackends.open(storage);
     try {
       pipeline = new EventPipeline(engine, metrics, clock, processors, backends);
@@ -215,5 +224,22 @@ public final class EventStreamService implements AutoCloseable {
       admin.close();
     }
     LOG.info("stopped");
+  }
+
+  /**
+   * The Prometheus client's JVM metrics, all but the native-memory ones: those report only when the
+   * JVM runs with native memory tracking, and asking for them starts the platform MBean server with
+   * every diagnostic command (about 250 classes).
+   */
+  private static void registerJvmMetrics(PrometheusRegistry registry) {
+    JvmThreadsMetrics.builder().register(registry);
+    JvmBufferPoolMetrics.builder().register(registry);
+    JvmClassLoadingMetrics.builder().register(registry);
+    JvmCompilationMetrics.builder().register(registry);
+    JvmGarbageCollectorMetrics.builder().register(registry);
+    JvmMemoryPoolAllocationMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+    JvmRuntimeInfoMetric.builder().register(registry);
+    ProcessMetrics.builder().register(registry);
   }
 }
