@@ -6,15 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Priority;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,14 +48,7 @@ class AckOrderTest {
           new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
       for (int frame = 1; frame <= FRAMES; frame++) {
         // Priority 7 does not exist: the frame is rejected, and the connection asked for answers.
-        int priority = frame % EVERY_REJECTED == 0 ? 7 : Priority.MEDIUM.code();
-        out.writeInt(3 + TOPIC.length + 16 + 1);
-        out.writeByte(priority | 0x80 | 0x40);
-        out.writeShort(TOPIC.length);
-        out.write(TOPIC);
-        out.writeLong(frame);
-        out.writeLong(0);
-        out.writeByte(frame);
+        writeFrame(out, frame, frame % EVERY_REJECTED == 0 ? 7 : Priority.MEDIUM.code());
       }
       out.flush();
 
@@ -60,31 +56,98 @@ class AckOrderTest {
       socket.close();
       reader.join(10_000);
 
-      List<Long> errors = new ArrayList<>();
-      long highestAck = 0;
-      synchronized (responses) {
-        for (Response response : responses) {
-          if (response.type() == ERROR) {
-            assertThat(response.frameNo())
-                .as("ERROR for frame %d after an ACK up to %d", response.frameNo(), highestAck)
-                .isGreaterThan(highestAck);
-            assertThat(response.code()).isEqualTo(ErrorCode.BAD_HEAD.code());
-            errors.add(response.frameNo());
-          } else {
-            assertThat(response.type()).isEqualTo(ACK);
-            assertThat(response.frameNo()).isGreaterThanOrEqualTo(highestAck);
-            highestAck = response.frameNo();
-          }
-        }
-      }
       List<Long> rejected = new ArrayList<>();
       for (long frame = EVERY_REJECTED; frame <= FRAMES; frame += EVERY_REJECTED) {
         rejected.add(frame);
       }
-      assertThat(errors).containsExactlyElementsOf(rejected);
+      assertThat(errorsInOrder(responses)).containsExactlyElementsOf(rejected);
     } finally {
       service.close();
     }
+  }
+
+  @Test
+  void acksWrittenWhileTheClientDoesNotReadArriveWholeOnceItDoes() throws Exception {
+    // A client with a small receive buffer sends frames one at a time (so that fewer ACKs
+    // coalesce) and reads nothing for two seconds: its buffer fills with ACKs and the traffic
+    // stalls. Once it reads, every frame must be acknowledged, and every ACK read must be a whole
+    // frame, in order. (ConnectionTest covers a socket that takes part of an ACK.)
+    int frames = 5_000;
+    EventStreamService service =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(1024);
+      socket.setTcpNoDelay(true);
+      socket.connect(service.ingestAddress());
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                  DataOutputStream frame = new DataOutputStream(bytes);
+                  for (int n = 1; n <= frames; n++) {
+                    bytes.reset();
+                    writeFrame(frame, n, Priority.MEDIUM.code());
+                    socket.getOutputStream().write(bytes.toByteArray()); // a segment per frame
+                    LockSupport.parkNanos(100_000); // time to acknowledge it on its own
+                  }
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              "test-writer");
+      writer.start();
+      Thread.sleep(2_000);
+
+      List<Response> responses = new ArrayList<>();
+      Thread reader = new Thread(() -> read(socket, responses), "test-reader");
+      reader.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> lastAck(responses) == frames);
+      writer.join(10_000);
+      socket.close();
+      reader.join(10_000);
+
+      assertThat(errorsInOrder(responses)).isEmpty();
+      assertThat(responses.size()).as("ACK frames").isGreaterThan(1);
+    } finally {
+      service.close();
+    }
+  }
+
+  private static void writeFrame(DataOutputStream out, int frame, int priority) throws IOException {
+    out.writeInt(3 + TOPIC.length + 16 + 1);
+    out.writeByte(priority | 0x80 | 0x40);
+    out.writeShort(TOPIC.length);
+    out.write(TOPIC);
+    out.writeLong(frame);
+    out.writeLong(0);
+    out.writeByte(frame);
+  }
+
+  /**
+   * Checks that every response is an ACK or a BAD_HEAD ERROR, that ACKs never go back and that no
+   * ERROR comes after an ACK covering it; returns the ERRORs' frame numbers in order.
+   */
+  private static List<Long> errorsInOrder(List<Response> responses) {
+    List<Long> errors = new ArrayList<>();
+    long highestAck = 0;
+    synchronized (responses) {
+      for (Response response : responses) {
+        if (response.type() == ERROR) {
+          assertThat(response.frameNo())
+              .as("ERROR for frame %d after an ACK up to %d", response.frameNo(), highestAck)
+              .isGreaterThan(highestAck);
+          assertThat(response.code()).isEqualTo(ErrorCode.BAD_HEAD.code());
+          errors.add(response.frameNo());
+        } else {
+          assertThat(response.type()).isEqualTo(ACK);
+          assertThat(response.frameNo()).isGreaterThanOrEqualTo(highestAck);
+          highestAck = response.frameNo();
+        }
+      }
+    }
+    return errors;
   }
 
   private static long lastAck(List<Response> responses) {
