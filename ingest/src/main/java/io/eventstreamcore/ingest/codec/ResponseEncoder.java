@@ -3,6 +3,7 @@ package io.eventstreamcore.ingest.codec;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,13 +20,24 @@ public final class ResponseEncoder {
 
   private ResponseEncoder() {}
 
+  /** Bytes of an ACK frame. */
+  public static final int ACK_FRAME_BYTES =
+      FrameDescriptor.LENGTH_FIELD_BYTES + FrameDescriptor.ACK_BODY_BYTES;
+
   /** An ACK frame covering every frame numbered up to {@code frameNo}. */
   public static ByteBuf ack(ByteBufAllocator alloc, long frameNo) {
-    ByteBuf buf = alloc.buffer(FrameDescriptor.LENGTH_FIELD_BYTES + FrameDescriptor.ACK_BODY_BYTES);
+    ByteBuf buf = alloc.buffer(ACK_FRAME_BYTES);
     buf.writeInt(FrameDescriptor.ACK_BODY_BYTES);
     buf.writeByte(FrameDescriptor.TYPE_ACK);
     buf.writeLong(frameNo);
     return buf;
+  }
+
+  /** Puts the same ACK frame into {@code into}, which has room for it. */
+  public static void ack(ByteBuffer into, long frameNo) {
+    into.putInt(FrameDescriptor.ACK_BODY_BYTES);
+    into.put((byte) FrameDescriptor.TYPE_ACK);
+    into.putLong(frameNo);
   }
 
   /** An ERROR frame for {@code frameNo} with the code's fixed message. */
