@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +70,8 @@ class AckOrderTest {
   @Test
   void acksWrittenWhileTheClientDoesNotReadArriveWholeOnceItDoes() throws Exception {
     // A client with a small receive buffer sends frames one at a time (so that fewer ACKs
-    // coalesce) and reads nothing for two seconds: its buffer fills with ACKs and the traffic
-    // stalls. Once it reads, every frame must be acknowledged, and every ACK read must be a whole
+    // coalesce) and reads nothing until the traffic stalls: its buffer fills with ACKs. Once it
+    // reads, every frame must be acknowledged, and every ACK read must be a whole
     // frame, in order. (ConnectionTest covers a socket that takes part of an ACK.)
     int frames = 5_000;
     EventStreamService service =
@@ -98,7 +99,17 @@ class AckOrderTest {
               },
               "test-writer");
       writer.start();
-      Thread.sleep(2_000);
+      // Until the server has read something and then no more for a while: the client's buffer is
+      // full and the traffic has stalled (or every frame is in).
+      AtomicLong received = new AtomicLong(-1);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(300))
+          .until(
+              () -> {
+                long now = (long) AdminHttp.metric(service, "eventstream_frames_received_total");
+                return now > 0 && now == received.getAndSet(now);
+              });
 
       List<Response> responses = new ArrayList<>();
       Thread reader = new Thread(() -> read(socket, responses), "test-reader");
