@@ -58,7 +58,7 @@ public class PipelineBenchmark {
   @Param({"parking", "blocking", "lite-blocking", "sleeping", "yielding"})
   String waitStrategy;
 
-  @Param({"parallel", "compact"})
+  @Param({"parallel", "compact", "single"})
   String topology;
 
   private EventPipeline pipeline;

@@ -122,7 +122,8 @@ public final class EventPipeline {
         new RingPublisher(
             ring, settings.slotRetainedPayloadBytes(), settings.maxLargePayloadBytes());
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
-    this.topology = settings.topology().resolve(Runtime.getRuntime().availableProcessors());
+    this.topology =
+        settings.topology().resolve(Runtime.getRuntime().availableProcessors(), backends.size());
     wire(metrics, byRoute(bindings, metrics));
     metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
   }
@@ -179,16 +180,22 @@ public final class EventPipeline {
     Acknowledger acknowledger = new Acknowledger(metrics, publisher);
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
     Runnable fail = () -> failed = true;
+    if (topology == RingTopology.SINGLE) {
+      StoreAndAckStage storeAndAck =
+          new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
+      SingleStage single = new SingleStage(routeStage(processorStages, metrics), storeAndAck);
+      disruptor.handleEventsWith(single);
+      disruptor
+          .handleExceptionsFor(single)
+          .with(
+              storeAndAck.exceptionHandler(
+                  new CountingExceptionHandler("storage", metrics, fail),
+                  new CountingExceptionHandler("ack", metrics, fail)));
+      return;
+    }
     EventHandlerGroup<EventSlot> processed;
     if (topology == RingTopology.COMPACT) {
-      // The route stage counts and skips its parts' errors itself, under their own stage names.
-      processed =
-          disruptor.handleEventsWith(
-              new RouteStage(
-                  classify,
-                  new CountingExceptionHandler("classify", metrics, null),
-                  processorStages,
-                  new CountingExceptionHandler("processor", metrics, null)));
+      processed = disruptor.handleEventsWith(routeStage(processorStages, metrics));
     } else {
       processed = disruptor.handleEventsWith(classify).then(processorStages);
       countErrors(classify, "classify", metrics, null);
@@ -197,6 +204,15 @@ public final class EventPipeline {
       }
     }
     wireStorage(processed, metrics, durable, others, acknowledger, fail);
+  }
+
+  /** Classify and the processors on one thread, counting and skipping their errors itself. */
+  private RouteStage routeStage(ProcessorStage[] processorStages, EngineMetrics metrics) {
+    return new RouteStage(
+        classify,
+        new CountingExceptionHandler("classify", metrics, null),
+        processorStages,
+        new CountingExceptionHandler("processor", metrics, null));
   }
 
   /**
@@ -241,10 +257,11 @@ public final class EventPipeline {
    */
   private OverloadPolicy overloadPolicy(Route route) {
     OverloadPolicy policy = settings.route(route).overload();
-    if (topology == RingTopology.COMPACT && policy instanceof OverloadPolicy.DropNewest newest) {
+    if (topology.sharesClassifyThread() && policy instanceof OverloadPolicy.DropNewest newest) {
       LOG.warn(
-          "{} overload policy drop-newest acts as drop-oldest in the compact topology",
-          route.label());
+          "{} overload policy drop-newest acts as drop-oldest in the {} topology",
+          route.label(),
+          topology.configName());
       return new OverloadPolicy.DropOldest(newest.maxBacklog());
     }
     return policy;
@@ -257,10 +274,11 @@ public final class EventPipeline {
       progress[route.ordinal()] = processors.get(route.ordinal()).progress();
     }
     long downgrade = settings.downgradeHighAboveBacklog();
-    if (downgrade >= 0 && topology == RingTopology.COMPACT) {
+    if (downgrade >= 0 && topology.sharesClassifyThread()) {
       LOG.warn(
-          "processors.realtime.downgrade-high has no effect in the compact topology: realtime"
-              + " runs on classify's thread, never behind it");
+          "processors.realtime.downgrade-high has no effect in the {} topology: realtime"
+              + " runs on classify's thread, never behind it",
+          topology.configName());
       downgrade = -1;
     }
     return new ArrivalOverload(policies, progress, downgrade);

@@ -4,13 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How the ring's handlers map onto threads, chosen with {@code eventstream.ring.topology}. Both
- * topologies run the same handlers in the same order and keep the same guarantees; they differ in
- * how many threads a publish wakes. In both, a single storage backend's writer and the acknowledger
- * share a thread; several backends have a writer thread each and the acknowledger one more.
+ * How the ring's handlers map onto threads, chosen with {@code eventstream.ring.topology}. Every
+ * topology runs the same handlers in the same order and keeps the same guarantees; they differ in
+ * how many threads a publish wakes, and in whether a slow processor holds up the others. Outside
+ * {@link #SINGLE}, a single storage backend's writer and the acknowledger share a thread; several
+ * backends have a writer thread each and the acknowledger one more.
  */
 public enum RingTopology {
-  /** {@link #COMPACT} on machines with at most {@value #COMPACT_MAX_CORES} cores, else parallel. */
+  /** {@link #SINGLE} on machines with at most {@value #FEW_CORES} cores, else parallel. */
   AUTO,
   /**
    * A thread for classify and one per route's processor: stages overlap on many cores, and a slow
@@ -20,17 +21,30 @@ public enum RingTopology {
   /**
    * Classify and the three processors on one thread: fewer hand-offs and wake-ups for few cores.
    */
-  COMPACT;
+  COMPACT,
+  /**
+   * Classify, the three processors, the storage writer and the acknowledger on one thread: a
+   * publish wakes one stage thread. Needs a single storage backend; with several it runs as {@link
+   * #COMPACT}.
+   */
+  SINGLE;
 
-  /** Most cores on which {@link #AUTO} picks {@link #COMPACT}. */
-  public static final int COMPACT_MAX_CORES = 2;
+  /** Most cores on which {@link #AUTO} picks {@link #SINGLE}. */
+  public static final int FEW_CORES = 2;
 
-  /** This choice with {@link #AUTO} resolved for a machine with {@code cores} cores. */
-  public RingTopology resolve(int cores) {
-    if (this != AUTO) {
-      return this;
-    }
-    return cores <= COMPACT_MAX_CORES ? COMPACT : PARALLEL;
+  /**
+   * This choice as it runs on a machine with {@code cores} cores and with {@code backends} storage
+   * backends: {@link #AUTO} resolved, then {@link #SINGLE} as {@link #COMPACT} with several
+   * backends.
+   */
+  public RingTopology resolve(int cores, int backends) {
+    RingTopology chosen = this != AUTO ? this : cores <= FEW_CORES ? SINGLE : PARALLEL;
+    return chosen == SINGLE && backends > 1 ? COMPACT : chosen;
+  }
+
+  /** Whether classify and the processors run on one thread, so that nothing waits between them. */
+  public boolean sharesClassifyThread() {
+    return this == COMPACT || this == SINGLE;
   }
 
   /** Configuration name, e.g. {@code compact}. */

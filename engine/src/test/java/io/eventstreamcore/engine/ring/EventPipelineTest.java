@@ -52,7 +52,10 @@ class EventPipelineTest {
     await("stage threads to end").atMost(DEADLINE).until(() -> EngineThreads.live().isEmpty());
   }
 
-  /** The topology under test; {@link CompactEventPipelineTest} runs every test with compact. */
+  /**
+   * The topology under test; {@link CompactEventPipelineTest} and {@link SingleEventPipelineTest}
+   * run every test with theirs.
+   */
   RingTopology topology() {
     return RingTopology.PARALLEL;
   }

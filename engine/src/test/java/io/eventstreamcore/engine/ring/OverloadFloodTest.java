@@ -84,6 +84,9 @@ class OverloadFloodTest {
                     overrides
                         + "\neventstream.ring.size = 64\n"
                         + "eventstream.ring.record-queue-size = 512\n"
+                        // drop-newest and downgrade act between threads: the parallel
+                        // topology's, whatever auto picks on this machine.
+                        + "eventstream.ring.topology = parallel\n"
                         // No ticks in the ring while the test counts slots.
                         + "eventstream.ring.tick-interval = 1h\n"
                         + "eventstream.dedup.max-keys = 4096\n"

@@ -15,6 +15,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,7 +37,7 @@ class PipelineThreadsTest {
       value = RingTopology.class,
       names = {"PARALLEL", "COMPACT"})
   void oneBackendsWriterSharesItsThreadWithTheAcknowledger(RingTopology topology) throws Exception {
-    start(topology, new CollectingBackend("collect"));
+    start(topology, topology, new CollectingBackend("collect"));
     List<String> expected = new ArrayList<>(processingThreads(topology));
     expected.addAll(List.of("eventstream-store-collect", "eventstream-ticker"));
     // Stage threads take their names when they start running.
@@ -46,15 +47,38 @@ class PipelineThreadsTest {
             () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
+  @Test
+  void singleRunsEveryStageOnOneThread() throws Exception {
+    CollectingBackend backend = new CollectingBackend("collect");
+    start(RingTopology.SINGLE, RingTopology.SINGLE, backend);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(EngineThreads.live())
+                    .containsExactlyInAnyOrder("eventstream-pipeline", "eventstream-ticker"));
+
+    RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+    for (long id = 1; id <= 100; id++) {
+      frames.event(
+          Priority.MEDIUM, "orders", id, ("payload-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+    await().atMost(DEADLINE).until(() -> connection.lastAck() == 100);
+    assertThat(backend.eventIds()).hasSize(100);
+  }
+
+  /** Single needs one backend's writer on its thread: with several it runs as compact. */
   @ParameterizedTest
   @EnumSource(
       value = RingTopology.class,
-      names = {"PARALLEL", "COMPACT"})
-  void severalBackendsHaveAWriterThreadEachAndTheAcknowledgerOneMore(RingTopology topology)
+      names = {"PARALLEL", "COMPACT", "SINGLE"})
+  void severalBackendsHaveAWriterThreadEachAndTheAcknowledgerOneMore(RingTopology configured)
       throws Exception {
     CollectingBackend first = new CollectingBackend("first");
     CollectingBackend second = new CollectingBackend("second");
-    start(topology, first, second);
+    RingTopology topology = configured == RingTopology.SINGLE ? RingTopology.COMPACT : configured;
+    start(configured, topology, first, second);
     List<String> expected = new ArrayList<>(processingThreads(topology));
     expected.addAll(
         List.of(
@@ -79,13 +103,13 @@ class PipelineThreadsTest {
     assertThat(first.eventIds()).containsExactlyElementsOf(second.eventIds());
   }
 
-  private void start(RingTopology topology, StorageBackend... backends) {
+  private void start(RingTopology configured, RingTopology runs, StorageBackend... backends) {
     EngineSettings settings =
         new EngineSettings(
             ConfigFactory.parseString(
                     "eventstream.ring.size=64\n"
                         + "eventstream.ring.topology="
-                        + topology.configName()
+                        + configured.configName()
                         + "\n"
                         + "eventstream.ring.record-queue-size=16\n"
                         + "eventstream.dedup.max-keys=4096\n")
@@ -99,7 +123,7 @@ class PipelineThreadsTest {
             List.of(),
             List.of(backends));
     pipeline.start();
-    assertThat(pipeline.topology()).isEqualTo(topology);
+    assertThat(pipeline.topology()).isEqualTo(runs);
   }
 
   private static List<String> processingThreads(RingTopology topology) {
