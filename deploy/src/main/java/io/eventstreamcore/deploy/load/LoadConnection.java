@@ -28,6 +28,7 @@ final class LoadConnection {
   private final SocketChannel channel;
   private final Recorder latency;
   private final Recorder fromWrite;
+  private final Recorder warmup;
   private final long[] sendNanos;
   private final long[] writeNanos;
   private long unwrittenFrom = 1;
@@ -42,13 +43,16 @@ final class LoadConnection {
 
   /**
    * @param fromWrite latencies from the socket write, fixed-rate mode only (else null)
+   * @param warmup both kinds of latency during the warm-up, not reported
    */
-  LoadConnection(int index, LoadSettings settings, Recorder latency, Recorder fromWrite)
+  LoadConnection(
+      int index, LoadSettings settings, Recorder latency, Recorder fromWrite, Recorder warmup)
       throws IOException {
     this.index = index;
     this.settings = settings;
     this.latency = latency;
     this.fromWrite = fromWrite;
+    this.warmup = warmup;
     this.channel = SocketChannel.open(settings.address());
     channel.socket().setTcpNoDelay(true);
     int capacity = Integer.highestOneBit(Math.max(1, settings.maxInFlight() - 1)) << 1;
@@ -228,11 +232,14 @@ final class LoadConnection {
     long from = acked.get();
     for (long f = from + 1; f <= frameNo; f++) {
       long sentAt = sendNanos[(int) (f & mask)];
-      if (sentAt >= recordFromNanos) {
-        latency.recordValue(Math.max(0, now - sentAt));
-        if (writeNanos.length > 0) {
-          fromWrite.recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
-        }
+      // The warm-up's latencies are recorded too, apart: were they skipped, the JIT would compile
+      // this loop without the recording, then deoptimise it when measuring starts, and the reader
+      // would run slow code just then (ACKs read milliseconds late).
+      boolean measured = sentAt >= recordFromNanos;
+      (measured ? latency : warmup).recordValue(Math.max(0, now - sentAt));
+      if (writeNanos.length > 0) {
+        (measured ? fromWrite : warmup)
+            .recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
       }
     }
     acked.set(Math.max(from, frameNo));

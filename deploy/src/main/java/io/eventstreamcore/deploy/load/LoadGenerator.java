@@ -28,14 +28,13 @@ public final class LoadGenerator {
 
   /** Runs the scenario to its end and returns the result. */
   public LoadResult run() throws IOException, InterruptedException {
-    Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
-    Recorder fromWrite =
-        settings.v2() && settings.ratePerSecond() > 0
-            ? new Recorder(TimeUnit.SECONDS.toNanos(60), 3)
-            : null;
+    Recorder recorder = newRecorder();
+    Recorder fromWrite = settings.v2() && settings.ratePerSecond() > 0 ? newRecorder() : null;
+    // The warm-up's latencies, recorded (see LoadConnection.onAck) but never reported.
+    Recorder warmup = newRecorder();
     List<LoadConnection> connections = new ArrayList<>();
     for (int i = 0; i < settings.connections(); i++) {
-      connections.add(new LoadConnection(i, settings, recorder, fromWrite));
+      connections.add(new LoadConnection(i, settings, recorder, fromWrite, warmup));
     }
     List<Thread> threads = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
@@ -99,6 +98,10 @@ public final class LoadGenerator {
     out.println(result.summary(settings));
     out.flush();
     return result;
+  }
+
+  private static Recorder newRecorder() {
+    return new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
   }
 
   /** Prints a progress line each second until the deadline; returns the latencies recorded. */
