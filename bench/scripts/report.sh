@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Produces bench/results-load.md (summarised in bench/RESULTS.md): starts the service per scenario, drives it with the load generator,
-# samples the server's RSS and CPU, and writes a Markdown table with the exact commands.
+# Starts the service per scenario, drives it with the load generator, samples the server's RSS
+# and CPU, and writes a Markdown table with the exact commands, the machine and the date into
+# bench/RESULTS.md, between its "report.sh: begin" and "report.sh: end" markers (appended with
+# them when they are missing); with OUT=<file>, into that file instead.
 #
 #   bench/scripts/report.sh                 all scenarios, 3 runs each (about 10 minutes)
 #   RUNS=1 S5_DURATION=30s bench/scripts/report.sh   a quick pass
@@ -17,7 +19,9 @@ WARMUP="${WARMUP:-3s}"
 S5_DURATION="${S5_DURATION:-5m}"
 PORT="${PORT:-19000}"
 ADMIN_PORT="${ADMIN_PORT:-19464}"
-out="${OUT:-bench/results-load.md}"
+results=bench/RESULTS.md
+begin='<!-- report.sh: begin (generated, replaced by each run) -->'
+end='<!-- report.sh: end -->'
 work="$(mktemp -d)"
 trap 'stop_service; rm -rf "$work"' EXIT
 
@@ -128,7 +132,7 @@ stop_service
 rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
 
 {
-  echo "# Load scenarios (generated)"
+  echo "## Load scenarios (generated)"
   echo
   echo "Produced by \`bench/scripts/report.sh\` (RUNS=$RUNS, DURATION=$DURATION, S5_DURATION=$S5_DURATION) on $(date -u +%Y-%m-%d)."
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)."
@@ -157,5 +161,18 @@ rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
   echo "send time, correcting coordinated omission) to the ACK that covers the event; an ACK means"
   echo "every storage backend committed it. Max-rate scenarios keep up to 65,536 unacknowledged"
   echo "frames per connection in flight, so their latency is queueing, not service time."
-} >"$out"
-echo "wrote $out" >&2
+} >"$work/report.md"
+if [[ -n "${OUT:-}" ]]; then
+  cp "$work/report.md" "$OUT"
+  echo "wrote $OUT" >&2
+elif grep -qxF "$begin" "$results"; then
+  awk -v b="$begin" -v e="$end" -v f="$work/report.md" '
+    $0 == b { print; while ((getline line < f) > 0) print line; skipping = 1; next }
+    $0 == e { skipping = 0 }
+    !skipping { print }' "$results" >"$work/results.md"
+  cp "$work/results.md" "$results"
+  echo "wrote the report into $results" >&2
+else
+  { echo; echo "$begin"; cat "$work/report.md"; echo "$end"; } >>"$results"
+  echo "appended the report to $results" >&2
+fi
