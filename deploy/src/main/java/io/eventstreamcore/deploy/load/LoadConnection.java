@@ -26,9 +26,9 @@ final class LoadConnection {
   private final int index;
   private final LoadSettings settings;
   private final SocketChannel channel;
-  private final Recorder latency;
-  private final Recorder fromWrite;
-  private final Recorder warmup;
+  // Index 0 the measured latencies, 1 the warm-up's (see onAck).
+  private final Recorder[] latency;
+  private final Recorder[] fromWrite;
   private final long[] sendNanos;
   private final long[] writeNanos;
   private long unwrittenFrom = 1;
@@ -39,7 +39,8 @@ final class LoadConnection {
   private final AtomicLong rejected = new AtomicLong();
   private volatile long sent;
   private volatile boolean readerDone;
-  private volatile long recordFromNanos = Long.MIN_VALUE;
+  // A System.nanoTime() value, set before the threads start: see recordFrom.
+  private long recordFromNanos;
 
   /**
    * @param fromWrite latencies from the socket write, fixed-rate mode only (else null)
@@ -50,9 +51,8 @@ final class LoadConnection {
       throws IOException {
     this.index = index;
     this.settings = settings;
-    this.latency = latency;
-    this.fromWrite = fromWrite;
-    this.warmup = warmup;
+    this.latency = new Recorder[] {latency, warmup};
+    this.fromWrite = new Recorder[] {fromWrite, warmup};
     this.channel = SocketChannel.open(settings.address());
     channel.socket().setTcpNoDelay(true);
     int capacity = Integer.highestOneBit(Math.max(1, settings.maxInFlight() - 1)) << 1;
@@ -67,7 +67,10 @@ final class LoadConnection {
     new SplittableRandom(index).nextBytes(payload);
   }
 
-  /** Latencies of frames due before {@code nanos} (the warm-up) are not recorded. */
+  /**
+   * Latencies of frames due before {@code nanos}, a {@link System#nanoTime()} value (the warm-up's
+   * end), are not reported. Called before the sender and reader start, which publishes it to them.
+   */
   void recordFrom(long nanos) {
     recordFromNanos = nanos;
   }
@@ -232,14 +235,13 @@ final class LoadConnection {
     long from = acked.get();
     for (long f = from + 1; f <= frameNo; f++) {
       long sentAt = sendNanos[(int) (f & mask)];
-      // The warm-up's latencies are recorded too, apart: were they skipped, the JIT would compile
-      // this loop without the recording, then deoptimise it when measuring starts, and the reader
-      // would run slow code just then (ACKs read milliseconds late).
-      boolean measured = sentAt >= recordFromNanos;
-      (measured ? latency : warmup).recordValue(Math.max(0, now - sentAt));
+      // The warm-up's latencies are recorded too, apart, and the recorder is picked without a
+      // branch: a branch or a skip never taken during the warm-up would be compiled as a trap,
+      // and the reader would run deoptimised code just when measuring starts (ACKs read late).
+      int warm = (int) ((sentAt - recordFromNanos) >>> 63);
+      latency[warm].recordValue(Math.max(0, now - sentAt));
       if (writeNanos.length > 0) {
-        (measured ? fromWrite : warmup)
-            .recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
+        fromWrite[warm].recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
       }
     }
     acked.set(Math.max(from, frameNo));

@@ -61,7 +61,7 @@ public final class LoadGenerator {
               }));
     }
     threads.addAll(senders);
-    Histogram total = progress(connections, recorder, start, deadline);
+    Histogram total = progress(connections, recorder, warmup, start, deadline);
     // A sender stops at the deadline on its own, but may still be writing its last buffer or (v2)
     // waiting for room in its in-flight window: closing the channel under it would fail the
     // connection and count frames that never reached the server as sent. So wait for the senders,
@@ -104,11 +104,19 @@ public final class LoadGenerator {
     return new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
   }
 
-  /** Prints a progress line each second until the deadline; returns the latencies recorded. */
+  /**
+   * Prints a progress line each second until the deadline; returns the latencies recorded. The
+   * warm-up's latencies are taken and added up the same way each second, and thrown away.
+   */
   private Histogram progress(
-      List<LoadConnection> connections, Recorder recorder, long start, long deadline)
+      List<LoadConnection> connections,
+      Recorder recorder,
+      Recorder warmup,
+      long start,
+      long deadline)
       throws InterruptedException {
     Histogram total = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    Histogram warmupTotal = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     long lastSent = 0;
     long lastAcked = 0;
     long tick = start;
@@ -119,6 +127,7 @@ public final class LoadGenerator {
       long acked = connections.stream().mapToLong(LoadConnection::acked).sum();
       Histogram interval = recorder.getIntervalHistogram();
       total.add(interval);
+      warmupTotal.add(warmup.getIntervalHistogram());
       out.printf(
           "  %5.1fs  sent %,12d (%,10d/s)  acked %,12d (%,10d/s)  p99 %s%n",
           (System.nanoTime() - start) / 1e9,
