@@ -185,12 +185,7 @@ public final class EventPipeline {
           new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
       SingleStage single = new SingleStage(routeStage(processorStages, metrics), storeAndAck);
       disruptor.handleEventsWith(single);
-      disruptor
-          .handleExceptionsFor(single)
-          .with(
-              storeAndAck.exceptionHandler(
-                  new CountingExceptionHandler("storage", metrics, fail),
-                  new CountingExceptionHandler("ack", metrics, fail)));
+      countStoreAndAckErrors(single, storeAndAck, metrics, fail);
       return;
     }
     EventHandlerGroup<EventSlot> processed;
@@ -231,12 +226,7 @@ public final class EventPipeline {
       StoreAndAckStage last =
           new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
       processed.then(last);
-      disruptor
-          .handleExceptionsFor(last)
-          .with(
-              last.exceptionHandler(
-                  new CountingExceptionHandler("storage", metrics, fail),
-                  new CountingExceptionHandler("ack", metrics, fail)));
+      countStoreAndAckErrors(last, last, metrics, fail);
       return;
     }
     processed.then(durable).then(acknowledger);
@@ -282,6 +272,24 @@ public final class EventPipeline {
       downgrade = -1;
     }
     return new ArrivalOverload(policies, progress, downgrade);
+  }
+
+  /**
+   * Failures of {@code handler}, which runs {@code storeAndAck}, count as the storage or the ack
+   * stage's, whichever part failed; both are fatal. (Classify and processor failures never reach
+   * it: their stage counts and skips them.)
+   */
+  private void countStoreAndAckErrors(
+      EventHandler<EventSlot> handler,
+      StoreAndAckStage storeAndAck,
+      EngineMetrics metrics,
+      Runnable fail) {
+    disruptor
+        .handleExceptionsFor(handler)
+        .with(
+            storeAndAck.exceptionHandler(
+                new CountingExceptionHandler("storage", metrics, fail),
+                new CountingExceptionHandler("ack", metrics, fail)));
   }
 
   private void countErrors(
