@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  *   classify -> realtime | transactional | batch -> storage writer per backend -> acknowledger
  * </pre>
  *
- * <p>The {@link RingTopology} decides the threads for classify and the processors: one each, or
- * (compact) one for all four. A single backend's writer and the acknowledger share a thread in
- * both; with several backends each writer and the acknowledger have their own.
+ * <p>The {@link RingTopology} decides the threads: classify and the processors one each (parallel)
+ * or one for all four (compact), a single backend's writer and the acknowledger sharing one more,
+ * while with several backends each writer and the acknowledger have their own; or (single, with one
+ * backend) one thread for everything.
  *
  * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Start
  * starts the processor handlers, in binding order, before the ring. Stop lets processors flush,
