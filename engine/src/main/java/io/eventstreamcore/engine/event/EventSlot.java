@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
  * largest topic or payload seen and are then reused, so steady state allocates nothing.
  */
 public final class EventSlot implements EventView {
-  private static final int INITIAL_TOPIC_BYTES = 64;
+  // Most topics fit; a longer one grows the buffer once. Preallocated for every slot, so each byte
+  // here is 64 KiB of heap with the default ring.
+  private static final int INITIAL_TOPIC_BYTES = 32;
 
   // Written by the publisher (ingest or ticker).
   private SlotKind kind = SlotKind.TICK;
@@ -42,8 +44,11 @@ public final class EventSlot implements EventView {
   private boolean duplicate;
   private boolean shed;
 
-  // Written by each processor stage: end of the records it emitted up to this slot.
-  private final long[] recordsEnd = new long[Route.values().length];
+  // Written by each processor stage: end of the records it emitted up to this slot. Fields rather
+  // than an array indexed by route: an array would cost another object per slot.
+  private long realtimeRecordsEnd;
+  private long transactionalRecordsEnd;
+  private long batchRecordsEnd;
 
   /** Creates a slot whose own payload buffer starts at {@code initialPayloadBytes}, unbounded. */
   public EventSlot(int initialPayloadBytes) {
@@ -177,12 +182,21 @@ public final class EventSlot implements EventView {
 
   /** Records where processor {@code route}'s emitted records end after this slot. */
   public void recordsEnd(Route route, long end) {
-    recordsEnd[route.ordinal()] = end;
+    switch (route) {
+      case REALTIME -> realtimeRecordsEnd = end;
+      case TRANSACTIONAL -> transactionalRecordsEnd = end;
+      case BATCH -> batchRecordsEnd = end;
+      default -> throw new IllegalArgumentException("unknown route " + route);
+    }
   }
 
   /** Where processor {@code route}'s emitted records end after this slot. */
   public long recordsEnd(Route route) {
-    return recordsEnd[route.ordinal()];
+    return switch (route) {
+      case REALTIME -> realtimeRecordsEnd;
+      case TRANSACTIONAL -> transactionalRecordsEnd;
+      case BATCH -> batchRecordsEnd;
+    };
   }
 
   public SlotKind kind() {
