@@ -37,8 +37,8 @@ class OverloadPolicyTest {
             TestConfigs.withOverrides(
                 "eventstream.storage.backends = [memory]\n"
                     + "eventstream.ring.size = 1024\n"
-                    // drop-newest sheds between threads: the parallel topology's, whatever auto
-                    // picks on this machine.
+                    // drop-newest sheds between threads: the parallel topology's (the default,
+                    // named so that it stays the one tested).
                     + "eventstream.ring.topology = parallel\n"
                     + "eventstream.processors.transactional {\n"
                     + "  handlers = [ { class = \"io.eventstreamcore.deploy.HeldHandler\" } ]\n"

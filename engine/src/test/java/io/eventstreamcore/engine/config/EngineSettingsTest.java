@@ -30,7 +30,7 @@ class EngineSettingsTest {
 
     assertThat(settings.ringSize()).isEqualTo(65_536);
     assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.PARKING);
-    assertThat(settings.topology()).isEqualTo(RingTopology.AUTO);
+    assertThat(settings.topology()).isEqualTo(RingTopology.PARALLEL);
     assertThat(settings.slotPayloadBytes()).isEqualTo(128);
     assertThat(settings.recordQueueSize()).isEqualTo(8192);
     assertThat(settings.tickInterval()).isEqualTo(Duration.ofMillis(100));

@@ -85,7 +85,7 @@ class OverloadFloodTest {
                         + "\neventstream.ring.size = 64\n"
                         + "eventstream.ring.record-queue-size = 512\n"
                         // drop-newest and downgrade act between threads: the parallel
-                        // topology's, whatever auto picks on this machine.
+                        // topology's (the default, named so that it stays the one tested).
                         + "eventstream.ring.topology = parallel\n"
                         // No ticks in the ring while the test counts slots.
                         + "eventstream.ring.tick-interval = 1h\n"
