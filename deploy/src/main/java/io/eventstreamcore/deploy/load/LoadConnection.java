@@ -239,12 +239,17 @@ final class LoadConnection {
       // branch: a branch or a skip never taken during the warm-up would be compiled as a trap,
       // and the reader would run deoptimised code just when measuring starts (ACKs read late).
       int warm = (int) ((sentAt - recordFromNanos) >>> 63);
-      latency[warm].recordValue(Math.max(0, now - sentAt));
+      latency[warm].recordValue(bounded(now - sentAt));
       if (writeNanos.length > 0) {
-        fromWrite[warm].recordValue(Math.max(0, now - writeNanos[(int) (f & mask)]));
+        fromWrite[warm].recordValue(bounded(now - writeNanos[(int) (f & mask)]));
       }
     }
     acked.set(Math.max(from, frameNo));
+  }
+
+  /** A latency as the histograms can hold it: a longer one would throw and end the reader. */
+  private static long bounded(long nanos) {
+    return Math.min(LoadGenerator.MAX_LATENCY_NANOS, Math.max(0, nanos));
   }
 
   /** Waits up to {@code timeoutNanos} for every sent frame to be acknowledged. */

@@ -244,10 +244,17 @@ public final class EventPipeline {
 
   /**
    * The policy of {@code route} as this topology can apply it: with classify and the processors on
-   * one thread (compact) nothing waits between them, so drop-newest sheds where drop-oldest does.
+   * one thread (compact, single) nothing waits between them, so drop-newest sheds where drop-oldest
+   * does. In single the processors also wait for storage, so the backlog they see includes it.
    */
   private OverloadPolicy overloadPolicy(Route route) {
     OverloadPolicy policy = settings.route(route).overload();
+    if (topology == RingTopology.SINGLE && !(policy instanceof OverloadPolicy.Backpressure)) {
+      LOG.warn(
+          "{} overload policy sheds in the single topology whenever its one stage thread is behind,"
+              + " slow storage included, not only a slow processor",
+          route.label());
+    }
     if (topology.sharesClassifyThread() && policy instanceof OverloadPolicy.DropNewest newest) {
       LOG.warn(
           "{} overload policy drop-newest acts as drop-oldest in the {} topology",
@@ -277,8 +284,8 @@ public final class EventPipeline {
 
   /**
    * Failures of {@code handler}, which runs {@code storeAndAck}, count as the storage or the ack
-   * stage's, whichever part failed; both are fatal. (Classify and processor failures never reach
-   * it: their stage counts and skips them.)
+   * stage's, whichever part failed; both are fatal. (Classify and processor failures do not reach
+   * it in single: their stage counts and skips them.)
    */
   private void countStoreAndAckErrors(
       EventHandler<EventSlot> handler,

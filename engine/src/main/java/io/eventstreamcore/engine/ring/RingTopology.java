@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * How the ring's handlers map onto threads, chosen with {@code eventstream.ring.topology}. Every
- * topology runs the same handlers in the same order and keeps the same guarantees; they differ in
- * how many threads a publish wakes, and in whether a slow processor holds up the others. Outside
+ * topology runs the same handlers in the same order and keeps the same delivery guarantees (ring
+ * order, ACK after commit); they differ in how many threads a publish wakes, in whether a slow
+ * processor holds up the others, and so in what the overload policies can tell apart. Outside
  * {@link #SINGLE}, a single storage backend's writer and the acknowledger share a thread; several
  * backends have a writer thread each and the acknowledger one more.
  */

@@ -6,10 +6,11 @@ import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.EventSlot;
 
 /**
- * The compact topology's first stage: classify and then every route's processor, on one thread.
- * Each part sees each slot exactly as it would on a thread of its own, in the same order (a
- * processor only after classify), and a part that throws is counted under its own stage name while
- * the others still run: a bad event costs neither the slot nor the ring.
+ * Classify and then every route's processor, on one thread: the compact topology's first stage, and
+ * the first part of the single topology's only one. Each part sees each slot exactly as it would on
+ * a thread of its own, in the same order (a processor only after classify), and a part that throws
+ * is counted under its own stage name while the others still run: a bad event costs neither the
+ * slot nor the ring.
  */
 final class RouteStage implements EventHandler<EventSlot> {
   private final EventHandler<EventSlot> classify;

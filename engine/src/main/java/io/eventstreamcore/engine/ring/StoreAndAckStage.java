@@ -6,10 +6,11 @@ import com.lmax.disruptor.RingBuffer;
 import io.eventstreamcore.engine.event.EventSlot;
 
 /**
- * The compact topology's last stage when there is a single (durable) storage backend: its writer
- * and then the acknowledger, on one thread. The writer commits at the end of each batch, and only
- * then does the acknowledger go over the batch's slots in ring order, so it still sees nothing
- * uncommitted, sends ERRORs before the ACK covering them, and ACKs once per batch.
+ * The last stage (in single, the last part of the only one) when there is a single (durable)
+ * storage backend: its writer and then the acknowledger, on one thread. The writer commits at the
+ * end of each batch, and only then does the acknowledger go over the batch's slots in ring order,
+ * so it still sees nothing uncommitted, sends ERRORs before the ACK covering them, and ACKs once
+ * per batch.
  *
  * <p>The slots of the current batch stay valid until this stage's sequence moves past them, which
  * happens only after {@link #onEvent} returns for the batch's last slot.
