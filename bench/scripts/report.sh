@@ -17,14 +17,14 @@ RUNS="${RUNS:-3}"
 DURATION="${DURATION:-13s}"
 WARMUP="${WARMUP:-3s}"
 # S2 measures latency, so it leaves out more: on 2 cores the JIT compiles for 15-20 s after a
-# start at 100,000 events/s, and recompiles the pipeline thread's loop when the dedup window takes
+# start at 100,000 events/s, and recompiles the loop of classify's thread when the dedup window takes
 # a path new to it (its generations rotate every 5 s there, the first one is cleared for reuse
 # after 15 s); each recompilation leaves that thread tens of milliseconds behind. S2 still
 # measures 10 s; S5 includes it all.
 S2_WARMUP="${S2_WARMUP:-20s}"
-# The ring topology the service runs: auto (single on 2 cores) by default, the choice for these
-# targets on a small machine; TOPOLOGY=parallel measures the shipped default, which keeps realtime
-# handling isolated from slow handlers.
+# The ring topology the service runs: auto by default, the shipped default (split on 2 cores,
+# which keeps realtime handling isolated from slow handlers); TOPOLOGY=single measures the choice
+# for the lowest latency and CPU on a small machine, without that isolation.
 TOPOLOGY="${TOPOLOGY:-auto}"
 S2_DURATION="${S2_DURATION:-30s}"
 S5_DURATION="${S5_DURATION:-5m}"

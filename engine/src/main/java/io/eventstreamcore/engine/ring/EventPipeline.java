@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>The {@link RingTopology} decides the threads: classify and the processors one each (parallel)
  * or one for all four (compact), a single backend's writer and the acknowledger sharing one more,
  * while with several backends each writer and the acknowledger have their own; or (single, with one
- * backend) one thread for everything.
+ * backend) one thread for everything; or (split) classify and realtime on one, the other two
+ * processors with a single backend's writer and the acknowledger on another.
  *
  * <p>Lifecycle: {@code NEW -> STARTED -> STOPPING -> STOPPED}; each transition happens once. Start
  * starts the processor handlers, in binding order, before the ring. Stop lets processors flush,
@@ -182,16 +183,20 @@ public final class EventPipeline {
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
     Runnable fail = () -> failed = true;
     if (topology == RingTopology.SINGLE) {
-      StoreAndAckStage storeAndAck =
-          new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
-      SingleStage single = new SingleStage(routeStage(processorStages, metrics), storeAndAck);
-      disruptor.handleEventsWith(single);
-      countStoreAndAckErrors(single, storeAndAck, metrics, fail);
+      String name = "eventstream-pipeline";
+      processAndStore(
+          null, name, routeStage(name, classify, processorStages, metrics), acknowledger, fail);
+      return;
+    }
+    if (topology == RingTopology.SPLIT) {
+      wireSplit(processorStages, metrics, durable, others, acknowledger, fail);
       return;
     }
     EventHandlerGroup<EventSlot> processed;
     if (topology == RingTopology.COMPACT) {
-      processed = disruptor.handleEventsWith(routeStage(processorStages, metrics));
+      processed =
+          disruptor.handleEventsWith(
+              routeStage("eventstream-route", classify, processorStages, metrics));
     } else {
       processed = disruptor.handleEventsWith(classify).then(processorStages);
       countErrors(classify, "classify", metrics, null);
@@ -202,13 +207,69 @@ public final class EventPipeline {
     wireStorage(processed, metrics, durable, others, acknowledger, fail);
   }
 
-  /** Classify and the processors on one thread, counting and skipping their errors itself. */
-  private RouteStage routeStage(ProcessorStage[] processorStages, EngineMetrics metrics) {
+  /**
+   * Classify (unless null) and {@code processorStages} on one thread, counting and skipping their
+   * errors itself.
+   */
+  private RouteStage routeStage(
+      String threadName,
+      ClassifyHandler classify,
+      ProcessorStage[] processorStages,
+      EngineMetrics metrics) {
     return new RouteStage(
+        threadName,
         classify,
         new CountingExceptionHandler("classify", metrics, null),
         processorStages,
         new CountingExceptionHandler("processor", metrics, null));
+  }
+
+  /**
+   * Classify and realtime on one thread; after it, transactional and batch on another, with a
+   * single backend's writer and the acknowledger, or else followed by {@link #wireStorage}.
+   */
+  private void wireSplit(
+      ProcessorStage[] processorStages,
+      EngineMetrics metrics,
+      StorageStage[] durable,
+      StorageStage[] others,
+      Acknowledger acknowledger,
+      Runnable fail) {
+    ProcessorStage[] realtime = {processorStages[Route.REALTIME.ordinal()]};
+    ProcessorStage[] rest = {
+      processorStages[Route.TRANSACTIONAL.ordinal()], processorStages[Route.BATCH.ordinal()]
+    };
+    EventHandlerGroup<EventSlot> classified =
+        disruptor.handleEventsWith(
+            routeStage("eventstream-classify-realtime", classify, realtime, metrics));
+    if (writers.size() > 1) {
+      RouteStage processed = routeStage("eventstream-processors", null, rest, metrics);
+      wireStorage(classified.then(processed), metrics, durable, others, acknowledger, fail);
+      return;
+    }
+    String name = "eventstream-processors-store";
+    processAndStore(classified, name, routeStage(name, null, rest, metrics), acknowledger, fail);
+  }
+
+  /**
+   * {@code processors}, then the only backend's writer and the acknowledger, on one thread: the
+   * ring's first stage when {@code after} is null, otherwise after it.
+   */
+  private void processAndStore(
+      EventHandlerGroup<EventSlot> after,
+      String threadName,
+      RouteStage processors,
+      Acknowledger acknowledger,
+      Runnable fail) {
+    StoreAndAckStage storeAndAck =
+        new StoreAndAckStage(writers.get(0), acknowledger, disruptor.getRingBuffer());
+    SingleStage stage = new SingleStage(threadName, processors, storeAndAck);
+    if (after == null) {
+      disruptor.handleEventsWith(stage);
+    } else {
+      after.then(stage);
+    }
+    countStoreAndAckErrors(stage, storeAndAck, metrics, fail);
   }
 
   /**
@@ -243,19 +304,25 @@ public final class EventPipeline {
   }
 
   /**
-   * The policy of {@code route} as this topology can apply it: with classify and the processors on
-   * one thread (compact, single) nothing waits between them, so drop-newest sheds where drop-oldest
-   * does. In single the processors also wait for storage, so the backlog they see includes it.
+   * The policy of {@code route} as this topology can apply it: with classify and the processor on
+   * one thread (compact, single, realtime in split) nothing waits between them, so drop-newest
+   * sheds where drop-oldest does. Where the processor shares its thread with the only storage
+   * writer (single, transactional and batch in split) the backlog it sees includes storage.
    */
   private OverloadPolicy overloadPolicy(Route route) {
     OverloadPolicy policy = settings.route(route).overload();
-    if (topology == RingTopology.SINGLE && !(policy instanceof OverloadPolicy.Backpressure)) {
+    boolean sharesWriterThread =
+        topology == RingTopology.SINGLE
+            || topology == RingTopology.SPLIT && route != Route.REALTIME && backends.size() == 1;
+    if (sharesWriterThread && !(policy instanceof OverloadPolicy.Backpressure)) {
       LOG.warn(
-          "{} overload policy sheds in the single topology whenever its one stage thread is behind,"
-              + " slow storage included, not only a slow processor",
-          route.label());
+          "{} overload policy sheds in the {} topology whenever the processor's stage thread is"
+              + " behind, slow storage included, not only a slow processor",
+          route.label(),
+          topology.configName());
     }
-    if (topology.sharesClassifyThread() && policy instanceof OverloadPolicy.DropNewest newest) {
+    if (topology.sharesClassifyThread(route)
+        && policy instanceof OverloadPolicy.DropNewest newest) {
       LOG.warn(
           "{} overload policy drop-newest acts as drop-oldest in the {} topology",
           route.label(),
@@ -272,7 +339,7 @@ public final class EventPipeline {
       progress[route.ordinal()] = processors.get(route.ordinal()).progress();
     }
     long downgrade = settings.downgradeHighAboveBacklog();
-    if (downgrade >= 0 && topology.sharesClassifyThread()) {
+    if (downgrade >= 0 && topology.sharesClassifyThread(Route.REALTIME)) {
       LOG.warn(
           "processors.realtime.downgrade-high has no effect in the {} topology: realtime"
               + " runs on classify's thread, never behind it",

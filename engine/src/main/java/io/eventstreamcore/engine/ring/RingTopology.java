@@ -1,5 +1,6 @@
 package io.eventstreamcore.engine.ring;
 
+import io.eventstreamcore.engine.event.Route;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,13 +13,23 @@ import java.util.Locale;
  * backends have a writer thread each and the acknowledger one more.
  */
 public enum RingTopology {
-  /** {@link #SINGLE} on machines with at most {@value #FEW_CORES} cores, else parallel. */
+  /**
+   * {@link #SPLIT} on machines with at most {@value #FEW_CORES} cores, else {@link #PARALLEL}:
+   * either way realtime handling does not wait for slow transactional or batch handlers.
+   */
   AUTO,
   /**
    * A thread for classify and one per route's processor: stages overlap on many cores, and a slow
    * processor does not hold up the others.
    */
   PARALLEL,
+  /**
+   * Classify and the realtime processor on one thread; the transactional and batch processors on a
+   * second, with a single storage backend's writer and the acknowledger (with several backends,
+   * those have threads of their own as in {@link #PARALLEL}). Realtime handling does not wait for a
+   * slow transactional or batch handler, and a publish wakes two stage threads, not five.
+   */
+  SPLIT,
   /**
    * Classify and the three processors on one thread: fewer hand-offs and wake-ups for few cores.
    */
@@ -30,7 +41,7 @@ public enum RingTopology {
    */
   SINGLE;
 
-  /** Most cores on which {@link #AUTO} picks {@link #SINGLE}. */
+  /** Most cores on which {@link #AUTO} picks {@link #SPLIT}. */
   public static final int FEW_CORES = 2;
 
   /**
@@ -39,13 +50,16 @@ public enum RingTopology {
    * backends.
    */
   public RingTopology resolve(int cores, int backends) {
-    RingTopology chosen = this != AUTO ? this : cores <= FEW_CORES ? SINGLE : PARALLEL;
+    RingTopology chosen = this != AUTO ? this : cores <= FEW_CORES ? SPLIT : PARALLEL;
     return chosen == SINGLE && backends > 1 ? COMPACT : chosen;
   }
 
-  /** Whether classify and the processors run on one thread, so that nothing waits between them. */
-  public boolean sharesClassifyThread() {
-    return this == COMPACT || this == SINGLE;
+  /**
+   * Whether {@code route}'s processor runs on classify's thread, so that it is never behind
+   * classify.
+   */
+  public boolean sharesClassifyThread(Route route) {
+    return this == COMPACT || this == SINGLE || this == SPLIT && route == Route.REALTIME;
   }
 
   /** Configuration name, e.g. {@code compact}. */

@@ -6,23 +6,28 @@ import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.EventSlot;
 
 /**
- * Classify and then every route's processor, on one thread: the compact topology's first stage, and
- * the first part of the single topology's only one. Each part sees each slot exactly as it would on
- * a thread of its own, in the same order (a processor only after classify), and a part that throws
- * is counted under its own stage name while the others still run: a bad event costs neither the
- * slot nor the ring.
+ * Classify and then processors, on one thread: the compact topology's first stage (with every
+ * route's processor), the first part of the single topology's only one, and the split topology's
+ * two (classify with the realtime processor; the other two processors without classify). Each part
+ * sees each slot exactly as it would on a thread of its own, in the same order (a processor only
+ * after classify), and a part that throws is counted under its own stage name while the others
+ * still run: a bad event costs neither the slot nor the ring.
  */
 final class RouteStage implements EventHandler<EventSlot> {
+  private final String threadName;
+  // Null when classify runs on another thread, before this stage.
   private final EventHandler<EventSlot> classify;
   private final ExceptionHandler<EventSlot> classifyErrors;
   private final ProcessorStage[] processors;
   private final ExceptionHandler<EventSlot> processorErrors;
 
   RouteStage(
+      String threadName,
       EventHandler<EventSlot> classify,
       ExceptionHandler<EventSlot> classifyErrors,
       ProcessorStage[] processors,
       ExceptionHandler<EventSlot> processorErrors) {
+    this.threadName = threadName;
     this.classify = classify;
     this.classifyErrors = classifyErrors;
     this.processors = processors.clone();
@@ -40,15 +45,17 @@ final class RouteStage implements EventHandler<EventSlot> {
 
   @Override
   public void onStart() {
-    Thread.currentThread().setName("eventstream-route");
+    Thread.currentThread().setName(threadName);
   }
 
   @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
-    try {
-      classify.onEvent(slot, sequence, endOfBatch);
-    } catch (Throwable e) {
-      classifyErrors.handleEventException(e, sequence, slot);
+    if (classify != null) {
+      try {
+        classify.onEvent(slot, sequence, endOfBatch);
+      } catch (Throwable e) {
+        classifyErrors.handleEventException(e, sequence, slot);
+      }
     }
     for (ProcessorStage processor : processors) {
       try {

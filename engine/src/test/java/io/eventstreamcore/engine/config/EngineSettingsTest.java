@@ -30,7 +30,7 @@ class EngineSettingsTest {
 
     assertThat(settings.ringSize()).isEqualTo(65_536);
     assertThat(settings.waitStrategy()).isEqualTo(WaitStrategyChoice.PARKING);
-    assertThat(settings.topology()).isEqualTo(RingTopology.PARALLEL);
+    assertThat(settings.topology()).isEqualTo(RingTopology.AUTO);
     assertThat(settings.slotPayloadBytes()).isEqualTo(128);
     assertThat(settings.recordQueueSize()).isEqualTo(8192);
     assertThat(settings.tickInterval()).isEqualTo(Duration.ofMillis(100));
@@ -181,20 +181,21 @@ class EngineSettingsTest {
   }
 
   @Test
-  void everyTopologyNameIsAcceptedAndAutoIsSingleOnTwoCoresOrFewer() {
+  void everyTopologyNameIsAcceptedAndAutoIsSplitOnTwoCoresOrFewer() {
     for (RingTopology choice : RingTopology.values()) {
       EngineSettings settings =
           new EngineSettings(with("eventstream.ring.topology = " + choice.configName()));
       assertThat(settings.topology()).isEqualTo(choice);
     }
-    assertThat(RingTopology.AUTO.resolve(1, 1)).isEqualTo(RingTopology.SINGLE);
-    assertThat(RingTopology.AUTO.resolve(2, 1)).isEqualTo(RingTopology.SINGLE);
-    assertThat(RingTopology.AUTO.resolve(2, 3)).isEqualTo(RingTopology.COMPACT);
+    assertThat(RingTopology.AUTO.resolve(1, 1)).isEqualTo(RingTopology.SPLIT);
+    assertThat(RingTopology.AUTO.resolve(2, 1)).isEqualTo(RingTopology.SPLIT);
+    assertThat(RingTopology.AUTO.resolve(2, 3)).isEqualTo(RingTopology.SPLIT);
     assertThat(RingTopology.AUTO.resolve(3, 1)).isEqualTo(RingTopology.PARALLEL);
     assertThat(RingTopology.PARALLEL.resolve(1, 1)).isEqualTo(RingTopology.PARALLEL);
     assertThat(RingTopology.COMPACT.resolve(64, 1)).isEqualTo(RingTopology.COMPACT);
     assertThat(RingTopology.SINGLE.resolve(64, 1)).isEqualTo(RingTopology.SINGLE);
     assertThat(RingTopology.SINGLE.resolve(2, 2)).isEqualTo(RingTopology.COMPACT);
+    assertThat(RingTopology.SPLIT.resolve(2, 2)).isEqualTo(RingTopology.SPLIT);
   }
 
   @Test

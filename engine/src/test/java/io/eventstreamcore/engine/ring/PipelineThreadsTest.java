@@ -68,11 +68,38 @@ class PipelineThreadsTest {
     assertThat(backend.eventIds()).hasSize(100);
   }
 
-  /** Single needs one backend's writer on its thread: with several it runs as compact. */
+  @Test
+  void splitRunsClassifyWithRealtimeAndTheOtherProcessorsWithStorage() throws Exception {
+    CollectingBackend backend = new CollectingBackend("collect");
+    start(RingTopology.SPLIT, RingTopology.SPLIT, backend);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThat(EngineThreads.live())
+                    .containsExactlyInAnyOrder(
+                        "eventstream-classify-realtime",
+                        "eventstream-processors-store",
+                        "eventstream-ticker"));
+
+    RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+    for (long id = 1; id <= 100; id++) {
+      Priority priority = Priority.values()[(int) (id % Priority.values().length)];
+      frames.event(priority, "orders", id, ("payload-" + id).getBytes(StandardCharsets.UTF_8));
+    }
+    await().atMost(DEADLINE).until(() -> connection.lastAck() == 100);
+    assertThat(backend.eventIds()).hasSize(100);
+  }
+
+  /**
+   * Single needs one backend's writer on its thread: with several it runs as compact. Split keeps
+   * its two processing threads and the writers and acknowledger get theirs.
+   */
   @ParameterizedTest
   @EnumSource(
       value = RingTopology.class,
-      names = {"PARALLEL", "COMPACT", "SINGLE"})
+      names = {"PARALLEL", "COMPACT", "SINGLE", "SPLIT"})
   void severalBackendsHaveAWriterThreadEachAndTheAcknowledgerOneMore(RingTopology configured)
       throws Exception {
     CollectingBackend first = new CollectingBackend("first");
@@ -127,6 +154,9 @@ class PipelineThreadsTest {
   }
 
   private static List<String> processingThreads(RingTopology topology) {
+    if (topology == RingTopology.SPLIT) {
+      return List.of("eventstream-classify-realtime", "eventstream-processors");
+    }
     return topology == RingTopology.COMPACT
         ? List.of("eventstream-route")
         : List.of(

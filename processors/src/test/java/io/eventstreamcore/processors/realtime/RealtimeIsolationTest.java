@@ -26,15 +26,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A slow transactional handler and the realtime stage, on the real ring. With the parallel topology
- * the three processors run in parallel after classify, so realtime does not wait for transactional:
- * realtime events are handled, alerted and measured while the transactional handler is held inside
- * an event. What this does not fix: storage and ACKs wait for all three processors, and once the
- * ring is full behind the held stage, ingest (realtime frames included) is backpressured until it
- * moves again.
+ * the three processors run in parallel after classify, and with split realtime runs with classify,
+ * before transactional and batch: either way realtime does not wait for transactional, and realtime
+ * events are handled, alerted and measured while the transactional handler is held inside an event.
+ * What this does not fix: storage and ACKs wait for all three processors, and once the ring is full
+ * behind the held stage, ingest (realtime frames included) is backpressured until it moves again.
  */
 class RealtimeIsolationTest {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -54,7 +55,7 @@ class RealtimeIsolationTest {
     }
   }
 
-  private RingPublisher start() {
+  private RingPublisher start(String topology) {
     EngineSettings settings =
         new EngineSettings(
             ConfigFactory.parseString(
@@ -63,9 +64,11 @@ class RealtimeIsolationTest {
                         + "\n"
                         + "eventstream.ring.record-queue-size = 64\n"
                         + "eventstream.ring.shutdown-timeout = 10s\n"
-                        // The isolation shown here is the parallel topology's; compact runs
-                        // the processors one after the other on one thread.
-                        + "eventstream.ring.topology = parallel\n"
+                        // The isolation shown here is the parallel and split topologies';
+                        // compact and single run the processors one after the other on one thread.
+                        + "eventstream.ring.topology = "
+                        + topology
+                        + "\n"
                         + "eventstream.topics.priorities { alarms = CRITICAL }\n")
                 .withFallback(ConfigFactory.defaultReference())
                 .resolve());
@@ -121,9 +124,11 @@ class RealtimeIsolationTest {
         .orElseThrow();
   }
 
-  @Test
-  void realtimeEventsAreHandledWhileTheTransactionalHandlerIsHeld() throws Exception {
-    RingPublisher ring = start();
+  @ParameterizedTest
+  @ValueSource(strings = {"parallel", "split"})
+  void realtimeEventsAreHandledWhileTheTransactionalHandlerIsHeld(String topology)
+      throws Exception {
+    RingPublisher ring = start(topology);
     publish(ring, "orders", Priority.LOW);
     assertThat(transactional.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
@@ -153,9 +158,11 @@ class RealtimeIsolationTest {
     assertThat(metrics.eventsProcessed(Route.REALTIME).getLongValue()).isEqualTo(realtimeEvents);
   }
 
-  @Test
-  void aRingFullBehindTheHeldTransactionalHandlerBackpressuresRealtimeFramesToo() throws Exception {
-    RingPublisher ring = start();
+  @ParameterizedTest
+  @ValueSource(strings = {"parallel", "split"})
+  void aRingFullBehindTheHeldTransactionalHandlerBackpressuresRealtimeFramesToo(String topology)
+      throws Exception {
+    RingPublisher ring = start(topology);
     publish(ring, "orders", Priority.LOW);
     assertThat(transactional.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
