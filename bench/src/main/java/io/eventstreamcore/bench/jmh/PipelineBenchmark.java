@@ -41,9 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
+// -XX:-UseBimorphicInlining as the service's launcher sets it: with two stage classes (split) the
+// JIT otherwise inlines both into the Disruptor's one loop, and some forks run a stage far slower.
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-UseBimorphicInlining"})
 @State(Scope.Benchmark)
 public class PipelineBenchmark {
   static final int BATCH = 10_000;
@@ -58,7 +60,7 @@ public class PipelineBenchmark {
   @Param({"parking", "blocking", "lite-blocking", "sleeping", "yielding"})
   String waitStrategy;
 
-  @Param({"parallel", "compact", "single"})
+  @Param({"parallel", "split", "compact", "single"})
   String topology;
 
   private EventPipeline pipeline;
