@@ -41,11 +41,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-// -XX:-UseBimorphicInlining as the service's launcher sets it: with two stage classes (split) the
-// JIT otherwise inlines both into the Disruptor's one loop, and some forks run a stage far slower.
+// The stage handlers kept out of the Disruptor's loop, as the service's launcher does: with two
+// stage classes (split) the JIT otherwise inlines both into that one loop, and some runs are slow.
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:-UseBimorphicInlining"})
+    jvmArgsAppend = {
+      "-Xms1g",
+      "-Xmx1g",
+      "-XX:CompileCommand=quiet",
+      "-XX:CompileCommand=dontinline,io.eventstreamcore.engine.ring.RouteStage::onEvent",
+      "-XX:CompileCommand=dontinline,io.eventstreamcore.engine.ring.SingleStage::onEvent"
+    })
 @State(Scope.Benchmark)
 public class PipelineBenchmark {
   static final int BATCH = 10_000;
