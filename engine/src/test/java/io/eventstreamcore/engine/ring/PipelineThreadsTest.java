@@ -15,7 +15,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,40 +46,28 @@ class PipelineThreadsTest {
             () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
-  @Test
-  void singleRunsEveryStageOnOneThread() throws Exception {
+  /**
+   * Single runs every stage on one thread; split classify with realtime on one, the other
+   * processors with the writer and the acknowledger on another. Both carry events to their ACKs.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = RingTopology.class,
+      names = {"SINGLE", "SPLIT"})
+  void oneBackendsWriterAndTheAcknowledgerShareTheLastProcessingThread(RingTopology topology)
+      throws Exception {
     CollectingBackend backend = new CollectingBackend("collect");
-    start(RingTopology.SINGLE, RingTopology.SINGLE, backend);
+    start(topology, topology, backend);
+    List<String> expected =
+        new ArrayList<>(
+            topology == RingTopology.SINGLE
+                ? List.of("eventstream-pipeline")
+                : List.of("eventstream-classify-realtime", "eventstream-processors-store"));
+    expected.add("eventstream-ticker");
     await()
         .atMost(DEADLINE)
         .untilAsserted(
-            () ->
-                assertThat(EngineThreads.live())
-                    .containsExactlyInAnyOrder("eventstream-pipeline", "eventstream-ticker"));
-
-    RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
-    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
-    for (long id = 1; id <= 100; id++) {
-      frames.event(
-          Priority.MEDIUM, "orders", id, ("payload-" + id).getBytes(StandardCharsets.UTF_8));
-    }
-    await().atMost(DEADLINE).until(() -> connection.lastAck() == 100);
-    assertThat(backend.eventIds()).hasSize(100);
-  }
-
-  @Test
-  void splitRunsClassifyWithRealtimeAndTheOtherProcessorsWithStorage() throws Exception {
-    CollectingBackend backend = new CollectingBackend("collect");
-    start(RingTopology.SPLIT, RingTopology.SPLIT, backend);
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () ->
-                assertThat(EngineThreads.live())
-                    .containsExactlyInAnyOrder(
-                        "eventstream-classify-realtime",
-                        "eventstream-processors-store",
-                        "eventstream-ticker"));
+            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
 
     RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
