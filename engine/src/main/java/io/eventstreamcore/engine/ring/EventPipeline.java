@@ -311,10 +311,8 @@ public final class EventPipeline {
    */
   private OverloadPolicy overloadPolicy(Route route) {
     OverloadPolicy policy = settings.route(route).overload();
-    boolean sharesWriterThread =
-        topology == RingTopology.SINGLE
-            || topology == RingTopology.SPLIT && route != Route.REALTIME && backends.size() == 1;
-    if (sharesWriterThread && !(policy instanceof OverloadPolicy.Backpressure)) {
+    if (topology.sharesWriterThread(route, backends.size())
+        && !(policy instanceof OverloadPolicy.Backpressure)) {
       LOG.warn(
           "{} overload policy sheds in the {} topology whenever the processor's stage thread is"
               + " behind, slow storage included, not only a slow processor",

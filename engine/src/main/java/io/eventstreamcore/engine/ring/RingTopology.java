@@ -62,6 +62,14 @@ public enum RingTopology {
     return this == COMPACT || this == SINGLE || this == SPLIT && route == Route.REALTIME;
   }
 
+  /**
+   * Whether {@code route}'s processor runs on the thread of the only storage writer, with {@code
+   * backends} storage backends: then the backlog it sees includes slow storage.
+   */
+  public boolean sharesWriterThread(Route route, int backends) {
+    return this == SINGLE || this == SPLIT && route != Route.REALTIME && backends == 1;
+  }
+
   /** Configuration name, e.g. {@code compact}. */
   public String configName() {
     return name().toLowerCase(Locale.ROOT);
