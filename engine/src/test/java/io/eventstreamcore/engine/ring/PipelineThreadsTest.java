@@ -39,11 +39,7 @@ class PipelineThreadsTest {
     start(topology, topology, new CollectingBackend("collect"));
     List<String> expected = new ArrayList<>(processingThreads(topology));
     expected.addAll(List.of("eventstream-store-collect", "eventstream-ticker"));
-    // Stage threads take their names when they start running.
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
+    awaitThreads(expected);
   }
 
   /**
@@ -64,10 +60,7 @@ class PipelineThreadsTest {
                 ? List.of("eventstream-pipeline")
                 : List.of("eventstream-classify-realtime", "eventstream-processors-store"));
     expected.add("eventstream-ticker");
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
+    awaitThreads(expected);
 
     RecordingAckTarget connection = new RecordingAckTarget(backend::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
@@ -100,10 +93,7 @@ class PipelineThreadsTest {
             "eventstream-store-second",
             "eventstream-ack",
             "eventstream-ticker"));
-    await()
-        .atMost(DEADLINE)
-        .untilAsserted(
-            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
+    awaitThreads(expected);
 
     RecordingAckTarget connection = new RecordingAckTarget(second::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, false, NOW_MILLIS);
@@ -115,6 +105,14 @@ class PipelineThreadsTest {
         .atMost(DEADLINE)
         .until(() -> first.eventIds().size() == 100 && second.eventIds().size() == 100);
     assertThat(first.eventIds()).containsExactlyElementsOf(second.eventIds());
+  }
+
+  /** Stage threads take their names when they start running. */
+  private static void awaitThreads(List<String> expected) {
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () -> assertThat(EngineThreads.live()).containsExactlyInAnyOrderElementsOf(expected));
   }
 
   private void start(RingTopology configured, RingTopology runs, StorageBackend... backends) {
