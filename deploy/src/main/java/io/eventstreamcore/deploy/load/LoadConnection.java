@@ -193,9 +193,9 @@ final class LoadConnection {
   /**
    * Waits for an intended send time by parking, never spinning: on a 2-core machine a spinning (or
    * yield-looping) load generator takes a core from the server it measures. Parking wakes late
-   * (about 15 us on this project's machines with the timer slack the generator sets, see {@link
-   * TimerSlack}; 70 us with the kernel's default); the frames due by then go out together, and
-   * their latency still counts from their intended times.
+   * (about 70 us on this project's machines with the kernel's timer slack, 15 us with 1 us: see
+   * {@link TimerSlack}); the frames due by then go out together, and their latency still counts
+   * from their intended times.
    */
   private static void waitUntil(long nanos) {
     long left;

@@ -51,8 +51,8 @@ public final class LoadGenerator {
           start(
               "load-sender",
               () -> {
-                if (perConnectionRate > 0) {
-                  punctual();
+                if (perConnectionRate > 0 && settings.timerSlackNanos() > 0) {
+                  setTimerSlack();
                 }
                 try {
                   connection.send(start, deadline, perConnectionRate);
@@ -103,8 +103,6 @@ public final class LoadGenerator {
     return result;
   }
 
-  private static final long SENDER_TIMER_SLACK_NANOS = 1_000;
-
   /** Highest latency the histograms hold; a longer one is recorded as this. */
   static final long MAX_LATENCY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -153,14 +151,13 @@ public final class LoadGenerator {
   }
 
   /**
-   * A fixed-rate sender parks until each frame is due; with the kernel's default timer slack it
-   * wakes tens of microseconds late, and that lateness counts into the latencies (see {@link
-   * TimerSlack}).
+   * Sets the calling sender's timer slack as asked (see {@link TimerSlack} for what it buys and
+   * costs), or says why it could not.
    */
-  private void punctual() {
-    String failure = TimerSlack.setForCurrentThread(SENDER_TIMER_SLACK_NANOS);
+  private void setTimerSlack() {
+    String failure = TimerSlack.setForCurrentThread(settings.timerSlackNanos());
     if (failure != null) {
-      out.println("note: the sender keeps the default timer slack (" + failure + ")");
+      out.println("note: the sender keeps the kernel's timer slack (" + failure + ")");
       out.flush();
     }
   }

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param ackEvery ask for an ACK on every Kth frame (v2); ACKs are cumulative
  * @param maxInFlight bound on unacknowledged frames per connection (v2)
  * @param warmup first part of the run whose latencies are not recorded (JIT warm-up)
+ * @param timerSlackNanos fixed-rate senders' Linux timer slack; 0 keeps the kernel's (see {@link
+ *     TimerSlack})
  */
 public record LoadSettings(
     InetSocketAddress address,
@@ -29,7 +31,8 @@ public record LoadSettings(
     boolean v2,
     int ackEvery,
     int maxInFlight,
-    Duration warmup) {
+    Duration warmup,
+    long timerSlackNanos) {
 
   /** Checks the values; throws naming the bad one. */
   public LoadSettings {
@@ -50,6 +53,9 @@ public record LoadSettings(
       // for an ACK that never comes.
       throw new IllegalArgumentException(
           "ack-every (" + ackEvery + ") must not exceed max-in-flight (" + maxInFlight + ")");
+    }
+    if (timerSlackNanos < 0) {
+      throw new IllegalArgumentException("timer slack must not be negative: " + timerSlackNanos);
     }
     if (duplicateRatio < 0 || duplicateRatio > 1) {
       throw new IllegalArgumentException("duplicate ratio must be within 0..1: " + duplicateRatio);

@@ -8,7 +8,10 @@ import java.nio.file.Path;
  * The calling thread's timer slack on Linux: how late the kernel may fire its timed waits so that
  * it can group wake-ups. The default, 50 us, makes a {@code parkNanos(10_000)} return after about
  * 80 us on this project's machines, and 24 us with a slack of 1 us. A fixed-rate sender that parks
- * between frames counts that lateness into every latency it measures, so it asks for less.
+ * between frames counts that lateness into every latency it measures, and may ask for less ({@code
+ * --timer-slack-ns}). Not by default: it then wakes more often, for fewer frames each time, and at
+ * 100,000 events/s with 1 us the generator took a whole core of system time against 0.3 with the
+ * kernel's slack, a core the server it measures no longer had on a 2-core machine.
  *
  * <p>{@code /proc/thread-self} names the calling thread's task; the slack is written to {@code
  * /proc/<tid>/timerslack_ns} (Linux 4.6 and later), which a thread may do for itself.

@@ -44,7 +44,8 @@ class LoadGeneratorSmokeTest {
         v2,
         1,
         65_536,
-        Duration.ZERO);
+        Duration.ZERO,
+        0);
   }
 
   @Test
