@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * 80 us on this project's machines, and 24 us with a slack of 1 us. A fixed-rate sender that parks
  * between frames counts that lateness into every latency it measures, and may ask for less ({@code
  * --timer-slack-ns}). Not by default: it then wakes more often, for fewer frames each time, and at
- * 100,000 events/s with 1 us the generator took a whole core of system time against 0.3 with the
- * kernel's slack, a core the server it measures no longer had on a 2-core machine.
+ * 100,000 events/s with 1 us the generator used 1.05 cores, nearly all of it system time, against
+ * 0.42 with the kernel's slack: on a 2-core machine, CPU taken from the server it measures.
  *
  * <p>{@code /proc/thread-self} names the calling thread's task; the slack is written to {@code
  * /proc/<tid>/timerslack_ns} (Linux 4.6 and later), which a thread may do for itself.
