@@ -19,26 +19,34 @@ import java.util.SplittableRandom;
  * and a half times that. Key 0 means "no id" and is never stored.
  *
  * <p>Layout, for the ids a producer issues in sequence: ids that differ only in their low three
- * bits form a block whose home is one 64-byte line of eight slots, and each id of the block has its
- * own slot in the line. Probing steps a whole line at a time, so each generation's table is eight
+ * bits form a block whose home is one line of eight slots, and each id of the block has its own
+ * slot in the line. Probing steps a whole line at a time, so each generation's table is eight
  * interleaved linear-probing tables and a block's ids stay together in one line wherever collisions
- * move them: a check touches one line per generation per eight ids in sequence. A check reads the
- * id's home slot in all three tables before probing any, so that their cache misses overlap. The
- * hash is seeded per window, so that nobody can choose ids that pile into one of the eight tables;
- * should one still fill up (one slot stays free so that probes end), the generation is rotated as
- * if full, holding fewer ids.
+ * move them. Each slot has a one-byte fingerprint of its id (never 0, which marks the slot empty)
+ * in an array of its own beside the ids: a check probes the fingerprints, 1 byte per slot where an
+ * id takes 8, and reads an id only where the fingerprint matches, so an id that is new (most are)
+ * costs a miss in each generation's small fingerprint array and one in the ids' array to store it.
+ * A check reads the id's home fingerprint in all three generations before probing any, so that
+ * their cache misses overlap. Only the fingerprints are cleared when a generation is reused: an
+ * empty slot's id is never read. The hash is seeded per window, so that nobody can choose ids that
+ * pile into one of the eight lanes; should one still fill up (one slot stays free so that probes
+ * end), the generation is rotated as if full, holding fewer ids.
  *
  * <p>Single-threaded: owned by the classify stage.
  */
 public final class DedupWindow {
-  /** Upper bound of {@code maxKeys}: 2^26 keys take 1.5 GiB. */
+  /** Upper bound of {@code maxKeys}: 2^26 keys take 1.7 GB. */
   public static final int MAX_KEYS = 1 << 26;
+
+  // Ids per slot of a full generation: 24.8 MB for 1,000,000 keys, about what a power-of-two
+  // table at half load took. At 0.7 (19.3 MB) checks were 10-30% slower (bench/RESULTS.md).
+  private static final double LOAD_FACTOR = 0.545;
 
   private static final int GENERATIONS = 3;
   // Slots in a block, one cache line of longs; probing steps a block at a time.
   private static final int STEP = 8;
   // Up to this many keys per generation the table is sized so that each of the eight interleaved
-  // tables could hold every key: small windows then never meet a full lane (256 KiB of slots per
+  // tables could hold every key: small windows then never meet a full lane (32,768 slots per
   // generation).
   private static final int SMALL_KEYS = 2048;
 
@@ -48,10 +56,13 @@ public final class DedupWindow {
   // Ids per generation before it is rotated: half of maxKeys, rounded up.
   private final int capacity;
   private final int laneCapacity;
-  private final int tableMask;
-  private final int tableShift;
-  // The generations' tables one after another: generation g's slot i is at (g << tableShift) + i.
-  private final long[] tables;
+  // Slots per generation, a multiple of 64: whole lines of fingerprints.
+  private final int tableSize;
+  private final long blocks;
+  // The generations' tables one after another: generation g's slot i is at g * tableSize + i, its
+  // id in ids and its fingerprint (0: empty) in fingerprints.
+  private final long[] ids;
+  private final byte[] fingerprints;
   // Ids in each generation; 0 also for a generation that expired but was not yet cleared.
   private final int[] sizes = new int[GENERATIONS];
   // Whether each generation's table still holds ids (it must be cleared before it is reused).
@@ -83,14 +94,15 @@ public final class DedupWindow {
     this.rotateMillis = (windowMillis + 1) / 2;
     this.seed = seed;
     this.capacity = (maxKeys + 1) / 2;
-    int tableSize = Integer.highestOneBit(capacity - 1 | 1) << 2; // load factor <= 0.5
+    long size = ((long) Math.ceil(capacity / LOAD_FACTOR) + 63) & ~63L;
     if (capacity <= SMALL_KEYS) {
-      tableSize = Math.max(tableSize, Integer.highestOneBit(capacity) * STEP * 2);
+      size = Math.max(size, (long) Integer.highestOneBit(capacity) * STEP * 2);
     }
-    this.tableMask = tableSize - 1;
-    this.tableShift = Integer.numberOfTrailingZeros(tableSize);
+    this.tableSize = (int) size;
+    this.blocks = size / STEP;
     this.laneCapacity = tableSize / STEP;
-    this.tables = new long[GENERATIONS * tableSize];
+    this.ids = new long[GENERATIONS * tableSize];
+    this.fingerprints = new byte[GENERATIONS * tableSize];
   }
 
   /**
@@ -101,12 +113,14 @@ public final class DedupWindow {
     if (id == 0) {
       return false;
     }
-    int home = home(id);
-    int slot = find(id, home, nowMillis);
+    long h = mix(id, seed);
+    int home = home(id, h);
+    byte fingerprint = fingerprint(h);
+    int slot = find(id, home, fingerprint, nowMillis);
     if (slot < 0) {
       return true;
     }
-    evictedEarly += record(id, home, slot, nowMillis);
+    evictedEarly += record(id, home, fingerprint, slot, nowMillis);
     return false;
   }
 
@@ -126,13 +140,20 @@ public final class DedupWindow {
     if (id == 0) {
       return false;
     }
-    int home = home(id);
-    int slot = find(id, home, receivedMillis);
+    long h = mix(id, seed);
+    int home = home(id, h);
+    byte fingerprint = fingerprint(h);
+    int slot = find(id, home, fingerprint, receivedMillis);
     if (slot < 0) {
       return false;
     }
-    record(id, home, slot, receivedMillis);
+    record(id, home, fingerprint, slot, receivedMillis);
     return true;
+  }
+
+  /** Slots in each of a generation's eight lanes, one of which always stays free. */
+  int slotsPerLane() {
+    return laneCapacity;
   }
 
   /** The window's length in milliseconds. */
@@ -161,28 +182,28 @@ public final class DedupWindow {
    * Looks for {@code id} in the generations not yet a window old, newest first, after forgetting
    * those that are: -1 when one holds it, otherwise the current generation's free slot for it.
    */
-  private int find(long id, int home, long nowMillis) {
+  private int find(long id, int home, byte fingerprint, long nowMillis) {
     if (nowMillis >= nextExpiryMillis) {
       expire(nowMillis);
     }
-    // The three home slots first, independent loads whose misses overlap; then the probes.
-    long k0 = tables[home];
-    long k1 = tables[(1 << tableShift) + home];
-    long k2 = tables[(2 << tableShift) + home];
+    // The three home fingerprints first, independent loads whose misses overlap; then the probes.
+    byte f0 = fingerprints[home];
+    byte f1 = fingerprints[tableSize + home];
+    byte f2 = fingerprints[2 * tableSize + home];
     int g = current;
     int slot = -1;
     if (sizes[g] != 0) {
-      long k = g == 0 ? k0 : g == 1 ? k1 : k2;
-      slot = k == 0 || k == id ? (g << tableShift) + home : indexOf(id, g, home);
-      if (tables[slot] == id) {
+      byte f = g == 0 ? f0 : g == 1 ? f1 : f2;
+      slot = f == 0 ? g * tableSize + home : indexOf(id, fingerprint, g, home);
+      if (fingerprints[slot] != 0) {
         return -1;
       }
     }
     for (int n = 1; n < GENERATIONS; n++) {
       g = g == 0 ? GENERATIONS - 1 : g - 1;
       if (sizes[g] != 0) {
-        long k = g == 0 ? k0 : g == 1 ? k1 : k2;
-        if (k == id || k != 0 && tables[indexOf(id, g, home)] == id) {
+        byte f = g == 0 ? f0 : g == 1 ? f1 : f2;
+        if (f != 0 && fingerprints[indexOf(id, fingerprint, g, home)] != 0) {
           return -1;
         }
       }
@@ -210,7 +231,7 @@ public final class DedupWindow {
    * rotated or empty, where a probe from {@code home} finds room; returns how many ids were
    * forgotten early to make room.
    */
-  private int record(long id, int home, int slot, long nowMillis) {
+  private int record(long id, int home, byte fingerprint, int slot, long nowMillis) {
     int forgotten = 0;
     int g = current;
     int lane = home & (STEP - 1);
@@ -224,18 +245,19 @@ public final class DedupWindow {
     }
     if (sizes[g] == 0) {
       if (dirty[g]) {
-        Arrays.fill(tables, g << tableShift, (g + 1) << tableShift, 0L);
+        Arrays.fill(fingerprints, g * tableSize, (g + 1) * tableSize, (byte) 0);
         Arrays.fill(keysPerLane, g * STEP, g * STEP + STEP, 0);
       }
       dirty[g] = true;
       firstMillis[g] = nowMillis;
       lastMillis[g] = nowMillis;
       nextExpiryMillis = Math.min(nextExpiryMillis, nowMillis + windowMillis);
-      slot = indexOf(id, g, home);
+      slot = indexOf(id, fingerprint, g, home);
     } else if (nowMillis > lastMillis[g]) {
       lastMillis[g] = nowMillis;
     }
-    tables[slot] = id;
+    fingerprints[slot] = fingerprint;
+    ids[slot] = id;
     keysPerLane[g * STEP + lane]++;
     sizes[g]++;
     return forgotten;
@@ -243,35 +265,50 @@ public final class DedupWindow {
 
   /**
    * Index holding {@code id} in generation {@code g}, or the empty index where it would go, probing
-   * from {@code home}.
+   * from {@code home}; an id is read only where its fingerprint matches.
    */
-  private int indexOf(long id, int g, int home) {
-    int base = g << tableShift;
+  private int indexOf(long id, byte fingerprint, int g, int home) {
+    int base = g * tableSize;
     int i = home;
-    long key;
-    while ((key = tables[base + i]) != 0 && key != id) {
-      i = (i + STEP) & tableMask;
+    byte f;
+    while ((f = fingerprints[base + i]) != 0 && (f != fingerprint || ids[base + i] != id)) {
+      i += STEP;
+      if (i >= tableSize) {
+        i -= tableSize;
+      }
     }
     return base + i;
   }
 
-  private int home(long id) {
-    return hash(id, seed) & tableMask;
-  }
-
   /**
-   * Home slot of {@code id} before masking: the block is a seeded full mix of the id without its
-   * low three bits; the slot in the block is those bits rotated by three bits of the mix, so that
-   * the ids of a block take the block's eight slots between them, and ids that all end alike (all
-   * multiples of eight, say) still spread over every slot of their blocks.
+   * The seeded full mix of {@code id} without its low three bits: the ids of a block share it, and
+   * so their line and fingerprint.
    */
-  static int hash(long id, long seed) {
+  static long mix(long id, long seed) {
     long h = (id >>> 3) ^ seed;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= h >>> 33;
-    return ((int) h << 3) | (((int) id + (int) (h >>> 61)) & 7);
+    return h;
+  }
+
+  /**
+   * Home slot of {@code id} whose mix is {@code h}: the block from the mix's high half (scaled to
+   * the table, which need not be a power of two); the slot in the block is the id's low three bits
+   * rotated by three bits of the mix, so that the ids of a block take the block's eight slots
+   * between them, and ids that all end alike (all multiples of eight, say) still spread over every
+   * slot of their blocks.
+   */
+  int home(long id, long h) {
+    int block = (int) (((h >>> 32) * blocks) >>> 32);
+    return block * STEP + (((int) id + (int) h) & (STEP - 1));
+  }
+
+  /** Fingerprint of an id whose mix is {@code h}: 1..255, from bits the home does not use. */
+  static byte fingerprint(long h) {
+    int f = (int) (h >>> 8) & 0xFF;
+    return (byte) (f == 0 ? 1 : f);
   }
 }

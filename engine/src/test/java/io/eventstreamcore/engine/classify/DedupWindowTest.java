@@ -214,14 +214,13 @@ class DedupWindowTest {
   void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
     long seed = 7;
     int maxKeys = 512;
-    int tableMask = 4_095; // a small window's table: 16 slots per key of a generation
+    DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
     List<Long> colliding = new ArrayList<>();
     for (long id = 1; colliding.size() < 400; id++) {
-      if ((DedupWindow.hash(id, seed) & tableMask) == 0) {
+      if (dedup.home(id, DedupWindow.mix(id, seed)) == 0) {
         colliding.add(id);
       }
     }
-    DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
     ReferenceWindow model = new ReferenceWindow(1_000_000, maxKeys);
     Random random = new Random(7);
     for (int op = 0; op < 20_000; op++) {
@@ -242,35 +241,65 @@ class DedupWindowTest {
   @Test
   void idsThatFillOneLaneOfTheTableRotateTheGenerationAndProbesStillEnd() {
     long seed = 9;
-    int maxKeys = 8192; // generations of 4,096 ids in 8,192 slots: eight lanes of 1,024
+    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed); // generations of 4,096 ids
+    int full = dedup.slotsPerLane() - 1; // one slot of a lane stays free
+    assertThat(full).isLessThan(4096);
     List<Long> oneLane = new ArrayList<>();
-    for (long id = 1; oneLane.size() < 3 * 1_023 + 1; id++) {
-      if ((DedupWindow.hash(id, seed) & 7) == 0) {
+    for (long id = 1; oneLane.size() < 3 * full + 1; id++) {
+      if (lane(dedup, id, seed) == 0) {
         oneLane.add(id);
       }
     }
-    DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
 
-    // One slot of a lane stays free: each generation takes 1,023 of these ids.
-    for (long id : oneLane.subList(0, 3 * 1_023)) {
+    // Each generation takes a lane's worth of these ids.
+    for (long id : oneLane.subList(0, 3 * full)) {
       assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
     }
-    assertThat(dedup.size()).isEqualTo(3 * 1_023);
+    assertThat(dedup.size()).isEqualTo(3 * full);
     assertThat(dedup.evictedEarly()).isZero();
     assertThat(dedup.checkAndRecord(oneLane.get(0), 1_001)).isTrue();
 
-    assertThat(dedup.checkAndRecord(oneLane.get(3 * 1_023), 1_001)).isFalse();
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_001)).isFalse();
 
-    assertThat(dedup.evictedEarly()).isEqualTo(1_023);
-    assertThat(dedup.size()).isEqualTo(2 * 1_023 + 1);
-    assertThat(dedup.checkAndRecord(oneLane.get(1_023), 1_002)).isTrue();
-    assertThat(dedup.checkAndRecord(oneLane.get(3 * 1_023), 1_002)).isTrue();
+    assertThat(dedup.evictedEarly()).isEqualTo(full);
+    assertThat(dedup.size()).isEqualTo(2 * full + 1);
+    assertThat(dedup.checkAndRecord(oneLane.get(full), 1_002)).isTrue();
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_002)).isTrue();
     long other = 1;
-    while ((DedupWindow.hash(other, seed) & 7) == 0) {
+    while (lane(dedup, other, seed) == 0) {
       other++;
     }
     assertThat(dedup.checkAndRecord(other, 1_002)).isFalse();
     assertThat(dedup.checkAndRecord(other, 1_003)).isTrue();
+  }
+
+  @Test
+  void idsWithTheSameHomeAndFingerprintAreToldApartByTheirIds() {
+    long seed = 11;
+    DedupWindow dedup = new DedupWindow(1_000_000, 16, seed);
+    long first = 1;
+    long h = DedupWindow.mix(first, seed);
+    int home = dedup.home(first, h);
+    byte fingerprint = DedupWindow.fingerprint(h);
+    List<Long> alike = new ArrayList<>(List.of(first));
+    for (long id = first + 1; alike.size() < 4; id++) {
+      long m = DedupWindow.mix(id, seed);
+      if (dedup.home(id, m) == home && DedupWindow.fingerprint(m) == fingerprint) {
+        alike.add(id);
+      }
+    }
+
+    for (long id : alike) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
+    }
+    for (long id : alike) {
+      assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
+    }
+    assertThat(dedup.size()).isEqualTo(alike.size());
+  }
+
+  private static int lane(DedupWindow dedup, long id, long seed) {
+    return dedup.home(id, DedupWindow.mix(id, seed)) & 7;
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
