@@ -56,7 +56,7 @@ public final class DedupWindow {
   // Ids per generation before it is rotated: half of maxKeys, rounded up.
   private final int capacity;
   private final int laneCapacity;
-  // Slots per generation, a multiple of 64: whole lines of fingerprints.
+  // Slots per generation: a multiple of 64, so a multiple of the eight lanes.
   private final int tableSize;
   private final long blocks;
   // The generations' tables one after another: generation g's slot i is at g * tableSize + i, its

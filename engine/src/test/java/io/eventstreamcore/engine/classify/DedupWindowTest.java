@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -205,6 +206,15 @@ class DedupWindowTest {
   }
 
   @Test
+  void agreesWithAReferenceModelWithTablesSizedByLoadFactor() {
+    // Beyond the small windows' sizing: tables that are not a power of two.
+    Random random = new Random(0x10ad_fac7L);
+    for (int maxKeys : new int[] {4_097, 5_000, 10_001}) {
+      runAgainstModel(maxKeys, 3 * maxKeys, 100_000, random);
+    }
+  }
+
+  @Test
   void agreesWithAReferenceModelOnAWideIdSpace() {
     Random random = new Random(20_240_601L);
     runAgainstModel(500, Integer.MAX_VALUE, 100_000, random);
@@ -212,12 +222,23 @@ class DedupWindowTest {
 
   @Test
   void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
+    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> 0);
+  }
+
+  @Test
+  void agreesWithAReferenceModelWhenHundredsOfIdsShareTheLastHomeAndProbesWrapAround() {
+    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> dedup.slotsPerLane() * 8 - 1);
+  }
+
+  private static void agreesWithAReferenceModelWhenHundredsOfIdsShare(
+      ToIntFunction<DedupWindow> homeOf) {
     long seed = 7;
     int maxKeys = 512;
     DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
+    int home = homeOf.applyAsInt(dedup);
     List<Long> colliding = new ArrayList<>();
     for (long id = 1; colliding.size() < 400; id++) {
-      if (dedup.home(id, DedupWindow.mix(id, seed)) == 0) {
+      if (dedup.home(id, DedupWindow.mix(id, seed)) == home) {
         colliding.add(id);
       }
     }
@@ -274,6 +295,40 @@ class DedupWindowTest {
   }
 
   @Test
+  void aProbePastTheLastLineWrapsWithinItsLane() {
+    long seed = 13;
+    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed);
+    int full = dedup.slotsPerLane() - 1;
+    int lastHome = dedup.slotsPerLane() * 8 - 1; // lane 7 of the last line
+    List<Long> laneZero = new ArrayList<>();
+    List<Long> atLastHome = new ArrayList<>();
+    for (long id = 1; laneZero.size() < full || atLastHome.size() < 3; id++) {
+      int home = dedup.home(id, DedupWindow.mix(id, seed));
+      if (home % 8 == 0 && laneZero.size() < full) {
+        laneZero.add(id);
+      } else if (home == lastHome && atLastHome.size() < 3) {
+        atLastHome.add(id);
+      }
+    }
+    // Lane 0 as full as it gets; then ids that probe past the end of lane 7, which must go on in
+    // lane 7 from the first line (in lane 0 they would find no free slot, or take its last one).
+    for (long id : laneZero) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
+    }
+    for (long id : atLastHome) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
+    }
+    for (long id : atLastHome) {
+      assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
+    }
+    assertThat(dedup.evictedEarly()).isZero();
+    assertThat(dedup.size()).isEqualTo(full + 3);
+    for (long id : laneZero) {
+      assertThat(dedup.checkAndRecord(id, 1_001)).as("lane 0 id %d", id).isTrue();
+    }
+  }
+
+  @Test
   void idsWithTheSameHomeAndFingerprintAreToldApartByTheirIds() {
     long seed = 11;
     DedupWindow dedup = new DedupWindow(1_000_000, 16, seed);
@@ -304,7 +359,7 @@ class DedupWindowTest {
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
     long window = 50;
-    DedupWindow dedup = new DedupWindow(window, maxKeys);
+    DedupWindow dedup = new DedupWindow(window, maxKeys, random.nextLong());
     ReferenceWindow model = new ReferenceWindow(window, maxKeys);
     Map<Long, Long> lastRecorded = new HashMap<>();
     long now = 1_000;
