@@ -238,7 +238,7 @@ class DedupWindowTest {
     int home = homeOf.applyAsInt(dedup);
     List<Long> colliding = new ArrayList<>();
     for (long id = 1; colliding.size() < 400; id++) {
-      if (dedup.home(id, DedupWindow.mix(id, seed)) == home) {
+      if (home(dedup, id, seed) == home) {
         colliding.add(id);
       }
     }
@@ -303,7 +303,7 @@ class DedupWindowTest {
     List<Long> laneZero = new ArrayList<>();
     List<Long> atLastHome = new ArrayList<>();
     for (long id = 1; laneZero.size() < full || atLastHome.size() < 3; id++) {
-      int home = dedup.home(id, DedupWindow.mix(id, seed));
+      int home = home(dedup, id, seed);
       if (home % 8 == 0 && laneZero.size() < full) {
         laneZero.add(id);
       } else if (home == lastHome && atLastHome.size() < 3) {
@@ -353,8 +353,12 @@ class DedupWindowTest {
     assertThat(dedup.size()).isEqualTo(alike.size());
   }
 
+  private static int home(DedupWindow dedup, long id, long seed) {
+    return dedup.home(id, DedupWindow.mix(id, seed));
+  }
+
   private static int lane(DedupWindow dedup, long id, long seed) {
-    return dedup.home(id, DedupWindow.mix(id, seed)) & 7;
+    return home(dedup, id, seed) & 7;
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
