@@ -17,9 +17,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Dedup checks per second: the primitive window against a {@code HashMap<Long, Long>} doing the
- * same bounded work (baseline). Every 8th id repeats a recent one and the table is kept full,
- * forcing evictions. {@code ids}: {@code sequential} as one producer issues them (a counter),
- * {@code random} as unrelated keys (each id a mix of the counter).
+ * same bounded work (baseline). The table is kept full, forcing evictions. {@code ids}: {@code
+ * sequential} as one producer issues them (a counter) with every 8th id a repeat of a recent one,
+ * {@code dense} the counter alone (no repeats, as the load generator sends), {@code random} as
+ * unrelated keys (each id of {@code sequential} mixed).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,11 +34,13 @@ public class DedupBenchmark {
   @Param({"1000000"})
   int maxKeys;
 
-  @Param({"sequential", "random"})
+  @Param({"sequential", "dense", "random"})
   String ids;
 
   private DedupWindow window;
   private HashMap<Long, Long> baseline;
+  private boolean random;
+  private boolean dense;
   private long next;
   private long now;
 
@@ -45,17 +48,19 @@ public class DedupBenchmark {
   public void setUp() {
     window = new DedupWindow(TimeUnit.HOURS.toMillis(1), maxKeys);
     random = "random".equals(ids);
+    dense = "dense".equals(ids);
     baseline = new HashMap<>();
   }
 
-  /** Every 8th id repeats a recent one. */
+  /** Every 8th id repeats a recent one, unless dense. */
   private long nextId() {
     long n = ++next;
+    if (dense) {
+      return n;
+    }
     long id = (n & 7) == 0 ? n - 5 : n;
     return random ? scramble(id) : id;
   }
-
-  private boolean random;
 
   /** A bijection of the counter: distinct counters give distinct, unrelated-looking ids. */
   private static long scramble(long n) {
