@@ -8,10 +8,12 @@ import java.nio.file.Path;
  * The calling thread's timer slack on Linux: how late the kernel may fire its timed waits so that
  * it can group wake-ups. The default, 50 us, makes a {@code parkNanos(10_000)} return after about
  * 80 us on this project's machines, and 24 us with a slack of 1 us. A fixed-rate sender that parks
- * between frames counts that lateness into every latency it measures, and may ask for less ({@code
- * --timer-slack-ns}). Not by default: it then wakes more often, for fewer frames each time, and at
- * 100,000 events/s with 1 us the generator used 1.05 cores, nearly all of it system time, against
- * 0.42 with the kernel's slack: on a 2-core machine, CPU taken from the server it measures.
+ * between frames counts that lateness into every latency it measures, and sends the frames due
+ * meanwhile in one burst: at 100,000 events/s, eight every 80 us instead of one every 10 us. So the
+ * senders ask for less ({@code --timer-slack-ns}, 20 us by default). Less still costs more than it
+ * buys on a machine the generator shares with the server: each wake-up takes system time, and with
+ * 1 us the generator used 1.05 cores at 100,000 events/s against 0.42 with the kernel's slack; with
+ * 20 us about 0.65 against 0.51, and the server's CPU did not change (bench/RESULTS.md).
  *
  * <p>{@code /proc/thread-self} names the calling thread's task; the slack is written to {@code
  * /proc/<tid>/timerslack_ns} (Linux 4.6 and later), which a thread may do for itself.
