@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 // CHECKSTYLE:OFF IllegalImport: sun.misc.Signal is the only way to exit 0 on SIGTERM.
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 // CHECKSTYLE:ON
 
@@ -111,10 +112,17 @@ public final class Main implements Callable<Integer> {
         return EXIT_CONFIG;
       }
       // Signals are queued to this thread: TERM and INT stop (exit 0, not 128+signal), HUP
-      // reloads the topic table and alert rules from the same file.
+      // reloads the topic table and alert rules from the same file. The JVM leaves a signal that
+      // was ignored when it started ignored (nohup does that to HUP), so say so.
       BlockingQueue<String> signals = new LinkedBlockingQueue<>();
       for (String name : List.of("TERM", "INT", "HUP")) {
-        Signal.handle(new Signal(name), signal -> signals.add(signal.getName()));
+        if (Signal.handle(new Signal(name), signal -> signals.add(signal.getName()))
+            == SignalHandler.SIG_IGN) {
+          LOG.warn(
+              "SIG{} was ignored when the service started (nohup?) and stays ignored{}",
+              name,
+              "HUP".equals(name) ? ": the topic table and alert rules reload only on restart" : "");
+        }
       }
       try (EventStreamService service = EventStreamService.start(resolved)) {
         LOG.info(

@@ -42,7 +42,15 @@ final class ChildService implements AutoCloseable {
 
   /** Starts the service on {@code conf} and waits until it listens. */
   static ChildService start(Path conf) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(conf, List.of());
+  }
+
+  /**
+   * Starts the service on {@code conf} under {@code wrapper} (a command such as {@code nohup} that
+   * runs the rest of its arguments) and waits until it listens.
+   */
+  static ChildService start(Path conf, List<String> wrapper) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags());
     command.add("-Xmx256m");
@@ -140,6 +148,13 @@ final class ChildService implements AutoCloseable {
           throw new AssertionError("interrupted waiting for '" + part + "'", e);
         }
       }
+    }
+  }
+
+  /** Whether a line logged so far contains {@code part}. */
+  boolean logged(String part) {
+    synchronized (lock) {
+      return log.stream().anyMatch(line -> line.contains(part));
     }
   }
 

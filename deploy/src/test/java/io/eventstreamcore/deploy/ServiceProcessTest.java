@@ -1,6 +1,7 @@
 package io.eventstreamcore.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.StoredEvent;
@@ -60,6 +61,8 @@ class ServiceProcessTest {
             + "eventstream.storage.backends = [memory]\n";
     Files.writeString(conf, base + "eventstream.processors.realtime.rules = []\n");
     try (ChildService service = ChildService.start(conf)) {
+      // Run under nohup (as CI may be), the child inherits an ignored SIGHUP and cannot reload.
+      assumeFalse(service.logged("SIGHUP was ignored"), "SIGHUP is ignored in this environment");
       Files.writeString(
           conf,
           base
@@ -78,6 +81,30 @@ class ServiceProcessTest {
         client.flush();
         assertThat(client.awaitAck(1, Duration.ofSeconds(10))).isTrue();
       }
+      assertThat(service.terminate()).isZero();
+    }
+  }
+
+  @Test
+  void aSighupIgnoredAtStartIsReportedAndTheServiceStillRuns() throws Exception {
+    Path conf = dir.resolve("nohup.conf");
+    Files.writeString(
+        conf,
+        "eventstream.ingest.port = 0\n"
+            + "eventstream.admin.enabled = false\n"
+            + "eventstream.ring.size = 1024\n"
+            + "eventstream.storage.backends = [memory]\n");
+    try (ChildService service = ChildService.start(conf, List.of("nohup"))) {
+      assertThat(service.awaitLine("SIGHUP was ignored", Duration.ofSeconds(10)))
+          .contains("reload only on restart");
+      new ProcessBuilder("kill", "-HUP", Long.toString(service.process().pid())).start().waitFor();
+      try (EventStreamClient client =
+          EventStreamClient.connect(new InetSocketAddress("127.0.0.1", service.port()))) {
+        client.send(Priority.HIGH, "orders", 1, new byte[] {1}, true);
+        client.flush();
+        assertThat(client.awaitAck(1, Duration.ofSeconds(10))).isTrue();
+      }
+      assertThat(service.logged("reloaded")).isFalse();
       assertThat(service.terminate()).isZero();
     }
   }
