@@ -113,15 +113,16 @@ public final class Main implements Callable<Integer> {
       }
       // Signals are queued to this thread: TERM and INT stop (exit 0, not 128+signal), HUP
       // reloads the topic table and alert rules from the same file. The JVM leaves a signal that
-      // was ignored when it started ignored (nohup does that to HUP), so say so.
+      // was ignored when it started ignored: nohup does that to HUP (and a shell to INT for a
+      // background job, which TERM still stops).
       BlockingQueue<String> signals = new LinkedBlockingQueue<>();
       for (String name : List.of("TERM", "INT", "HUP")) {
-        if (Signal.handle(new Signal(name), signal -> signals.add(signal.getName()))
-            == SignalHandler.SIG_IGN) {
+        SignalHandler previous =
+            Signal.handle(new Signal(name), signal -> signals.add(signal.getName()));
+        if ("HUP".equals(name) && previous == SignalHandler.SIG_IGN) {
           LOG.warn(
-              "SIG{} was ignored when the service started (nohup?) and stays ignored{}",
-              name,
-              "HUP".equals(name) ? ": the topic table and alert rules reload only on restart" : "");
+              "SIGHUP was ignored when the service started (nohup?) and stays ignored: the topic"
+                  + " table and alert rules reload only on restart");
         }
       }
       try (EventStreamService service = EventStreamService.start(resolved)) {
