@@ -11,9 +11,10 @@ import java.nio.file.Path;
  * between frames counts that lateness into every latency it measures, and sends the frames due
  * meanwhile in one burst: at 100,000 events/s, eight every 80 us instead of one every 10 us. So the
  * senders ask for less ({@code --timer-slack-ns}, 20 us by default). Less still costs more than it
- * buys on a machine the generator shares with the server: each wake-up takes system time, and with
- * 1 us the generator used 1.05 cores at 100,000 events/s against 0.42 with the kernel's slack; with
- * 20 us about 0.65 against 0.51, and the server's CPU did not change (bench/RESULTS.md).
+ * buys on a machine the generator shares with the server: each wake-up takes system time. At
+ * 100,000 events/s the generator used 1.05 cores with 1 us against 0.42 with the kernel's slack on
+ * one machine, and 0.63-0.70 with 20 us against 0.48-0.53 on another, where the server's CPU did
+ * not change (bench/RESULTS.md).
  *
  * <p>{@code /proc/thread-self} names the calling thread's task; the slack is written to {@code
  * /proc/<tid>/timerslack_ns} (Linux 4.6 and later), which a thread may do for itself.
