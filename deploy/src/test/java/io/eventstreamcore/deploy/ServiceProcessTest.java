@@ -19,6 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The service as a process: {@code serve} starts it, SIGTERM drains it and it exits 0. */
 class ServiceProcessTest {
+  // A small service on memory storage, without admin HTTP.
+  private static final String MEMORY_SERVICE =
+      "eventstream.ingest.port = 0\n"
+          + "eventstream.admin.enabled = false\n"
+          + "eventstream.ring.size = 1024\n"
+          + "eventstream.storage.backends = [memory]\n";
+
   @TempDir Path dir;
 
   @Test
@@ -54,18 +61,13 @@ class ServiceProcessTest {
   @Test
   void sighupReloadsTheAlertRulesFromTheSameFile() throws Exception {
     Path conf = dir.resolve("reload.conf");
-    String base =
-        "eventstream.ingest.port = 0\n"
-            + "eventstream.admin.enabled = false\n"
-            + "eventstream.ring.size = 1024\n"
-            + "eventstream.storage.backends = [memory]\n";
-    Files.writeString(conf, base + "eventstream.processors.realtime.rules = []\n");
+    Files.writeString(conf, MEMORY_SERVICE + "eventstream.processors.realtime.rules = []\n");
     try (ChildService service = ChildService.start(conf)) {
       // Run under nohup (as CI may be), the child inherits an ignored SIGHUP and cannot reload.
       assumeFalse(service.logged("SIGHUP was ignored"), "SIGHUP is ignored in this environment");
       Files.writeString(
           conf,
-          base
+          MEMORY_SERVICE
               + "eventstream.processors.realtime.rules = [\n"
               + "  { name = any, topic = \"*\", payload-bytes-over = 0, severity = INFO }]\n");
       Process hup =
@@ -88,12 +90,7 @@ class ServiceProcessTest {
   @Test
   void aSighupIgnoredAtStartIsReportedAndTheServiceStillRuns() throws Exception {
     Path conf = dir.resolve("nohup.conf");
-    Files.writeString(
-        conf,
-        "eventstream.ingest.port = 0\n"
-            + "eventstream.admin.enabled = false\n"
-            + "eventstream.ring.size = 1024\n"
-            + "eventstream.storage.backends = [memory]\n");
+    Files.writeString(conf, MEMORY_SERVICE);
     try (ChildService service = ChildService.start(conf, List.of("nohup"))) {
       assertThat(service.awaitLine("SIGHUP was ignored", Duration.ofSeconds(10)))
           .contains("reload only on restart");
