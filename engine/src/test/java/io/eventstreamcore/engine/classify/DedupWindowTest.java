@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToIntFunction;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-// A corrupt probe table can make a lookup loop forever: fail instead of hanging the build.
+// A corrupt table can make moves or lookups loop forever: fail instead of hanging the build.
 @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DedupWindowTest {
   private static final long WINDOW = 1_000;
@@ -221,27 +221,11 @@ class DedupWindowTest {
   }
 
   @Test
-  void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
-    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> 0);
-  }
-
-  @Test
-  void agreesWithAReferenceModelWhenHundredsOfIdsShareTheLastHomeAndProbesWrapAround() {
-    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> dedup.slotsPerLane() * 8 - 1);
-  }
-
-  private static void agreesWithAReferenceModelWhenHundredsOfIdsShare(
-      ToIntFunction<DedupWindow> homeOf) {
+  void agreesWithAReferenceModelWhenHundredsOfIdsShareTheirFirstGroup() {
     long seed = 7;
     int maxKeys = 512;
     DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
-    int home = homeOf.applyAsInt(dedup);
-    List<Long> colliding = new ArrayList<>();
-    for (long id = 1; colliding.size() < 400; id++) {
-      if (home(dedup, id, seed) == home) {
-        colliding.add(id);
-      }
-    }
+    List<Long> colliding = idsWhere(400, id -> first(dedup, id, seed) == 0);
     ReferenceWindow model = new ReferenceWindow(1_000_000, maxKeys);
     Random random = new Random(7);
     for (int op = 0; op < 20_000; op++) {
@@ -260,89 +244,85 @@ class DedupWindowTest {
   }
 
   @Test
-  void idsThatFillOneLaneOfTheTableRotateTheGenerationAndProbesStillEnd() {
-    long seed = 9;
-    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed); // generations of 4,096 ids
-    int full = dedup.slotsPerLane() - 1; // one slot of a lane stays free
-    assertThat(full).isLessThan(4096);
-    List<Long> oneLane = new ArrayList<>();
-    for (long id = 1; oneLane.size() < 3 * full + 1; id++) {
-      if (lane(dedup, id, seed) == 0) {
-        oneLane.add(id);
-      }
-    }
-
-    // Each generation takes a lane's worth of these ids.
-    for (long id : oneLane.subList(0, 3 * full)) {
-      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
-    }
-    assertThat(dedup.size()).isEqualTo(3 * full);
-    assertThat(dedup.evictedEarly()).isZero();
-    assertThat(dedup.checkAndRecord(oneLane.get(0), 1_001)).isTrue();
-
-    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_001)).isFalse();
-
-    assertThat(dedup.evictedEarly()).isEqualTo(full);
-    assertThat(dedup.size()).isEqualTo(2 * full + 1);
-    assertThat(dedup.checkAndRecord(oneLane.get(full), 1_002)).isTrue();
-    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_002)).isTrue();
-    long other = 1;
-    while (lane(dedup, other, seed) == 0) {
-      other++;
-    }
-    assertThat(dedup.checkAndRecord(other, 1_002)).isFalse();
-    assertThat(dedup.checkAndRecord(other, 1_003)).isTrue();
-  }
-
-  @Test
-  void aProbePastTheLastLineWrapsWithinItsLane() {
-    long seed = 13;
-    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed);
-    int full = dedup.slotsPerLane() - 1;
-    int lastHome = dedup.slotsPerLane() * 8 - 1; // lane 7 of the last line
-    List<Long> laneZero = new ArrayList<>();
-    List<Long> atLastHome = new ArrayList<>();
-    for (long id = 1; laneZero.size() < full || atLastHome.size() < 3; id++) {
-      int home = home(dedup, id, seed);
-      if (home % 8 == 0 && laneZero.size() < full) {
-        laneZero.add(id);
-      } else if (home == lastHome && atLastHome.size() < 3) {
-        atLastHome.add(id);
-      }
-    }
-    // Lane 0 as full as it gets; then ids that probe past the end of lane 7, which must go on in
-    // lane 7 from the first line (in lane 0 they would find no free slot, or take its last one).
-    for (long id : laneZero) {
-      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
-    }
-    for (long id : atLastHome) {
+  void anIdWhoseGroupsAreBothFullMakesRoomByMovingAnotherToItsOtherGroup() {
+    long seed = 5;
+    DedupWindow dedup = new DedupWindow(1_000_000, 4096, seed);
+    // Group 0 full of ids whose second group is elsewhere, group 1 full of ids that may move to
+    // theirs, then an id whose groups are 0 and 1.
+    List<Long> inZero =
+        idsWhere(8, id -> first(dedup, id, seed) == 0 && second(dedup, id, seed) != 1);
+    List<Long> inOne =
+        idsWhere(8, id -> first(dedup, id, seed) == 1 && second(dedup, id, seed) > 1);
+    long between =
+        idsWhere(1, id -> first(dedup, id, seed) == 0 && second(dedup, id, seed) == 1).get(0);
+    List<Long> all = new ArrayList<>(inZero);
+    all.addAll(inOne);
+    all.add(between);
+    for (long id : all) {
       assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
     }
-    for (long id : atLastHome) {
+
+    for (long id : all) {
       assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
     }
+    assertThat(dedup.size()).isEqualTo(17);
     assertThat(dedup.evictedEarly()).isZero();
-    assertThat(dedup.size()).isEqualTo(full + 3);
-    for (long id : laneZero) {
-      assertThat(dedup.checkAndRecord(id, 1_001)).as("lane 0 id %d", id).isTrue();
+  }
+
+  @Test
+  void whenMovesFindNoRoomTheGenerationRotatesAndNoIdIsLost() {
+    long seed = 9;
+    DedupWindow dedup = new DedupWindow(1_000_000, 64, seed); // generations of 32 ids
+    // Seventeen ids that share both groups: they cannot all be in one generation.
+    long firstId = 1;
+    int a = first(dedup, firstId, seed);
+    int b = second(dedup, firstId, seed);
+    List<Long> shared =
+        idsWhere(17, id -> first(dedup, id, seed) == a && second(dedup, id, seed) == b);
+    for (long id : shared.subList(0, 16)) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
+    }
+
+    assertThat(dedup.checkAndRecord(shared.get(16), 1_000)).isFalse();
+
+    for (long id : shared) {
+      assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
+    }
+    assertThat(dedup.size()).isEqualTo(17);
+    assertThat(dedup.evictedEarly()).isZero();
+    // Sixteen stayed in the old generation and one left over went into a new one, which now takes
+    // new ids: 31 more fill it, and the next rotation reuses the third, still empty.
+    for (int i = 0; i < 31; i++) {
+      long id = 1_000_000 + i;
+      assertThat(dedup.checkAndRecord(id, 1_002)).isFalse();
+    }
+    assertThat(dedup.size()).isEqualTo(48);
+    assertThat(dedup.checkAndRecord(2_000_000, 1_002)).isFalse();
+    assertThat(dedup.evictedEarly()).isZero();
+    assertThat(dedup.size()).isEqualTo(49);
+    for (long id : shared) {
+      assertThat(dedup.checkAndRecord(id, 1_003)).as("still seen id %d", id).isTrue();
     }
   }
 
   @Test
-  void idsWithTheSameHomeAndFingerprintAreToldApartByTheirIds() {
+  void idsWithTheSameGroupsAndFingerprintAreToldApartByTheirIds() {
     long seed = 11;
     DedupWindow dedup = new DedupWindow(1_000_000, 16, seed);
     long first = 1;
     long h = DedupWindow.mix(first, seed);
-    int home = dedup.home(first, h);
-    byte fingerprint = DedupWindow.fingerprint(h);
+    int group = dedup.firstGroup(h);
+    long fingerprint = DedupWindow.fingerprint(first, h);
     List<Long> alike = new ArrayList<>(List.of(first));
-    for (long id = first + 1; alike.size() < 4; id++) {
-      long m = DedupWindow.mix(id, seed);
-      if (dedup.home(id, m) == home && DedupWindow.fingerprint(m) == fingerprint) {
-        alike.add(id);
-      }
-    }
+    alike.addAll(
+        idsWhere(
+            3,
+            id -> {
+              long m = DedupWindow.mix(id, seed);
+              return id != first
+                  && dedup.firstGroup(m) == group
+                  && DedupWindow.fingerprint(id, m) == fingerprint;
+            }));
 
     for (long id : alike) {
       assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
@@ -353,12 +333,23 @@ class DedupWindowTest {
     assertThat(dedup.size()).isEqualTo(alike.size());
   }
 
-  private static int home(DedupWindow dedup, long id, long seed) {
-    return dedup.home(id, DedupWindow.mix(id, seed));
+  private static List<Long> idsWhere(int count, LongPredicate wanted) {
+    List<Long> found = new ArrayList<>();
+    for (long id = 1; found.size() < count; id++) {
+      if (wanted.test(id)) {
+        found.add(id);
+      }
+    }
+    return found;
   }
 
-  private static int lane(DedupWindow dedup, long id, long seed) {
-    return home(dedup, id, seed) & 7;
+  private static int first(DedupWindow dedup, long id, long seed) {
+    return dedup.firstGroup(DedupWindow.mix(id, seed));
+  }
+
+  private static int second(DedupWindow dedup, long id, long seed) {
+    long h = DedupWindow.mix(id, seed);
+    return dedup.secondGroup(h, dedup.firstGroup(h));
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
