@@ -306,7 +306,7 @@ class DedupWindowTest {
   }
 
   @Test
-  void idsWithTheSameGroupsAndFingerprintAreToldApartByTheirIds() {
+  void idsWithTheSameFirstGroupAndFingerprintAreToldApartByTheirIds() {
     long seed = 11;
     DedupWindow dedup = new DedupWindow(1_000_000, 16, seed);
     long first = 1;
