@@ -18,20 +18,19 @@ import java.util.SplittableRandom;
  * {@code maxKeys} ids are always remembered; under a steady rate, between {@code maxKeys} and one
  * and a half times that. Key 0 means "no id" and is never stored.
  *
- * <p>Each generation's table is a cuckoo hash table of groups of eight slots. An id may be in one
- * of two groups chosen by its hash, and is put in the second only when the first is full; as slots
- * are never emptied one by one, a group once full stays full, so a check looks at the second group
- * only when the first is full, and with unrelated ids most checks read one group per generation.
- * When both groups are full, an id of the second is moved to its own other group to make room (and
- * so on, a bounded number of times). A group's eight one-byte fingerprints (never 0, which marks an
- * empty slot; slots fill from the first) are one {@code long}: a check compares all eight at once
- * and reads an id only where the fingerprint matches. The ids a producer issues in sequence, those
- * that differ only in their low three bits, share both groups and differ in fingerprint, so that a
- * block of them fills one group, one cache line of ids. A check reads the id's first group in all
- * three generations before looking into any, so that their cache misses overlap. Only the
- * fingerprints are cleared when a generation is reused: an empty slot's id is never read. The hash
- * is seeded per window, so that nobody can choose ids that share groups; should the moves still
- * find no room, the generation is rotated as if full and the id left over goes into the new one.
+ * <p>Layout, for the ids a producer issues in sequence: ids that differ only in their low three
+ * bits form a block whose home is one line of eight slots, and each id of the block has its own
+ * slot in the line. Probing steps a whole line at a time, so each generation's table is eight
+ * interleaved linear-probing tables and a block's ids stay together in one line wherever collisions
+ * move them. Each slot has a one-byte fingerprint of its id (never 0, which marks the slot empty)
+ * in an array of its own beside the ids: a check probes the fingerprints, 1 byte per slot where an
+ * id takes 8, and reads an id only where the fingerprint matches, so an id that is new (most are)
+ * costs a miss in each generation's small fingerprint array and one in the ids' array to store it.
+ * A check reads the id's home fingerprint in all three generations before probing any, so that
+ * their cache misses overlap. Only the fingerprints are cleared when a generation is reused: an
+ * empty slot's id is never read. The hash is seeded per window, so that nobody can choose ids that
+ * pile into one of the eight lanes; should one still fill up (one slot stays free so that probes
+ * end), the generation is rotated as if full, holding fewer ids.
  *
  * <p>Single-threaded: owned by the classify stage.
  */
@@ -39,19 +38,16 @@ public final class DedupWindow {
   /** Upper bound of {@code maxKeys}: 2^26 keys take 1.7 GB. */
   public static final int MAX_KEYS = 1 << 26;
 
-  // Ids per slot of a full generation: 24.8 MB for 1,000,000 keys.
+  // Ids per slot of a full generation: 24.8 MB for 1,000,000 keys, about what a power-of-two
+  // table at half load took. At 0.7 (19.3 MB) checks were 10-30% slower (bench/RESULTS.md).
   private static final double LOAD_FACTOR = 0.545;
 
   private static final int GENERATIONS = 3;
-  // Slots per group: the bytes of a long, and a cache line of ids.
-  private static final int GROUP = 8;
-  private static final long ONES = 0x0101010101010101L;
-  private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
-  // Moves to make room before a generation is rotated instead. At this load with unrelated ids, 8%
-  // of a full generation's groups are full and under 0.1% of ids need a move (simulated).
-  private static final int MAX_MOVES = 128;
-  // Up to this many ids per generation there are at least as many groups as ids, so that even
-  // small windows, which tests compare with a plain model, never run out of moves.
+  // Slots in a block, one cache line of longs; probing steps a block at a time.
+  private static final int STEP = 8;
+  // Up to this many keys per generation the table is sized so that each of the eight interleaved
+  // tables could hold every key: small windows then never meet a full lane (32,768 slots per
+  // generation).
   private static final int SMALL_KEYS = 2048;
 
   private final long windowMillis;
@@ -59,24 +55,26 @@ public final class DedupWindow {
   private final long seed;
   // Ids per generation before it is rotated: half of maxKeys, rounded up.
   private final int capacity;
-  // Groups per generation; not necessarily a power of two.
-  private final int groups;
-  // The generations' tables one after another: generation g's group i is controls[g * groups + i],
-  // its slot j's fingerprint in byte j (0: empty), its id at ids[(g * groups + i) * GROUP + j].
-  private final long[] controls;
+  private final int laneCapacity;
+  // Slots per generation: a multiple of 64, so a multiple of the eight lanes.
+  private final int tableSize;
+  private final long blocks;
+  // The generations' tables one after another: generation g's slot i is at g * tableSize + i, its
+  // id in ids and its fingerprint (0: empty) in fingerprints.
   private final long[] ids;
+  private final byte[] fingerprints;
   // Ids in each generation; 0 also for a generation that expired but was not yet cleared.
   private final int[] sizes = new int[GENERATIONS];
   // Whether each generation's table still holds ids (it must be cleared before it is reused).
   private final boolean[] dirty = new boolean[GENERATIONS];
   private final long[] firstMillis = new long[GENERATIONS];
   private final long[] lastMillis = new long[GENERATIONS];
+  // Ids in each lane of each generation: lane l of generation g at g * STEP + l.
+  private final int[] keysPerLane = new int[GENERATIONS * STEP];
   private int current;
   // When the oldest generation still looked at will be a window old.
   private long nextExpiryMillis = Long.MAX_VALUE;
   private long evictedEarly;
-  // Which slot of a full group gives way next: each in turn.
-  private int nextMove;
 
   /** Creates a window of {@code windowMillis} holding at most {@code maxKeys} ids. */
   public DedupWindow(long windowMillis, int maxKeys) {
@@ -96,10 +94,15 @@ public final class DedupWindow {
     this.rotateMillis = (windowMillis + 1) / 2;
     this.seed = seed;
     this.capacity = (maxKeys + 1) / 2;
-    int n = (int) Math.ceil(capacity / (LOAD_FACTOR * GROUP));
-    this.groups = Math.max(2, capacity <= SMALL_KEYS ? Math.max(n, capacity) : n);
-    this.controls = new long[GENERATIONS * groups];
-    this.ids = new long[GENERATIONS * groups * GROUP];
+    long size = ((long) Math.ceil(capacity / LOAD_FACTOR) + 63) & ~63L;
+    if (capacity <= SMALL_KEYS) {
+      size = Math.max(size, (long) Integer.highestOneBit(capacity) * STEP * 2);
+    }
+    this.tableSize = (int) size;
+    this.blocks = size / STEP;
+    this.laneCapacity = tableSize / STEP;
+    this.ids = new long[GENERATIONS * tableSize];
+    this.fingerprints = new byte[GENERATIONS * tableSize];
   }
 
   /**
@@ -111,10 +114,13 @@ public final class DedupWindow {
       return false;
     }
     long h = mix(id, seed);
-    if (contains(id, h, nowMillis)) {
+    int home = home(id, h);
+    byte fingerprint = fingerprint(h);
+    int slot = find(id, home, fingerprint, nowMillis);
+    if (slot < 0) {
       return true;
     }
-    evictedEarly += record(id, h, nowMillis);
+    evictedEarly += record(id, home, fingerprint, slot, nowMillis);
     return false;
   }
 
@@ -135,16 +141,19 @@ public final class DedupWindow {
       return false;
     }
     long h = mix(id, seed);
-    if (contains(id, h, receivedMillis)) {
+    int home = home(id, h);
+    byte fingerprint = fingerprint(h);
+    int slot = find(id, home, fingerprint, receivedMillis);
+    if (slot < 0) {
       return false;
     }
-    record(id, h, receivedMillis);
+    record(id, home, fingerprint, slot, receivedMillis);
     return true;
   }
 
-  /** Groups of eight slots in each generation. */
-  int groups() {
-    return groups;
+  /** Slots in each of a generation's eight lanes, one of which always stays free. */
+  int slotsPerLane() {
+    return laneCapacity;
   }
 
   /** The window's length in milliseconds. */
@@ -170,48 +179,37 @@ public final class DedupWindow {
   }
 
   /**
-   * Whether a generation not yet a window old holds {@code id}, whose mix is {@code h}, after
-   * forgetting those that are.
+   * Looks for {@code id} in the generations not yet a window old, newest first, after forgetting
+   * those that are: -1 when one holds it, otherwise the current generation's free slot for it.
    */
-  private boolean contains(long id, long h, long nowMillis) {
+  private int find(long id, int home, byte fingerprint, long nowMillis) {
     if (nowMillis >= nextExpiryMillis) {
       expire(nowMillis);
     }
-    int first = firstGroup(h);
-    long fingerprints = fingerprint(id, h) * ONES;
-    // The three first groups' fingerprints: independent loads whose misses overlap.
-    long c0 = controls[first];
-    long c1 = controls[groups + first];
-    long c2 = controls[2 * groups + first];
-    return sizes[0] != 0 && inGeneration(0, c0, id, h, first, fingerprints)
-        || sizes[1] != 0 && inGeneration(1, c1, id, h, first, fingerprints)
-        || sizes[2] != 0 && inGeneration(2, c2, id, h, first, fingerprints);
-  }
-
-  private boolean inGeneration(
-      int g, long firstControl, long id, long h, int first, long fingerprints) {
-    if (inGroup(g * groups + first, firstControl, id, fingerprints)) {
-      return true;
-    }
-    if (!isFull(firstControl)) {
-      return false;
-    }
-    int second = g * groups + secondGroup(h, first);
-    return inGroup(second, controls[second], id, fingerprints);
-  }
-
-  /** Whether the group holds {@code id}, whose fingerprint fills every byte of the long given. */
-  private boolean inGroup(int group, long control, long id, long fingerprints) {
-    // A byte of x is 0 exactly where the fingerprint matches; m gets its high bit set there.
-    long x = control ^ fingerprints;
-    long m = ~(((x & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | x | LOW_SEVEN_BITS);
-    while (m != 0) {
-      if (ids[group * GROUP + (Long.numberOfTrailingZeros(m) >>> 3)] == id) {
-        return true;
+    // The three home fingerprints first, independent loads whose misses overlap; then the probes.
+    byte f0 = fingerprints[home];
+    byte f1 = fingerprints[tableSize + home];
+    byte f2 = fingerprints[2 * tableSize + home];
+    int g = current;
+    int slot = -1;
+    if (sizes[g] != 0) {
+      byte f = g == 0 ? f0 : g == 1 ? f1 : f2;
+      slot = f == 0 ? g * tableSize + home : indexOf(id, fingerprint, g, home);
+      if (fingerprints[slot] != 0) {
+        return -1;
       }
-      m &= m - 1;
     }
-    return false;
+    for (int n = 1; n < GENERATIONS; n++) {
+      g = g == 0 ? GENERATIONS - 1 : g - 1;
+      if (sizes[g] != 0) {
+        byte f = g == 0 ? f0 : g == 1 ? f1 : f2;
+        if (f != 0 && fingerprints[indexOf(id, fingerprint, g, home)] != 0) {
+          return -1;
+        }
+      }
+    }
+    // An empty current generation is probed when recorded into: it may need clearing first.
+    return slot >= 0 ? slot : 0;
   }
 
   private void expire(long nowMillis) {
@@ -229,99 +227,62 @@ public final class DedupWindow {
   }
 
   /**
-   * Adds {@code id}, known to be absent, to the current generation, rotated first when full or half
-   * a window old; returns how many ids were forgotten early to make room.
+   * Adds {@code id}, known to be absent, at {@code slot} of the current generation, or when that is
+   * rotated or empty, where a probe from {@code home} finds room; returns how many ids were
+   * forgotten early to make room.
    */
-  private int record(long id, long h, long nowMillis) {
+  private int record(long id, int home, byte fingerprint, int slot, long nowMillis) {
     int forgotten = 0;
     int g = current;
-    if (sizes[g] > 0 && (sizes[g] == capacity || nowMillis - firstMillis[g] >= rotateMillis)) {
-      forgotten = rotate();
-      g = current;
+    int lane = home & (STEP - 1);
+    if (sizes[g] > 0
+        && (sizes[g] == capacity
+            || keysPerLane[g * STEP + lane] == laneCapacity - 1
+            || nowMillis - firstMillis[g] >= rotateMillis)) {
+      g = current = current + 1 == GENERATIONS ? 0 : current + 1;
+      forgotten = sizes[g]; // still within the window, or find() would have emptied it
+      sizes[g] = 0;
     }
     if (sizes[g] == 0) {
-      begin(g, nowMillis);
+      if (dirty[g]) {
+        Arrays.fill(fingerprints, g * tableSize, (g + 1) * tableSize, (byte) 0);
+        Arrays.fill(keysPerLane, g * STEP, g * STEP + STEP, 0);
+      }
+      dirty[g] = true;
+      firstMillis[g] = nowMillis;
+      lastMillis[g] = nowMillis;
+      nextExpiryMillis = Math.min(nextExpiryMillis, nowMillis + windowMillis);
+      slot = indexOf(id, fingerprint, g, home);
     } else if (nowMillis > lastMillis[g]) {
       lastMillis[g] = nowMillis;
     }
-    long leftOver = place(g * groups + firstGroup(h), id, h) ? 0 : makeRoom(g, id, h);
-    if (leftOver == 0) {
-      sizes[g]++;
-      return forgotten;
-    }
-    // The generation holds as many ids as before (id went in, leftOver came out): it is full.
-    forgotten += rotate();
-    begin(current, nowMillis);
-    long hl = mix(leftOver, seed);
-    place(current * groups + firstGroup(hl), leftOver, hl);
-    sizes[current]++;
+    fingerprints[slot] = fingerprint;
+    ids[slot] = id;
+    keysPerLane[g * STEP + lane]++;
+    sizes[g]++;
     return forgotten;
-  }
-
-  /** Makes the next generation the current one; returns how many ids it held. */
-  private int rotate() {
-    current = current + 1 == GENERATIONS ? 0 : current + 1;
-    int forgotten = sizes[current]; // still within the window, or expire() would have emptied it
-    sizes[current] = 0;
-    return forgotten;
-  }
-
-  private void begin(int g, long nowMillis) {
-    if (dirty[g]) {
-      Arrays.fill(controls, g * groups, (g + 1) * groups, 0);
-    }
-    dirty[g] = true;
-    firstMillis[g] = nowMillis;
-    lastMillis[g] = nowMillis;
-    nextExpiryMillis = Math.min(nextExpiryMillis, nowMillis + windowMillis);
   }
 
   /**
-   * Puts {@code id}, whose first group in generation {@code g} is full, in its second group, moving
-   * ids of full groups to their other ones to make room; returns 0, or the id that found no room
-   * after {@link #MAX_MOVES} moves (it is no longer in the table).
+   * Index holding {@code id} in generation {@code g}, or the empty index where it would go, probing
+   * from {@code home}; an id is read only where its fingerprint matches.
    */
-  private long makeRoom(int g, long id, long h) {
-    int base = g * groups;
-    int group = secondGroup(h, firstGroup(h));
-    for (int move = 0; move < MAX_MOVES; move++) {
-      if (place(base + group, id, h)) {
-        return 0;
+  private int indexOf(long id, byte fingerprint, int g, int home) {
+    int base = g * tableSize;
+    int i = home;
+    byte f;
+    while ((f = fingerprints[base + i]) != 0 && (f != fingerprint || ids[base + i] != id)) {
+      i += STEP;
+      if (i >= tableSize) {
+        i -= tableSize;
       }
-      int slot = (base + group) * GROUP + (nextMove++ & (GROUP - 1));
-      long moved = ids[slot];
-      long hm = mix(moved, seed);
-      ids[slot] = id;
-      int shift = (slot & (GROUP - 1)) * 8;
-      controls[base + group] =
-          controls[base + group] & ~(0xFFL << shift) | fingerprint(id, h) << shift;
-      int movedFirst = firstGroup(hm);
-      group = movedFirst == group ? secondGroup(hm, movedFirst) : movedFirst;
-      id = moved;
-      h = hm;
     }
-    return id;
-  }
-
-  /** Puts {@code id} in the group's first empty slot; false when the group is full. */
-  private boolean place(int group, long id, long h) {
-    long control = controls[group];
-    if (isFull(control)) {
-      return false;
-    }
-    int used = (71 - Long.numberOfLeadingZeros(control)) >>> 3; // slots fill from byte 0
-    controls[group] = control | fingerprint(id, h) << (used * 8);
-    ids[group * GROUP + used] = id;
-    return true;
-  }
-
-  private static boolean isFull(long control) {
-    return control >>> 56 != 0;
+    return base + i;
   }
 
   /**
    * The seeded full mix of {@code id} without its low three bits: the ids of a block share it, and
-   * so their groups.
+   * so their line and fingerprint.
    */
   static long mix(long id, long seed) {
     long h = (id >>> 3) ^ seed;
@@ -333,23 +294,21 @@ public final class DedupWindow {
     return h;
   }
 
-  /** The first group of an id whose mix is {@code h}, from the mix's high half. */
-  int firstGroup(long h) {
-    return (int) (((h >>> 32) * groups) >>> 32);
-  }
-
-  /** The second group, from the mix's low half; never the first. */
-  int secondGroup(long h, int first) {
-    int second = (int) (((h & 0xFFFFFFFFL) * groups) >>> 32);
-    return second != first ? second : first + 1 == groups ? 0 : first + 1;
-  }
-
   /**
-   * Fingerprint of {@code id} whose mix is {@code h}, 1..255: five bits of the mix and the id's low
-   * three bits, so that the eight ids of a block, which share a mix, differ.
+   * Home slot of {@code id} whose mix is {@code h}: the block from the mix's high half (scaled to
+   * the table, which need not be a power of two); the slot in the block is the id's low three bits
+   * rotated by three bits of the mix, so that the ids of a block take the block's eight slots
+   * between them, and ids that all end alike (all multiples of eight, say) still spread over every
+   * slot of their blocks.
    */
-  static long fingerprint(long id, long h) {
-    long f = (h >>> 8) & 0xF8 | id & 7;
-    return f != 0 ? f : 0x80;
+  int home(long id, long h) {
+    int block = (int) (((h >>> 32) * blocks) >>> 32);
+    return block * STEP + (((int) id + (int) h) & (STEP - 1));
+  }
+
+  /** Fingerprint of an id whose mix is {@code h}: 1..255, from bits the home does not use. */
+  static byte fingerprint(long h) {
+    int f = (int) (h >>> 8) & 0xFF;
+    return (byte) (f == 0 ? 1 : f);
   }
 }

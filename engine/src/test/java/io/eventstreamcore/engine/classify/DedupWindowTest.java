@@ -2,20 +2,23 @@ package io.eventstreamcore.engine.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongPredicate;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-// A corrupt table can make moves or lookups loop forever: fail instead of hanging the build.
+// A corrupt probe table can make a lookup loop forever: fail instead of hanging the build.
 @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DedupWindowTest {
   private static final long WINDOW = 1_000;
@@ -186,6 +189,45 @@ class DedupWindowTest {
   }
 
   @Test
+  void aProducersCounterFillsEveryGenerationToItsCapacity() {
+    // A million keys: generations of 500,000, each taking the counter's blocks of eight ids.
+    DedupWindow dedup = new DedupWindow(WINDOW, 1_000_000, 3);
+    for (long id = 1; id <= 1_500_000; id++) {
+      if (dedup.checkAndRecord(id, 1_000)) {
+        fail("new id %d taken for a duplicate", id);
+      }
+    }
+
+    assertThat(dedup.size()).isEqualTo(1_500_000);
+    assertThat(dedup.evictedEarly()).isZero();
+    for (long id = 1; id <= 1_500_000; id++) {
+      if (!dedup.checkAndRecord(id, 1_001)) {
+        fail("id %d forgotten", id);
+      }
+    }
+  }
+
+  @Test
+  void unrelatedIdsFillEveryGenerationToItsCapacity() {
+    DedupWindow dedup = new DedupWindow(WINDOW, 1_000_000, 4);
+    long[] ids = new SplittableRandom(4).longs(1_500_000).distinct().toArray();
+    for (long id : ids) {
+      if (id != 0 && dedup.checkAndRecord(id, 1_000)) {
+        fail("new id %d taken for a duplicate", id);
+      }
+    }
+
+    assertThat(dedup.size())
+        .isEqualTo(ids.length - (int) Arrays.stream(ids).filter(id -> id == 0).count());
+    assertThat(dedup.evictedEarly()).isZero();
+    for (long id : ids) {
+      if (id != 0 && !dedup.checkAndRecord(id, 1_001)) {
+        fail("id %d forgotten", id);
+      }
+    }
+  }
+
+  @Test
   void rejectsBadBounds() {
     assertThatThrownBy(() -> new DedupWindow(0, 10)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new DedupWindow(WINDOW, 0))
@@ -221,11 +263,27 @@ class DedupWindowTest {
   }
 
   @Test
-  void agreesWithAReferenceModelWhenHundredsOfIdsShareTheirFirstGroup() {
+  void agreesWithAReferenceModelWhenHundredsOfIdsShareOneHome() {
+    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> 0);
+  }
+
+  @Test
+  void agreesWithAReferenceModelWhenHundredsOfIdsShareTheLastHomeAndProbesWrapAround() {
+    agreesWithAReferenceModelWhenHundredsOfIdsShare(dedup -> dedup.slotsPerLane() * 8 - 1);
+  }
+
+  private static void agreesWithAReferenceModelWhenHundredsOfIdsShare(
+      ToIntFunction<DedupWindow> homeOf) {
     long seed = 7;
     int maxKeys = 512;
     DedupWindow dedup = new DedupWindow(1_000_000, maxKeys, seed);
-    List<Long> colliding = idsWhere(400, id -> first(dedup, id, seed) == 0);
+    int home = homeOf.applyAsInt(dedup);
+    List<Long> colliding = new ArrayList<>();
+    for (long id = 1; colliding.size() < 400; id++) {
+      if (home(dedup, id, seed) == home) {
+        colliding.add(id);
+      }
+    }
     ReferenceWindow model = new ReferenceWindow(1_000_000, maxKeys);
     Random random = new Random(7);
     for (int op = 0; op < 20_000; op++) {
@@ -244,85 +302,89 @@ class DedupWindowTest {
   }
 
   @Test
-  void anIdWhoseGroupsAreBothFullMakesRoomByMovingAnotherToItsOtherGroup() {
-    long seed = 5;
-    DedupWindow dedup = new DedupWindow(1_000_000, 4096, seed);
-    // Group 0 full of ids whose second group is elsewhere, group 1 full of ids that may move to
-    // theirs, then an id whose groups are 0 and 1.
-    List<Long> inZero =
-        idsWhere(8, id -> first(dedup, id, seed) == 0 && second(dedup, id, seed) != 1);
-    List<Long> inOne =
-        idsWhere(8, id -> first(dedup, id, seed) == 1 && second(dedup, id, seed) > 1);
-    long between =
-        idsWhere(1, id -> first(dedup, id, seed) == 0 && second(dedup, id, seed) == 1).get(0);
-    List<Long> all = new ArrayList<>(inZero);
-    all.addAll(inOne);
-    all.add(between);
-    for (long id : all) {
-      assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
-    }
-
-    for (long id : all) {
-      assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
-    }
-    assertThat(dedup.size()).isEqualTo(17);
-    assertThat(dedup.evictedEarly()).isZero();
-  }
-
-  @Test
-  void whenMovesFindNoRoomTheGenerationRotatesAndNoIdIsLost() {
+  void idsThatFillOneLaneOfTheTableRotateTheGenerationAndProbesStillEnd() {
     long seed = 9;
-    DedupWindow dedup = new DedupWindow(1_000_000, 64, seed); // generations of 32 ids
-    // Seventeen ids that share both groups: they cannot all be in one generation.
-    long firstId = 1;
-    int a = first(dedup, firstId, seed);
-    int b = second(dedup, firstId, seed);
-    List<Long> shared =
-        idsWhere(17, id -> first(dedup, id, seed) == a && second(dedup, id, seed) == b);
-    for (long id : shared.subList(0, 16)) {
+    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed); // generations of 4,096 ids
+    int full = dedup.slotsPerLane() - 1; // one slot of a lane stays free
+    assertThat(full).isLessThan(4096);
+    List<Long> oneLane = new ArrayList<>();
+    for (long id = 1; oneLane.size() < 3 * full + 1; id++) {
+      if (lane(dedup, id, seed) == 0) {
+        oneLane.add(id);
+      }
+    }
+
+    // Each generation takes a lane's worth of these ids.
+    for (long id : oneLane.subList(0, 3 * full)) {
       assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
     }
+    assertThat(dedup.size()).isEqualTo(3 * full);
+    assertThat(dedup.evictedEarly()).isZero();
+    assertThat(dedup.checkAndRecord(oneLane.get(0), 1_001)).isTrue();
 
-    assertThat(dedup.checkAndRecord(shared.get(16), 1_000)).isFalse();
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_001)).isFalse();
 
-    for (long id : shared) {
+    assertThat(dedup.evictedEarly()).isEqualTo(full);
+    assertThat(dedup.size()).isEqualTo(2 * full + 1);
+    assertThat(dedup.checkAndRecord(oneLane.get(full), 1_002)).isTrue();
+    assertThat(dedup.checkAndRecord(oneLane.get(3 * full), 1_002)).isTrue();
+    long other = 1;
+    while (lane(dedup, other, seed) == 0) {
+      other++;
+    }
+    assertThat(dedup.checkAndRecord(other, 1_002)).isFalse();
+    assertThat(dedup.checkAndRecord(other, 1_003)).isTrue();
+  }
+
+  @Test
+  void aProbePastTheLastLineWrapsWithinItsLane() {
+    long seed = 13;
+    DedupWindow dedup = new DedupWindow(1_000_000, 8192, seed);
+    int full = dedup.slotsPerLane() - 1;
+    int lastHome = dedup.slotsPerLane() * 8 - 1; // lane 7 of the last line
+    List<Long> laneZero = new ArrayList<>();
+    List<Long> atLastHome = new ArrayList<>();
+    for (long id = 1; laneZero.size() < full || atLastHome.size() < 3; id++) {
+      int home = home(dedup, id, seed);
+      if (home % 8 == 0 && laneZero.size() < full) {
+        laneZero.add(id);
+      } else if (home == lastHome && atLastHome.size() < 3) {
+        atLastHome.add(id);
+      }
+    }
+    // Lane 0 as full as it gets; then ids that probe past the end of lane 7, which must go on in
+    // lane 7 from the first line (in lane 0 they would find no free slot, or take its last one).
+    for (long id : laneZero) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).isFalse();
+    }
+    for (long id : atLastHome) {
+      assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
+    }
+    for (long id : atLastHome) {
       assertThat(dedup.checkAndRecord(id, 1_001)).as("seen id %d", id).isTrue();
     }
-    assertThat(dedup.size()).isEqualTo(17);
     assertThat(dedup.evictedEarly()).isZero();
-    // Sixteen stayed in the old generation and one left over went into a new one, which now takes
-    // new ids: 31 more fill it, and the next rotation reuses the third, still empty.
-    for (int i = 0; i < 31; i++) {
-      long id = 1_000_000 + i;
-      assertThat(dedup.checkAndRecord(id, 1_002)).isFalse();
-    }
-    assertThat(dedup.size()).isEqualTo(48);
-    assertThat(dedup.checkAndRecord(2_000_000, 1_002)).isFalse();
-    assertThat(dedup.evictedEarly()).isZero();
-    assertThat(dedup.size()).isEqualTo(49);
-    for (long id : shared) {
-      assertThat(dedup.checkAndRecord(id, 1_003)).as("still seen id %d", id).isTrue();
+    assertThat(dedup.size()).isEqualTo(full + 3);
+    for (long id : laneZero) {
+      assertThat(dedup.checkAndRecord(id, 1_001)).as("lane 0 id %d", id).isTrue();
     }
   }
 
   @Test
-  void idsWithTheSameFirstGroupAndFingerprintAreToldApartByTheirIds() {
+  void idsWithTheSameHomeAndFingerprintAreToldApartByTheirIds() {
     long seed = 11;
     DedupWindow dedup = new DedupWindow(1_000_000, 16, seed);
     long first = 1;
     long h = DedupWindow.mix(first, seed);
-    int group = dedup.firstGroup(h);
-    long fingerprint = DedupWindow.fingerprint(first, h);
+    int home = dedup.home(first, h);
+    byte fingerprint = DedupWindow.fingerprint(h);
     List<Long> alike = new ArrayList<>(List.of(first));
-    alike.addAll(
-        idsWhere(
-            3,
-            id -> {
-              long m = DedupWindow.mix(id, seed);
-              return id != first
-                  && dedup.firstGroup(m) == group
-                  && DedupWindow.fingerprint(id, m) == fingerprint;
-            }));
+    for (long id = first + 1; alike.size() < 4; id++) {
+      long m = DedupWindow.mix(id, seed);
+      if (dedup.home(id, m) == home && DedupWindow.fingerprint(m) == fingerprint) {
+        alike.add(id);
+      }
+    }
 
     for (long id : alike) {
       assertThat(dedup.checkAndRecord(id, 1_000)).as("new id %d", id).isFalse();
@@ -333,23 +395,12 @@ class DedupWindowTest {
     assertThat(dedup.size()).isEqualTo(alike.size());
   }
 
-  private static List<Long> idsWhere(int count, LongPredicate wanted) {
-    List<Long> found = new ArrayList<>();
-    for (long id = 1; found.size() < count; id++) {
-      if (wanted.test(id)) {
-        found.add(id);
-      }
-    }
-    return found;
+  private static int home(DedupWindow dedup, long id, long seed) {
+    return dedup.home(id, DedupWindow.mix(id, seed));
   }
 
-  private static int first(DedupWindow dedup, long id, long seed) {
-    return dedup.firstGroup(DedupWindow.mix(id, seed));
-  }
-
-  private static int second(DedupWindow dedup, long id, long seed) {
-    long h = DedupWindow.mix(id, seed);
-    return dedup.secondGroup(h, dedup.firstGroup(h));
+  private static int lane(DedupWindow dedup, long id, long seed) {
+    return home(dedup, id, seed) & 7;
   }
 
   private static void runAgainstModel(int maxKeys, int idDomain, int operations, Random random) {
