@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -50,6 +51,20 @@ public class DedupBenchmark {
     random = "random".equals(ids);
     dense = "dense".equals(ids);
     baseline = new HashMap<>();
+  }
+
+  /**
+   * A fast window that forgets is no window: after the run, one that took more than twice {@code
+   * maxKeys} ids must hold at least {@code maxKeys} (two full generations), or the figures are
+   * void. The benchmark counts checks, not what is held, and so would not see it otherwise.
+   */
+  @TearDown
+  public void checkCapacity() {
+    int held = window.size();
+    if (held > 0 && next > 2L * maxKeys && held < maxKeys) {
+      throw new IllegalStateException(
+          "the window holds " + held + " ids after " + next + ", fewer than max-keys " + maxKeys);
+    }
   }
 
   /** Every 8th id repeats a recent one, unless dense. */
