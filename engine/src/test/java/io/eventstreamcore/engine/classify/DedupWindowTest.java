@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -191,37 +191,29 @@ class DedupWindowTest {
   @Test
   void aProducersCounterFillsEveryGenerationToItsCapacity() {
     // A million keys: generations of 500,000, each taking the counter's blocks of eight ids.
-    DedupWindow dedup = new DedupWindow(WINDOW, 1_000_000, 3);
-    for (long id = 1; id <= 1_500_000; id++) {
+    assertAMillionKeyWindowHoldsAll(LongStream.rangeClosed(1, 1_500_000).toArray(), 3);
+  }
+
+  @Test
+  void unrelatedIdsFillEveryGenerationToItsCapacity() {
+    long[] ids =
+        new SplittableRandom(4).longs(1_500_000).filter(id -> id != 0).distinct().toArray();
+    assertAMillionKeyWindowHoldsAll(ids, 4);
+  }
+
+  /** Records {@code ids}, all new and non-zero, then requires every one to be remembered. */
+  private static void assertAMillionKeyWindowHoldsAll(long[] ids, long seed) {
+    DedupWindow dedup = new DedupWindow(WINDOW, 1_000_000, seed);
+    for (long id : ids) {
       if (dedup.checkAndRecord(id, 1_000)) {
         fail("new id %d taken for a duplicate", id);
       }
     }
 
-    assertThat(dedup.size()).isEqualTo(1_500_000);
+    assertThat(dedup.size()).isEqualTo(ids.length);
     assertThat(dedup.evictedEarly()).isZero();
-    for (long id = 1; id <= 1_500_000; id++) {
+    for (long id : ids) {
       if (!dedup.checkAndRecord(id, 1_001)) {
-        fail("id %d forgotten", id);
-      }
-    }
-  }
-
-  @Test
-  void unrelatedIdsFillEveryGenerationToItsCapacity() {
-    DedupWindow dedup = new DedupWindow(WINDOW, 1_000_000, 4);
-    long[] ids = new SplittableRandom(4).longs(1_500_000).distinct().toArray();
-    for (long id : ids) {
-      if (id != 0 && dedup.checkAndRecord(id, 1_000)) {
-        fail("new id %d taken for a duplicate", id);
-      }
-    }
-
-    assertThat(dedup.size())
-        .isEqualTo(ids.length - (int) Arrays.stream(ids).filter(id -> id == 0).count());
-    assertThat(dedup.evictedEarly()).isZero();
-    for (long id : ids) {
-      if (id != 0 && !dedup.checkAndRecord(id, 1_001)) {
         fail("id %d forgotten", id);
       }
     }
