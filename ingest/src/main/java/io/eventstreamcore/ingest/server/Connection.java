@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Order: the acknowledger queues a frame's ERROR before it marks an ACK covering that frame due,
  * an ACK goes direct only when no ERROR waits, and the task reads the due ACK before it drains the
  * ERRORs, so an ERROR always goes out before any ACK covering it. A close requested after them is
- * queued on the event loop after the task.
+ * queued on the event loop after the task. An ERROR dropped because the client does not read closes
+ * the connection, and no ACK is written after it.
  */
 final class Connection extends AckTarget implements Runnable {
   private static final int IDLE = 0;
@@ -55,6 +56,9 @@ final class Connection extends AckTarget implements Runnable {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   // Written by the acknowledger, read by the event loop's task.
   private volatile long dueAck;
+  // Set by the acknowledger when it dropped an ERROR and asked for the close: no ACK may follow,
+  // or it would cover the rejected frame. The close itself runs later, on the event loop.
+  private volatile boolean closing;
   // The highest ACK written, by whichever side holds the writer state.
   private long writtenAck;
   // What the socket did not take of a direct write: handed to the event loop with the state.
@@ -74,7 +78,7 @@ final class Connection extends AckTarget implements Runnable {
 
   @Override
   public boolean sendAck(long frameNo) {
-    if (!channel.isActive()) {
+    if (closing || !channel.isActive()) {
       return true; // nobody to tell; the client resends what it did not see acknowledged
     }
     if (!channel.isWritable()) {
@@ -123,6 +127,7 @@ final class Connection extends AckTarget implements Runnable {
     if (!channel.isWritable()) {
       // The client asked for answers but does not read them: rather than queue ERRORs without
       // bound, close. Nothing acknowledged is lost; the client resends what was not.
+      closing = true;
       channel.close();
       return;
     }
@@ -185,7 +190,8 @@ final class Connection extends AckTarget implements Runnable {
           ResponseEncoder.error(channel.alloc(), error.frameNo(), error.code()),
           channel.voidPromise());
     }
-    if (ack > writtenAck) {
+    // Read after dueAck: an ACK due past the dropped ERROR was marked after closing was set.
+    if (ack > writtenAck && !closing) {
       writtenAck = ack;
       channel.write(ResponseEncoder.ack(channel.alloc(), ack), channel.voidPromise());
     }

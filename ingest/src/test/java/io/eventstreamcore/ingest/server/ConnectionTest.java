@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -173,6 +177,34 @@ class ConnectionTest {
     assertThat(frames())
         .containsExactly(
             new Frame(1, 30, 0), new Frame(2, 31, ErrorCode.BAD_HEAD.code()), new Frame(1, 32, 0));
+  }
+
+  @Test
+  void noAckFollowsAnErrorDroppedBecauseTheClientDidNotRead() throws Exception {
+    // The close asked for when the ERROR is dropped runs later, on the event loop: held back here,
+    // while the client drains its buffer in the meantime.
+    List<ChannelPromise> closes = new ArrayList<>();
+    channel
+        .pipeline()
+        .addFirst(
+            new ChannelOutboundHandlerAdapter() {
+              @Override
+              public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                closes.add(promise);
+              }
+            });
+    connection.sendAck(40);
+    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+    outbound.setUserDefinedWritability(1, false);
+    connection.sendError(41, ErrorCode.BAD_TOPIC); // not reading: dropped, and the close asked for
+    outbound.setUserDefinedWritability(1, true);
+
+    assertThat(connection.sendAck(41)).isTrue();
+    connection.sendAck(42);
+    runEventLoop();
+
+    assertThat(closes).hasSize(1);
+    assertThat(frames()).containsExactly(new Frame(1, 40, 0));
   }
 
   @Test
