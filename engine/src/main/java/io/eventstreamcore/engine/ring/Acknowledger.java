@@ -7,20 +7,20 @@ import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.metrics.LatencyHistogram;
 
 /**
- * Stage 4, last in the ring: everything it sees has been committed by every storage backend. Sends
- * ERRORs for rejected frames immediately (so they precede any ACK covering them) and one coalesced,
- * cumulative ACK per connection at the end of each batch. Connections that could not take an ACK
- * stay due and are retried on the next batch or tick.
+ * Stage 4, after the durable storage writers: everything it sees has been committed by every
+ * durable backend. Sends ERRORs for rejected frames immediately (so they precede any ACK covering
+ * them) and one coalesced, cumulative ACK per connection at the end of each batch. Connections that
+ * could not take an ACK stay due and are retried on the next batch or tick.
  */
 final class Acknowledger implements EventHandler<EventSlot> {
   private final LatencyHistogram latency;
+  // Null when a later stage releases large payloads (writers that are not durable may lag).
+  private final LargePayloadRelease release;
   private AckTarget dirtyHead;
 
-  private final RingPublisher publisher;
-
-  Acknowledger(EngineMetrics metrics, RingPublisher publisher) {
+  Acknowledger(EngineMetrics metrics, LargePayloadRelease release) {
     this.latency = metrics.eventLatency();
-    this.publisher = publisher;
+    this.release = release;
   }
 
   @Override
@@ -30,10 +30,8 @@ final class Acknowledger implements EventHandler<EventSlot> {
 
   @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
-    // Last stage: nobody reads this slot's payload again before it is claimed anew.
-    long large = slot.releaseLarge();
-    if (large > 0) {
-      publisher.releaseLarge(large);
+    if (release != null) {
+      release.release(slot); // last stage: nobody reads the payload again before a new claim
     }
     switch (slot.kind()) {
       case EVENT:

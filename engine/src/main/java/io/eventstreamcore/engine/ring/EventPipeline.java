@@ -179,7 +179,9 @@ public final class EventPipeline {
         writers.stream().filter(w -> w.backend().durable()).toArray(StorageStage[]::new);
     StorageStage[] others =
         writers.stream().filter(w -> !w.backend().durable()).toArray(StorageStage[]::new);
-    Acknowledger acknowledger = new Acknowledger(metrics, publisher);
+    // With writers that are not durable behind it, the acknowledger is not the last stage.
+    Acknowledger acknowledger =
+        new Acknowledger(metrics, others.length > 0 ? null : new LargePayloadRelease(publisher));
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
     Runnable fail = () -> failed = true;
     if (topology == RingTopology.SINGLE) {
@@ -275,7 +277,8 @@ public final class EventPipeline {
   /**
    * After the processors: a single backend's writer and the acknowledger on one thread (a stage
    * less to wake per batch, and nothing to isolate: the acknowledger waits for that writer anyway),
-   * or else a writer per backend and the acknowledger after the durable ones.
+   * or else a writer per backend and the acknowledger after the durable ones; with backends that
+   * are not durable, a last stage after all of them releases large payloads.
    */
   private void wireStorage(
       EventHandlerGroup<EventSlot> processed,
@@ -291,11 +294,11 @@ public final class EventPipeline {
       countStoreAndAckErrors(last, last, metrics, fail);
       return;
     }
-    processed.then(durable).then(acknowledger);
+    EventHandlerGroup<EventSlot> acknowledged = processed.then(durable).then(acknowledger);
     if (others.length > 0) {
       // Not durable: after the processors like the others, and the ring waits for them, but
-      // the acknowledger does not.
-      processed.then(others);
+      // the acknowledger does not. So large payloads are released after both.
+      acknowledged.and(processed.then(others)).then(new LargePayloadRelease(publisher));
     }
     for (StorageStage stage : writers) {
       countErrors(stage, "storage", metrics, fail);

@@ -10,7 +10,8 @@ import java.util.Locale;
  * order, ACK after commit); they differ in how many threads a publish wakes, in whether a slow
  * processor holds up the others, and so in what the overload policies can tell apart. Outside
  * {@link #SINGLE}, a single storage backend's writer and the acknowledger share a thread; several
- * backends have a writer thread each and the acknowledger one more.
+ * backends have a writer thread each and the acknowledger one more (and with backends that are not
+ * durable, a last one that releases large payloads once every writer is past them).
  */
 public enum RingTopology {
   /**

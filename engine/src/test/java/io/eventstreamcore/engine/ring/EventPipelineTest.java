@@ -79,8 +79,13 @@ class EventPipelineTest {
   }
 
   private EventPipeline pipeline(List<ProcessorBinding> handlers, StorageBackend... backends) {
+    return pipeline("", handlers, backends);
+  }
+
+  private EventPipeline pipeline(
+      String overrides, List<ProcessorBinding> handlers, StorageBackend... backends) {
     EventPipeline pipeline =
-        new EventPipeline(settings(""), metrics, clock, handlers, List.of(backends));
+        new EventPipeline(settings(overrides), metrics, clock, handlers, List.of(backends));
     pipelines.add(pipeline);
     return pipeline;
   }
@@ -500,6 +505,38 @@ class EventPipelineTest {
     notDurable.recover();
     await().atMost(DEADLINE).until(() -> behind.eventIds().size() == count);
     assertThat(behind.eventIds()).isEqualTo(durable.eventIds());
+  }
+
+  @Test
+  void aLargePayloadIsKeptUntilABackendThatIsNotDurableHasWrittenIt() throws Exception {
+    CollectingBackend durable = new CollectingBackend("durable");
+    CollectingBackend behind = new CollectingBackend("behind");
+    FlakyBackend notDurable = new FlakyBackend(behind, 0, false);
+    notDurable.goDown();
+    EventPipeline pipeline =
+        pipeline("eventstream.ring.slot-retained-payload-bytes=16", List.of(), durable, notDurable);
+    pipeline.start();
+    RecordingAckTarget connection = new RecordingAckTarget(durable::committedEvents);
+    FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
+
+    int count = 20;
+    for (long id = 1; id <= count; id++) {
+      frames.largeEvent(Priority.MEDIUM, "orders", id, largePayload(id));
+    }
+    // Acknowledged while the other writer has not read them.
+    await().atMost(DEADLINE).until(() -> connection.lastAck() == count);
+    assertThat(behind.eventIds()).isEmpty();
+
+    notDurable.recover();
+    await().atMost(DEADLINE).until(() -> behind.eventIds().size() == count);
+    for (StoredEvent event : behind.events()) {
+      assertThat(event.payload()).isEqualTo(largePayload(event.eventId()));
+    }
+    await().atMost(DEADLINE).until(() -> pipeline.publisher().largeBytes() == 0);
+  }
+
+  private static byte[] largePayload(long id) {
+    return ("large-payload-" + id + "-" + "x".repeat(200)).getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

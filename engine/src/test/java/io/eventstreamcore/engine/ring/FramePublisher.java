@@ -29,6 +29,22 @@ final class FramePublisher {
 
   /** Publishes one event frame and returns its frame number. */
   long event(Priority priority, String topic, long eventId, byte[] payload) {
+    return event(priority, topic, eventId, payload, 0);
+  }
+
+  /**
+   * Publishes one event frame whose payload is beyond the slots' retained size, reserved as the
+   * ingest decoder reserves it, and returns its frame number.
+   */
+  long largeEvent(Priority priority, String topic, long eventId, byte[] payload) {
+    if (!ring.isLarge(payload.length) || !ring.tryReserveLarge(payload.length)) {
+      throw new AssertionError("not a large payload, or no room for it: " + payload.length);
+    }
+    return event(priority, topic, eventId, payload, payload.length);
+  }
+
+  private long event(
+      Priority priority, String topic, long eventId, byte[] payload, long largeReservation) {
     long sequence = claim();
     EventSlot slot = ring.slot(sequence);
     slot.beginFrame(source, ++frameNo, acksRequested);
@@ -37,6 +53,7 @@ final class FramePublisher {
     byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
     System.arraycopy(topicBytes, 0, slot.topicBuffer(topicBytes.length), 0, topicBytes.length);
     System.arraycopy(payload, 0, slot.payloadBuffer(payload.length), 0, payload.length);
+    slot.largeReservation(largeReservation);
     ring.publish(sequence);
     return frameNo;
   }

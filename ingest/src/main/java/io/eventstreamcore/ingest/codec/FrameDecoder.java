@@ -110,7 +110,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
       }
       if (large > 0) {
-        ring.slot(last).largeReservation(large); // released by the acknowledger
+        ring.slot(last).largeReservation(large); // released once no stage reads the slot
       }
       long first = last - frames + 1;
       long sequence = first;
