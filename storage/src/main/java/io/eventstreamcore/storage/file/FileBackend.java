@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * encoded into one reused direct buffer and written out when it fills and at each commit; one
  * commit covers a whole ring batch, so with {@code sync = always} one fsync is shared by the batch
  * (group commit). The active segment is rolled once it reaches {@code segment-bytes}; retention
- * deletes whole segments, oldest first, never the active one.
+ * deletes whole segments, oldest first, never the active one. With {@code sync = always} the bytes
+ * written since the last fsync are also kept, to be written again before an fsync that retries a
+ * failed one ({@link UnsyncedTail}); a batch beyond twice the buffer is synced in parts to bound
+ * that copy.
  *
  * <p>At open the log is recovered: the last segment is read to its last valid frame and truncated
  * there, so a torn tail from a crash is cut off before new records follow it; the next offset is
@@ -56,6 +59,9 @@ public final class FileBackend implements ReadableBackend {
   private final long truncatedBytes;
   private final AtomicLong fsyncs = new AtomicLong();
   private final ScheduledExecutorService syncer;
+  private final Fsync fsync;
+  // With sync = always, what was written since the active segment's last fsync; else null.
+  private final UnsyncedTail unsynced;
 
   // Writer thread only.
   private final SegmentRetention retention;
@@ -91,7 +97,17 @@ public final class FileBackend implements ReadableBackend {
 
   /** Opens (creating or recovering) the log that {@code settings} describe. */
   public FileBackend(String name, FileSettings settings) throws IOException {
+    this(name, settings, channel -> channel.force(false));
+  }
+
+  /** How the writer forces a segment's data; tests make it fail. */
+  interface Fsync {
+    void force(FileChannel channel) throws IOException;
+  }
+
+  FileBackend(String name, FileSettings settings, Fsync fsync) throws IOException {
     this.name = name;
+    this.fsync = fsync;
     this.settings = settings;
     this.directory = settings.directory();
     Files.createDirectories(directory);
@@ -109,6 +125,7 @@ public final class FileBackend implements ReadableBackend {
     }
     this.committedOffset = nextOffset;
     this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
+    this.unsynced = settings.sync() == SyncPolicy.ALWAYS ? new UnsyncedTail(filePosition) : null;
     retention.enforce(filePosition);
     if (settings.sync() == SyncPolicy.INTERVAL) {
       long intervalNanos = settings.syncInterval().toNanos();
@@ -303,9 +320,17 @@ public final class FileBackend implements ReadableBackend {
     }
     ByteBuffer b = frames.underlyingObject();
     b.limit((int) frames.writePosition()).position((int) frames.readPosition());
+    if (unsynced != null
+        && unsynced.size() > 0
+        && unsynced.size() + b.remaining() > 2 * (settings.bufferBytes() + BUFFER_SLACK_BYTES)) {
+      forceActive(); // a batch beyond twice the buffer is synced in parts, to bound the copy
+    }
     FileChannel target = channel;
     while (b.hasRemaining()) {
       int n = target.write(b, filePosition);
+      if (unsynced != null) {
+        unsynced.written(b, n);
+      }
       filePosition += n;
       frames.readSkip(n);
       writtenBytes += n; // single writer: the volatile is only for the syncer to read
@@ -322,8 +347,7 @@ public final class FileBackend implements ReadableBackend {
     writeOut();
     FileChannel old = channel;
     if (settings.sync() != SyncPolicy.NEVER) {
-      old.force(false);
-      fsyncs.incrementAndGet();
+      forceActive();
     }
     Segment next = new Segment(nextOffset, Segments.path(directory, nextOffset));
     FileChannel opened = openForWrite(next.path());
@@ -336,6 +360,9 @@ public final class FileBackend implements ReadableBackend {
     retention.closed(active, filePosition);
     active = next;
     filePosition = 0;
+    if (unsynced != null) {
+      unsynced.synced(0);
+    }
     channel = opened;
     old.close();
     retention.enforce(filePosition);
@@ -350,8 +377,7 @@ public final class FileBackend implements ReadableBackend {
     }
     writeOut();
     if (settings.sync() == SyncPolicy.ALWAYS) {
-      channel.force(false);
-      fsyncs.incrementAndGet();
+      forceActive();
     }
     committedOffset = nextOffset;
     if (retention.due()) {
@@ -359,11 +385,32 @@ public final class FileBackend implements ReadableBackend {
     }
   }
 
+  /**
+   * Forces the active segment's data; with sync = always, after a failed fsync, first writes again
+   * what that one may have lost.
+   */
+  private void forceActive() throws IOException {
+    if (unsynced != null) {
+      unsynced.rewriteIfFsyncFailed(channel);
+    }
+    try {
+      fsync.force(channel);
+    } catch (IOException e) {
+      if (unsynced != null) {
+        unsynced.fsyncFailed();
+      }
+      throw e;
+    }
+    if (unsynced != null) {
+      unsynced.synced(filePosition);
+    }
+    fsyncs.incrementAndGet();
+  }
+
   @Override
   public void sync() throws IOException {
     writeOut();
-    channel.force(false);
-    fsyncs.incrementAndGet();
+    forceActive();
   }
 
   /** Interval syncer: forces the active segment when bytes were written since the last time. */

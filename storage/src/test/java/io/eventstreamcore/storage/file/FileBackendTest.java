@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -191,6 +192,59 @@ class FileBackendTest {
       assertThat(readLog()).containsExactlyElementsOf(written);
     } finally {
       reopened.close();
+    }
+  }
+
+  @Test
+  void whatAFailedFsyncMayHaveLostIsWrittenAgainBeforeTheRetry() throws IOException {
+    // Linux reports a failed writeback to one fsync and may leave the pages it could not write
+    // marked clean: a retried fsync then succeeds without them. The failing fsync here zeroes what
+    // was written since the last good one, as the disk would have it.
+    long[] lostFrom = {-1};
+    FileBackend.Fsync failOnce =
+        channel -> {
+          if (lostFrom[0] >= 0) {
+            channel.write(ByteBuffer.allocate((int) (channel.size() - lostFrom[0])), lostFrom[0]);
+            lostFrom[0] = -1;
+            throw new IOException("Input/output error");
+          }
+          channel.force(false);
+        };
+    FileSettings settings =
+        new FileSettings(
+            dir,
+            SyncPolicy.ALWAYS,
+            Duration.ofMillis(100),
+            64L << 20,
+            0,
+            Duration.ZERO,
+            1 << 20, // the sample fits: it is written out, and fails, at the commit
+            true);
+    List<Object> sample;
+    try (FileBackend backend = new FileBackend("file", settings, failOnce)) {
+      sample = writeSample(backend);
+      lostFrom[0] = Files.size(onlySegment());
+      assertThatThrownBy(() -> writeSample(backend)).hasMessage("Input/output error");
+
+      backend.commit(); // the writer's retry
+    }
+
+    List<Object> twice = new ArrayList<>(sample);
+    twice.addAll(sample);
+    assertThat(readLog()).containsExactlyElementsOf(twice);
+  }
+
+  @Test
+  void aBatchBeyondTwiceTheBufferIsSyncedInPartsSoThatWhatIsKeptToWriteAgainStaysBounded()
+      throws IOException {
+    try (FileBackend backend = open(SyncPolicy.ALWAYS, 1024)) { // 130 KiB kept at most
+      for (int id = 1; id <= 400; id++) {
+        backend.append(event("t", Priority.LOW, id, NOW, payload(1000, id)).slot());
+      }
+      backend.commit();
+
+      assertThat(backend.fsyncs()).isBetween(3L, 5L);
+      assertThat(backend.readEvents()).hasSize(400);
     }
   }
 
