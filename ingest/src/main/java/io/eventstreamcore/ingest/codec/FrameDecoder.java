@@ -82,8 +82,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       skipKeepAlives(in);
       int frames = completeFrames(in);
       if (frames == 0) {
-        if (in.readableBytes() >= FrameDescriptor.LENGTH_FIELD_BYTES
-            && in.getUnsignedInt(in.readerIndex()) > maxFrameBytes) {
+        // An oversized frame is rejected on its length alone once the connection has asked for
+        // acks; before that, once its head byte is here too, whose ACK bit may be that asking.
+        int needed = FrameDescriptor.LENGTH_FIELD_BYTES + (acksRequested ? 0 : 1);
+        if (in.readableBytes() >= needed && in.getUnsignedInt(in.readerIndex()) > maxFrameBytes) {
           rejectOversized(ctx, in, nowMillis, nowNanos);
         }
         return; // otherwise wait for the rest of the frame
@@ -183,7 +185,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       pause(ctx);
       return;
     }
-    if (in.readableBytes() > FrameDescriptor.LENGTH_FIELD_BYTES) {
+    if (!acksRequested) {
       int head = in.getUnsignedByte(in.readerIndex() + FrameDescriptor.LENGTH_FIELD_BYTES);
       if ((head & FrameDescriptor.ACK_FLAG) != 0 || badHead(head)) {
         acksRequested = true; // the frame itself asked, as PROTOCOL.md counts it
@@ -285,7 +287,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     stalled = false;
     try {
       channelRead(ctx, Unpooled.EMPTY_BUFFER);
-    } catch (Exception e) {
+    } catch (Throwable e) {
+      // As on the socket-read path, where Netty hands anything thrown, an Error too (out of
+      // memory for a large payload), to the pipeline, which closes the connection: otherwise it
+      // would stay paused for good.
       ctx.fireExceptionCaught(e);
       return;
     }

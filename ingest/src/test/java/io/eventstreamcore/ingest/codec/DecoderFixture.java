@@ -32,6 +32,7 @@ final class DecoderFixture implements AutoCloseable {
   final Sequence consumed = new Sequence();
   final EngineMetrics metrics = new EngineMetrics();
   final AckTarget connection = new SilentConnection();
+  final FailingClock clock = new FailingClock();
   final FrameDecoder decoder;
   final EmbeddedChannel channel;
   private final long maxFrameBytes;
@@ -53,12 +54,27 @@ final class DecoderFixture implements AutoCloseable {
   /** A decoder of another connection publishing into the same ring. */
   FrameDecoder newDecoder(AckTarget target) {
     return new FrameDecoder(
-        new RingPublisher(ring),
-        target,
-        InstantSource.fixed(NOW),
-        maxFrameBytes,
-        RESUME_DELAY_NANOS,
-        metrics);
+        new RingPublisher(ring), target, clock, maxFrameBytes, RESUME_DELAY_NANOS, metrics);
+  }
+
+  /** {@link #NOW}, until told to throw instead. */
+  static final class FailingClock implements InstantSource {
+    private Error next;
+
+    /** The next read of the clock throws {@code error}. */
+    void failNext(Error error) {
+      next = error;
+    }
+
+    @Override
+    public Instant instant() {
+      Error error = next;
+      if (error != null) {
+        next = null;
+        throw error;
+      }
+      return NOW;
+    }
   }
 
   /** A channel for {@code frameDecoder}, with its event loop's clock frozen. */

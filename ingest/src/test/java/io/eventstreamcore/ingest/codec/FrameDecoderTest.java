@@ -6,6 +6,7 @@ import static io.eventstreamcore.ingest.codec.FrameBuilder.frame;
 import static io.eventstreamcore.ingest.codec.FrameBuilder.keepAlive;
 import static io.eventstreamcore.ingest.codec.FrameBuilder.withLength;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
@@ -546,6 +547,20 @@ class FrameDecoderTest {
     }
 
     @Test
+    void anOversizedFrameWhoseHeadByteArrivesLaterHasStillAskedForAcks() {
+      use(64, 1024);
+      fixture.write(FrameBuilder.lengthPrefix(1025));
+      assertThat(fixture.publishedCount()).isZero(); // the head byte decides whether to answer
+
+      fixture.write(new byte[] {(byte) 0x42});
+
+      List<EventSlot> slots = fixture.published();
+      assertThat(slots).hasSize(1);
+      assertThat(slots.get(0).error()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+      checkNumbered(slots.get(0), 1, true);
+    }
+
+    @Test
     void anOversizedFirstFrameWithoutTheAckBitIsAnsweredByClosingOnly() {
       use(64, 1024);
       fixture.write(concat(FrameBuilder.lengthPrefix(1025), new byte[] {(byte) 0x02}));
@@ -605,7 +620,7 @@ class FrameDecoderTest {
     @ParameterizedTest
     @ValueSource(longs = {0x8000_0000L, 0xFFFF_FFFFL})
     void lengthIsUnsigned(long length) {
-      fixture.write(FrameBuilder.lengthPrefix(length));
+      fixture.write(concat(FrameBuilder.lengthPrefix(length), new byte[] {(byte) 0x02}));
 
       EventSlot slot = fixture.published().get(0);
       assertThat(slot.error()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
@@ -735,6 +750,21 @@ class FrameDecoderTest {
       assertThat(fixture.publishedCount()).isEqualTo(RING);
       assertThat(fixture.decoder.frameCount()).isEqualTo(RING);
       assertThat(fixture.channel.config().isAutoRead()).isFalse();
+    }
+
+    @Test
+    void anErrorWhileRetryingReachesThePipelineWhichClosesTheConnection() {
+      // Out of memory for a large payload, say: on the socket-read path Netty hands it to the
+      // pipeline, whose last handler closes the connection; the retry must do the same, or the
+      // connection stays paused for good with its frame never answered.
+      use(RING, DecoderFixture.DEFAULT_MAX_FRAME_BYTES);
+      fixture.write(numberedFrames(1, 10));
+      fixture.consumeUpTo(RING - 1);
+      fixture.clock.failNext(new OutOfMemoryError("test"));
+
+      assertThatThrownBy(fixture::runResume)
+          .isInstanceOf(OutOfMemoryError.class)
+          .hasMessage("test");
     }
 
     @Test
