@@ -143,19 +143,21 @@ final class ProcessorStage implements EventHandler<EventSlot> {
           break;
         case TICK:
           for (int i = 0; i < handlers.length; i++) {
+            long mark = records.produced();
             try {
               handlers[i].onTick(slot.receivedMillis(), records);
-            } catch (RuntimeException e) {
-              failures[i].record(e, sequence);
+            } catch (Throwable e) {
+              failed(i, e, mark, sequence);
             }
           }
           break;
         case FLUSH:
           for (int i = 0; i < handlers.length; i++) {
+            long mark = records.produced();
             try {
               handlers[i].onFlush(slot.receivedMillis(), records);
-            } catch (RuntimeException e) {
-              failures[i].record(e, sequence);
+            } catch (Throwable e) {
+              failed(i, e, mark, sequence);
             }
           }
           break;
@@ -211,10 +213,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       try {
         handlers[i].onEvent(slot, records);
         return true;
-      } catch (RuntimeException e) {
-        // What the failed call emitted is not its effect: a retry must not double it.
-        records.rollback(mark);
-        failures[i].record(e, sequence);
+      } catch (Throwable e) { // an Error of user code (an assertion, a missing class) too
+        failed(i, e, mark, sequence);
         if (attempt >= retry.attempts()) {
           return false;
         }
@@ -222,6 +222,15 @@ final class ProcessorStage implements EventHandler<EventSlot> {
         pause.accept(retry.backoffNanos(attempt));
       }
     }
+  }
+
+  /**
+   * A call of handler {@code i} threw: what it emitted since {@code mark} is not its effect (a
+   * retry must not double it, and a record taken but never filled would be stored stale).
+   */
+  private void failed(int i, Throwable e, long mark, long sequence) {
+    records.rollback(mark);
+    failures[i].record(e, sequence);
   }
 
   private void deadLetter(EventSlot slot, DeadLetterReason reason) {
@@ -255,7 +264,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       this.stageErrors = stageErrors;
     }
 
-    void record(RuntimeException e, long sequence) {
+    void record(Throwable e, long sequence) {
       errors.inc();
       stageErrors.inc();
       if (reported.add(e.getClass())) {

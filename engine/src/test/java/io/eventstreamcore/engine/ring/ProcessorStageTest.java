@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
+import io.eventstreamcore.engine.spi.RecordSink;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -149,6 +152,49 @@ class ProcessorStageTest {
     assertThat(deadLetters(DeadLetterReason.HANDLER_GAVE_UP)).isEqualTo(1);
     assertThat(metrics.processorRetries(Route.TRANSACTIONAL).getLongValue()).isEqualTo(2);
     assertThat(metrics.eventsProcessed(Route.TRANSACTIONAL).getLongValue()).isZero();
+  }
+
+  @Test
+  void anErrorThrownByAHandlerIsAFailedCallLikeAnExceptionRetriedThenADeadLetter() {
+    ProcessorHandler asserting =
+        (event, sink) -> {
+          calls.add("a:" + event.eventId());
+          sink.emit().alert("a", "INFO", event.topic(), 0, event.eventId(), 0);
+          throw new AssertionError("user code's assertion");
+        };
+    ProcessorStage stage =
+        stage(new RetryPolicy(2, 10 * MS, 10 * MS), new OverloadPolicy.Backpressure(), asserting);
+
+    List<Record> emitted = offer(stage, 4);
+
+    assertThat(calls).containsExactly("a:4", "a:4");
+    assertThat(emitted)
+        .extracting(Record::kind, Record::reason)
+        .containsExactly(tuple(RecordKind.DEAD_LETTER, DeadLetterReason.HANDLER_GAVE_UP));
+    assertThat(metrics.processorHandlerErrors("transactional", "h0").getLongValue()).isEqualTo(2);
+  }
+
+  @Test
+  void aTickThatThrowsLeavesNoRecordNotEvenOneItTookAndNeverFilled() {
+    ProcessorHandler ticking =
+        new ProcessorHandler() {
+          @Override
+          public void onEvent(EventView event, RecordSink sink) {}
+
+          @Override
+          public void onTick(long nowMillis, RecordSink sink) {
+            sink.emit().alert("tick", "INFO", "orders", nowMillis, 1, 0);
+            sink.emit(); // taken, a reused record, and then the values to fill it with fail
+            throw new IllegalStateException("failed before filling the record it took");
+          }
+        };
+    ProcessorStage stage = stage(RetryPolicy.NONE, new OverloadPolicy.Backpressure(), ticking);
+    slot.beginControl(SlotKind.TICK, 2_000, 0);
+
+    List<Record> emitted = run(stage);
+
+    assertThat(emitted).isEmpty();
+    assertThat(metrics.processorHandlerErrors("transactional", "h0").getLongValue()).isEqualTo(1);
   }
 
   @Test
