@@ -150,9 +150,14 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** Defaults from every module's reference.conf, under the given file, under -D overrides. */
+  /**
+   * Defaults from every module's reference.conf, under the given file, under -D overrides; without
+   * a file, Typesafe Config's default one ({@code -Dconfig.file}, or application.conf), read again
+   * each time (a reload must see the file as it is now, not as the first load cached it).
+   */
   public static Config load(File file) {
     if (file == null) {
+      ConfigFactory.invalidateCaches();
       return ConfigFactory.load();
     }
     if (!file.isFile()) {
