@@ -78,6 +78,17 @@ enum SqlDialect {
       p.setProperty("tcpKeepAlive", "true");
       // One multi-row INSERT per up to 128 rows instead of a round trip per row.
       p.setProperty("reWriteBatchedInserts", "true");
+      if (writer) {
+        // A commit is durable when it returns, whatever the server's default: an ACK waits for
+        // it. And a writer session the client gave up on (socketTimeout) while a transaction
+        // was open, which the server may not see closed for hours, ends after twice the timeout:
+        // until then it holds the writer row's lock, and every retry, or a restarted service,
+        // waits on it.
+        p.setProperty(
+            "options",
+            "-c synchronous_commit=on -c idle_in_transaction_session_timeout="
+                + 2 * settings.timeoutMillis());
+      }
     } else {
       p.setProperty("busy_timeout", Long.toString(settings.timeoutMillis()));
       if (writer) {

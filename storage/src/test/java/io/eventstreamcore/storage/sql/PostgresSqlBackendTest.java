@@ -12,12 +12,15 @@ import io.eventstreamcore.storage.testing.TestPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +105,67 @@ class PostgresSqlBackendTest extends SqlBackendContract {
           .hasMessageContaining("19 rows failed, kept for the retry");
       backend.commit(); // a new connection, the same batch
       assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void aWriterSessionCutOffInsideItsTransactionEndsAndTheRetryGetsThrough() throws Exception {
+    List<Expected> events = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      events.add(TestEvents.event("t", Priority.LOW, 200 + i, NOW + i, TestEvents.payload(8, i)));
+    }
+    try (LoopbackProxy proxy =
+            LoopbackProxy.start(new InetSocketAddress(TestPostgres.HOST, TestPostgres.PORT));
+        SqlBackend backend =
+            new SqlBackend(
+                "sql",
+                settings(
+                    "url = \"jdbc:postgresql://127.0.0.1:"
+                        + proxy.port()
+                        + "/test?prepareThreshold=0\", timeout = 1s"))) {
+      for (Expected e : events) {
+        backend.append(e.slot());
+      }
+      proxy.partitionAtNextCommit();
+      assertThatThrownBy(backend::commit).isInstanceOf(IOException.class);
+
+      // The server still holds the cut-off session, idle in its transaction with the writer row
+      // locked, and sees no close. The writer retries as the storage stage would, until the
+      // server ends that session (after twice the timeout, as the writer asked).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (true) {
+        try {
+          backend.commit();
+          break;
+        } catch (IOException e) {
+          assertThat(System.nanoTime()).as("the retry is still locked out").isLessThan(deadline);
+        }
+      }
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void theWriterAsksForDurableCommitsWhateverTheServersDefault() throws Exception {
+    String role = prefix + "lax";
+    try (Connection admin = connect();
+        Statement s = admin.createStatement()) {
+      s.execute("CREATE ROLE " + role + " LOGIN");
+      s.execute("ALTER ROLE " + role + " SET synchronous_commit = off");
+    }
+    try (Connection c =
+            DriverManager.getConnection(
+                TestPostgres.URL,
+                SqlDialect.POSTGRESQL.connectionProperties(
+                    settings("user = " + role), "writer", true));
+        ResultSet r = c.createStatement().executeQuery("SHOW synchronous_commit")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("on");
+    } finally {
+      try (Connection admin = connect();
+          Statement s = admin.createStatement()) {
+        s.execute("DROP ROLE " + role);
+      }
     }
   }
 

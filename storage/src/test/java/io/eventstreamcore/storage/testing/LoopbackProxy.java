@@ -18,8 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * lets them through again. {@link #loseNextCommitReply()} loses the reply to a database commit: the
  * first client message containing {@code COMMIT} after it still reaches the server (which commits),
  * but nothing the server sends back on that connection reaches the client any more; the one failure
- * a retry cannot tell from a lost commit by the error alone. Two threads per connection copy bytes
- * each way; all threads are joined at {@link #close()}.
+ * a retry cannot tell from a lost commit by the error alone. {@link #partitionAtNextCommit()} cuts
+ * a connection off inside its transaction, as a network partition would: from the next client
+ * message containing {@code COMMIT} on, nothing passes either way, and when the client gives up and
+ * closes, the server's side stays open, so the server keeps the session and its transaction until
+ * it ends them itself. Two threads per connection copy bytes each way; all threads are joined at
+ * {@link #close()}.
  */
 public final class LoopbackProxy implements AutoCloseable {
   private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
@@ -33,6 +37,7 @@ public final class LoopbackProxy implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private boolean refusing;
   private volatile boolean losingNextCommitReply;
+  private volatile boolean partitioningNextCommit;
 
   private LoopbackProxy(InetSocketAddress target) throws IOException {
     this.target = target;
@@ -73,6 +78,11 @@ public final class LoopbackProxy implements AutoCloseable {
     losingNextCommitReply = true;
   }
 
+  /** Cuts off the connection that sends the next COMMIT, before it reaches the server. */
+  public void partitionAtNextCommit() {
+    partitioningNextCommit = true;
+  }
+
   private void accept() {
     while (!server.isClosed()) {
       Socket client;
@@ -98,20 +108,25 @@ public final class LoopbackProxy implements AutoCloseable {
         open.add(upstream);
         // Per connection: set by its client-to-server pump, read by the other one.
         AtomicBoolean swallowing = new AtomicBoolean();
-        startPump(client, upstream, swallowing, true);
-        startPump(upstream, client, swallowing, false);
+        AtomicBoolean partitioned = new AtomicBoolean();
+        startPump(client, upstream, swallowing, partitioned, true);
+        startPump(upstream, client, swallowing, partitioned, false);
       }
     }
   }
 
-  private void startPump(Socket from, Socket to, AtomicBoolean swallowing, boolean up) {
+  private void startPump(
+      Socket from, Socket to, AtomicBoolean swallowing, AtomicBoolean partitioned, boolean up) {
     Thread pump =
-        new Thread(() -> pump(from, to, swallowing, up), "loopback-proxy-" + (up ? "up" : "down"));
+        new Thread(
+            () -> pump(from, to, swallowing, partitioned, up),
+            "loopback-proxy-" + (up ? "up" : "down"));
     threads.add(pump);
     pump.start();
   }
 
-  private void pump(Socket from, Socket to, AtomicBoolean swallowing, boolean up) {
+  private void pump(
+      Socket from, Socket to, AtomicBoolean swallowing, AtomicBoolean partitioned, boolean up) {
     byte[] buffer = new byte[16 * 1024];
     try {
       InputStream in = from.getInputStream();
@@ -123,20 +138,30 @@ public final class LoopbackProxy implements AutoCloseable {
             losingNextCommitReply = false;
             swallowing.set(true);
           }
+          if (partitioningNextCommit && contains(buffer, n, COMMIT)) {
+            partitioningNextCommit = false;
+            partitioned.set(true);
+          }
         } else if (swallowing.get()) {
           continue;
         }
-        out.write(buffer, 0, n);
-        out.flush();
+        if (!partitioned.get()) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // one side closed or was cut: end the pair
     } finally {
       closeQuietly(from);
-      closeQuietly(to);
+      if (!partitioned.get()) {
+        closeQuietly(to); // else the server's side stays open until close()
+      }
       synchronized (lock) {
         open.remove(from);
-        open.remove(to);
+        if (!partitioned.get()) {
+          open.remove(to);
+        }
       }
     }
   }
