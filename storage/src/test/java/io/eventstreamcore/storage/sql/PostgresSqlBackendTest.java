@@ -108,6 +108,17 @@ class PostgresSqlBackendTest extends SqlBackendContract {
     }
   }
 
+  /** A backend whose connections go through {@code proxy}, with a timeout of 1 s. */
+  private SqlBackend throughProxy(LoopbackProxy proxy) throws IOException {
+    return new SqlBackend(
+        "sql",
+        settings(
+            "url = \"jdbc:postgresql://127.0.0.1:"
+                + proxy.port()
+                // Unnamed statements only, so the proxy sees COMMIT spelled out.
+                + "/test?prepareThreshold=0\", timeout = 1s"));
+  }
+
   @Test
   void aWriterSessionCutOffInsideItsTransactionEndsAndTheRetryGetsThrough() throws Exception {
     List<Expected> events = new ArrayList<>();
@@ -116,13 +127,7 @@ class PostgresSqlBackendTest extends SqlBackendContract {
     }
     try (LoopbackProxy proxy =
             LoopbackProxy.start(new InetSocketAddress(TestPostgres.HOST, TestPostgres.PORT));
-        SqlBackend backend =
-            new SqlBackend(
-                "sql",
-                settings(
-                    "url = \"jdbc:postgresql://127.0.0.1:"
-                        + proxy.port()
-                        + "/test?prepareThreshold=0\", timeout = 1s"))) {
+        SqlBackend backend = throughProxy(proxy)) {
       for (Expected e : events) {
         backend.append(e.slot());
       }
@@ -178,14 +183,7 @@ class PostgresSqlBackendTest extends SqlBackendContract {
     }
     try (LoopbackProxy proxy =
             LoopbackProxy.start(new InetSocketAddress(TestPostgres.HOST, TestPostgres.PORT));
-        SqlBackend backend =
-            new SqlBackend(
-                "sql",
-                settings(
-                    "url = \"jdbc:postgresql://127.0.0.1:"
-                        + proxy.port()
-                        // Unnamed statements only, so the proxy sees COMMIT spelled out.
-                        + "/test?prepareThreshold=0\", timeout = 1s"))) {
+        SqlBackend backend = throughProxy(proxy)) {
       for (Expected e : events) {
         backend.append(e.slot());
       }
