@@ -83,6 +83,9 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
       forgottenEarlyCounted = dedup.evictedEarly();
     }
     slot.classify(topic.name(), topic.id(), priority, duplicate);
+    if (topic.shared()) {
+      slot.topicShared();
+    }
     if (!duplicate && overload.sheds(slot.route(), sequence)) {
       slot.shed();
     }

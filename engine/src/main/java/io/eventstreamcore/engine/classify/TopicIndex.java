@@ -28,15 +28,17 @@ public final class TopicIndex {
     private final int hash;
     private final String name;
     private final int id;
+    private final boolean shared;
     // Written by the classify stage only (at a reload); read by it for every event.
     private Priority configured;
 
-    Entry(byte[] bytes, int hash, int id, Priority configured) {
+    Entry(byte[] bytes, int hash, int id, Priority configured, boolean shared) {
       this.bytes = bytes;
       this.hash = hash;
       this.name = new String(bytes, StandardCharsets.UTF_8);
       this.id = id;
       this.configured = configured;
+      this.shared = shared;
     }
 
     /** The topic. */
@@ -47,6 +49,11 @@ public final class TopicIndex {
     /** Dense id, 0-based, in order of first sight. */
     public int id() {
       return id;
+    }
+
+    /** Whether this is the entry shared by the topics beyond the bound. */
+    public boolean shared() {
+      return shared;
     }
 
     /** Priority from the topic table, or null when the topic is not listed. */
@@ -77,7 +84,7 @@ public final class TopicIndex {
       insert(bytes, hash(bytes, bytes.length), e.getValue());
     }
     byte[] overflowBytes = OVERFLOW_TOPIC.getBytes(StandardCharsets.UTF_8);
-    this.overflow = new Entry(overflowBytes, 0, maxTopics, null);
+    this.overflow = new Entry(overflowBytes, 0, maxTopics, null, true);
   }
 
   /** The entry for the topic in {@code bytes[0..length)}; interns it when first seen. */
@@ -138,7 +145,7 @@ public final class TopicIndex {
     while (table[i] != null) {
       i = (i + 1) & mask;
     }
-    Entry e = new Entry(bytes, h, count++, configured);
+    Entry e = new Entry(bytes, h, count++, configured, false);
     table[i] = e;
     return e;
   }

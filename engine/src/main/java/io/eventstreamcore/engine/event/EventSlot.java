@@ -1,6 +1,7 @@
 package io.eventstreamcore.engine.event;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One preallocated slot of the ring. The ingest side fills it in place from the network buffer; the
@@ -40,6 +41,8 @@ public final class EventSlot implements EventView {
   private Priority priority = Priority.BATCH;
   private Route route = Route.BATCH;
   private String topic;
+  // Whether topic is the shared overflow entry, not the topic the client sent.
+  private boolean topicShared;
   private int topicId;
   private boolean duplicate;
   // Also set by the event's own processor when it sheds the event (drop-oldest); only that one
@@ -162,6 +165,7 @@ public final class EventSlot implements EventView {
   /** Sets the classification of this event. */
   public void classify(String topic, int topicId, Priority priority, boolean duplicate) {
     this.topic = topic;
+    this.topicShared = false;
     this.topicId = topicId;
     this.priority = priority;
     this.route = Route.of(priority);
@@ -254,6 +258,16 @@ public final class EventSlot implements EventView {
   @Override
   public String topic() {
     return topic;
+  }
+
+  /** Classify: the topic is one of those beyond the bound, which share {@link #topic()}. */
+  public void topicShared() {
+    this.topicShared = true;
+  }
+
+  @Override
+  public String sentTopic() {
+    return topicShared ? new String(topicBytes, 0, topicLength, StandardCharsets.UTF_8) : topic;
   }
 
   @Override

@@ -18,8 +18,17 @@ public interface EventView {
   /** The processor this event is routed to. */
   Route route();
 
-  /** Topic as a string; interned per topic, so this does not allocate. */
+  /**
+   * Topic as processors see it; interned per topic, so this does not allocate. Beyond {@code
+   * topics.max} distinct topics, further topics all read {@code _overflow} here.
+   */
   String topic();
+
+  /**
+   * Topic as the client sent it, which storage keeps: {@link #topic()}, except for a topic that
+   * shares {@code _overflow}, whose own name is then decoded anew at each call.
+   */
+  String sentTopic();
 
   /** Small integer naming the topic for this run of the service (see the topic index). */
   int topicId();

@@ -154,15 +154,16 @@ public final class Record implements RecordView {
   }
 
   /**
-   * Fills this record as a dead letter of {@code event}, copying its topic, id, times, priority and
-   * payload: the event's slot is reused once the call that handed it over returns.
+   * Fills this record as a dead letter of {@code event}, copying its topic as the client sent it
+   * (what a replay sends again), its id, times, priority and payload: the event's slot is reused
+   * once the call that handed it over returns.
    */
   public Record deadLetter(DeadLetterReason reason, EventView event) {
     if (reason == null) {
       throw new IllegalArgumentException("a dead letter needs a reason");
     }
     this.kind = RecordKind.DEAD_LETTER;
-    this.topic = event.topic();
+    this.topic = event.sentTopic();
     this.name = "";
     this.severity = "";
     this.timeMillis = event.receivedMillis();

@@ -53,6 +53,25 @@ class ClassifyHandlerTest {
     slot.received(millis, 0);
   }
 
+  @Test
+  void beyondTheTopicBoundProcessorsSeeTheSharedTopicAndStorageTheOneSent() {
+    handler =
+        new ClassifyHandler(
+            new TopicIndex(Map.of(), 1), new DedupWindow(WINDOW_MILLIS, 1024), metrics);
+    EventSlot slot = classify("device/1", Priority.LOW, 1, 1_000);
+    assertThat(slot.topic()).isEqualTo("device/1");
+    assertThat(slot.sentTopic()).isSameAs(slot.topic()); // interned: no allocation
+
+    fill(slot, "device/2", Priority.LOW, 2, 1_000);
+    handler.onEvent(slot, sequence++, true);
+    assertThat(slot.topic()).isEqualTo(TopicIndex.OVERFLOW_TOPIC);
+    assertThat(slot.sentTopic()).isEqualTo("device/2");
+
+    fill(slot, "device/1", Priority.LOW, 3, 1_000); // the slot reused for a known topic
+    handler.onEvent(slot, sequence++, true);
+    assertThat(slot.sentTopic()).isEqualTo("device/1");
+  }
+
   @ParameterizedTest(name = "frame {0}, table {1} -> {2} on {3}")
   @CsvSource({
     // A listed topic can only raise the frame's priority.

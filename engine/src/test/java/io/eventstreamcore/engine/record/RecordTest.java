@@ -49,6 +49,15 @@ class RecordTest {
   }
 
   @Test
+  void aDeadLetterOfATopicBeyondTheBoundKeepsTheTopicTheClientSent() {
+    EventSlot slot = event("device/9", 7, bytes(3, 1));
+    slot.classify("_overflow", 2, Priority.HIGH, false); // as the processors see it
+    slot.topicShared();
+
+    assertThat(new Record().deadLetter(DeadLetterReason.LATE, slot).topic()).isEqualTo("device/9");
+  }
+
+  @Test
   void refillingAsAnAlertClearsTheDeadLetterFields() {
     Record record = new Record().deadLetter(DeadLetterReason.LATE, event("t", 1, bytes(5, 3)));
     record.alert("rule", "INFO", "t", 5, 1, 2.0);

@@ -108,7 +108,7 @@ final class RecordEncoder {
     field(FIELDS.eventId).int64(event.eventId());
     field(FIELDS.clientTimeMicros).int64(event.clientTimeMicros());
     field(FIELDS.receivedMillis).int64(event.receivedMillis());
-    field(FIELDS.topic).text(event.topic());
+    field(FIELDS.topic).text(event.sentTopic());
     int length = event.payloadLength();
     payload.clear();
     payload.ensureCapacity(length);

@@ -126,7 +126,7 @@ public final class KafkaBackend implements StorageBackend {
 
   @Override
   public void append(EventView event) throws IOException {
-    String topic = event.topic();
+    String topic = event.sentTopic();
     byte[] payload = new byte[event.payloadLength()];
     event.copyPayload(0, payload, 0, payload.length);
     Header[] headers = {
@@ -146,7 +146,8 @@ public final class KafkaBackend implements StorageBackend {
     };
     add(
         new ProducerRecord<>(
-            topics.kafkaTopic(topic),
+            // Topics beyond topics.max share one Kafka topic, as they share _overflow upstream.
+            topics.kafkaTopic(event.topic()),
             null,
             event.receivedMillis(),
             KafkaRecordDescriptor.eventKey(event.eventId(), topic),

@@ -153,7 +153,7 @@ final class SqlBatch {
     int length = event.payloadLength();
     growArena(length);
     int i = events++;
-    topics[i] = event.topic();
+    topics[i] = event.sentTopic();
     priorities[i] = event.priority().name();
     routes[i] = event.route().label();
     eventIds[i] = event.eventId();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.eventstreamcore.engine.record.Record;
@@ -109,6 +110,11 @@ class KafkaBackendTest {
           TestEvents.event("orders/eu", Priority.LOW, 2, 20, TestEvents.payload(4, 1)).slot());
       backend.append(
           TestEvents.event("clicks", Priority.LOW, 3, 30, TestEvents.payload(4, 2)).slot());
+      // Beyond topics.max: one Kafka topic for all such topics, each record with its own topic.
+      EventSlot beyond = TestEvents.event("device/9", Priority.LOW, 4, 40, new byte[0]).slot();
+      beyond.classify("_overflow", 65_536, Priority.LOW, false);
+      beyond.topicShared();
+      backend.append(beyond);
       backend.commit();
     }
     String orders = TopicMapping.perTopic("es.", "orders/eu");
@@ -121,6 +127,10 @@ class KafkaBackendTest {
         KafkaTopicReader.readAll(KAFKA.bootstrapServers(), orders);
     assertThat(eu).extracting(r -> ByteBuffer.wrap(r.key()).getLong()).containsExactly(2L);
     assertThat(header(eu.get(0), "topic")).isEqualTo("orders/eu");
+    List<ConsumerRecord<byte[], byte[]>> overflow =
+        KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "es._overflow");
+    assertThat(overflow).extracting(r -> ByteBuffer.wrap(r.key()).getLong()).containsExactly(4L);
+    assertThat(header(overflow.get(0), "topic")).isEqualTo("device/9");
   }
 
   @Test

@@ -205,6 +205,19 @@ abstract class SqlBackendContract {
   }
 
   @Test
+  void anEventOfATopicBeyondTheBoundIsStoredUnderItsOwnTopic() throws IOException {
+    Expected e = event("device/70000", Priority.LOW, 5, NOW, payload(4, 1));
+    EventSlot slot = e.slot();
+    slot.classify("_overflow", 65_536, Priority.LOW, false); // as the processors see it
+    slot.topicShared();
+    try (SqlBackend backend = open()) {
+      backend.append(slot);
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).containsExactly(e);
+    }
+  }
+
+  @Test
   void redeliveredEventsAreStoredOnceAndEventsWithoutIdEveryTime() throws IOException {
     List<Expected> events = sampleEvents();
     List<Expected> expected = new ArrayList<>(events);
