@@ -45,8 +45,6 @@ public final class EventSlot implements EventView {
   private boolean topicShared;
   private int topicId;
   private boolean duplicate;
-  // Also set by the event's own processor when it sheds the event (drop-oldest); only that one
-  // processor handles the slot, after classify and before the storage writers.
   private boolean shed;
 
   // Written by each processor stage: end of the records it emitted up to this slot. Fields rather
@@ -174,14 +172,14 @@ public final class EventSlot implements EventView {
   }
 
   /**
-   * Classify, or the event's processor: an overload policy sheds this event; its processor writes
-   * it as a dead letter instead of handling it, and the acknowledger answers it with ERROR 5.
+   * Classify: an overload policy sheds this event; its processor writes it as a dead letter instead
+   * of handling it.
    */
   public void shed() {
     this.shed = true;
   }
 
-  /** True when an overload policy shed this event. */
+  /** True when classify shed this event for overload. */
   public boolean isShed() {
     return shed;
   }

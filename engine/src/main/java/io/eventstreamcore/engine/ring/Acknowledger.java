@@ -2,7 +2,6 @@ package io.eventstreamcore.engine.ring;
 
 import com.lmax.disruptor.EventHandler;
 import io.eventstreamcore.engine.event.AckTarget;
-import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.metrics.LatencyHistogram;
@@ -37,10 +36,6 @@ final class Acknowledger implements EventHandler<EventSlot> {
     switch (slot.kind()) {
       case EVENT:
         latency.observeNanos(System.nanoTime() - slot.receivedNanos());
-        if (slot.isShed() && slot.acksRequested()) {
-          // Stored, and a dead letter: PROTOCOL.md's ERROR 5 says so before the ACK covers it.
-          slot.source().sendError(slot.frameNo(), ErrorCode.OVERLOAD);
-        }
         due(slot);
         break;
       case REJECTED:

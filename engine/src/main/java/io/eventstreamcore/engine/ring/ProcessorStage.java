@@ -190,7 +190,6 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   private void handle(EventSlot slot, long sequence) {
     if (slot.isShed()
         || watchesBacklog && overload.shedsBeforeHandling(claimed.getAsLong() - sequence)) {
-      slot.shed();
       shed.inc();
       deadLetter(slot, DeadLetterReason.OVERLOAD);
       return;
