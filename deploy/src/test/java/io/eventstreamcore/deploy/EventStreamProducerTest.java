@@ -12,6 +12,7 @@ import io.eventstreamcore.ingest.client.EventStreamProducer;
 import io.eventstreamcore.ingest.client.ProducerEvent;
 import io.eventstreamcore.ingest.client.ProducerListener;
 import io.eventstreamcore.ingest.client.UnacknowledgedEventsException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -201,6 +202,28 @@ class EventStreamProducerTest {
       assertThat(producer.close(Duration.ZERO))
           .extracting(ProducerEvent::eventId)
           .containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+  }
+
+  @Test
+  void aListenerThatThrowsAnErrorDoesNotStopTheAcknowledgements() throws Exception {
+    ProducerListener failing =
+        new ProducerListener() {
+          @Override
+          public void connected(InetSocketAddress server) {
+            throw new AssertionError("the listener's own bug");
+          }
+        };
+    try (EventStreamService service =
+            EventStreamService.start(
+                TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"));
+        EventStreamProducer producer =
+            EventStreamProducer.builder(service.ingestAddress()).listener(failing).connect()) {
+      for (int i = 1; i <= 10; i++) {
+        producer.send(Priority.MEDIUM, "orders", i, payload(i));
+      }
+      assertThat(producer.flush(DEADLINE)).isTrue();
+      assertThat(producer.acknowledged()).isEqualTo(10);
     }
   }
 

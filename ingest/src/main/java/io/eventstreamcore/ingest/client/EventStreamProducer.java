@@ -716,8 +716,9 @@ public final class EventStreamProducer implements AutoCloseable {
   private static void notifyListener(Runnable call) {
     try {
       call.run();
-    } catch (RuntimeException e) {
-      // a listener's failure must not stop acknowledgements or reconnects
+    } catch (RuntimeException | Error e) {
+      // A listener's failure, a failed assertion included, must not end the I/O thread: it reads
+      // the acknowledgements and reconnects.
     }
   }
 
