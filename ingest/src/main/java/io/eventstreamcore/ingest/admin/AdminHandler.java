@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
       throws IOException {
-    String path = new QueryStringDecoder(request.uri()).path();
+    String path = request.decoderResult().isSuccess() ? path(request.uri()) : null;
+    if (path == null) {
+      // Netty passes on what it could parse of a malformed request (a header too long, say) and
+      // drops everything after it on this connection: answer, and close.
+      FullHttpResponse bad = text(HttpResponseStatus.BAD_REQUEST, "bad request\n");
+      HttpUtil.setContentLength(bad, bad.content().readableBytes());
+      ctx.writeAndFlush(bad).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
     FullHttpResponse response;
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
       response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
@@ -89,11 +98,29 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
+  /** The request's path, or null when its escapes are malformed. */
+  private static String path(String uri) {
+    try {
+      return new QueryStringDecoder(uri).path();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private FullHttpResponse metrics(ChannelHandlerContext ctx, String accept) throws IOException {
     ExpositionFormatWriter writer = formats.findWriter(accept);
+    if (!writer.isAvailable()) {
+      // The protobuf format, which a scraper with native histograms asks for first, needs a
+      // library this service does not ship; such a scraper takes the text formats as well.
+      OpenMetricsTextFormatWriter openMetrics = formats.getOpenMetricsTextFormatWriter();
+      writer = openMetrics.accepts(accept) ? openMetrics : formats.getPrometheusTextFormatWriter();
+    }
     ByteBuf body = ctx.alloc().buffer(16 * 1024);
     try (ByteBufOutputStream out = new ByteBufOutputStream(body)) {
       writer.write(out, registry.scrape(EXPORTED));
+    } catch (IOException | RuntimeException e) {
+      body.release();
+      throw e;
     }
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);

@@ -1,0 +1,80 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The admin port under requests it cannot serve as asked. */
+class AdminHttpTest {
+  private static EventStreamService service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"));
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    service.close();
+  }
+
+  @Test
+  void aScraperThatPrefersProtobufGetsTheTextFormat() throws Exception {
+    // What Prometheus sends with native histograms on; this service ships no protobuf writer.
+    String accept =
+        "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+            + "encoding=delimited;q=0.6,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:" + service.adminAddress().getPort() + "/metrics"))
+                    .header("Accept", accept)
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).get().asString().startsWith("text/");
+    assertThat(response.body()).contains("eventstream_frames_received_total");
+  }
+
+  @Test
+  void aRequestWithAHeaderTooLongIsABadRequestNotAnAnswer() throws Exception {
+    String request =
+        "GET /health/ready HTTP/1.1\r\nHost: x\r\nX-Long: " + "a".repeat(9_000) + "\r\n\r\n";
+    assertThat(rawExchange(request)).startsWith("HTTP/1.1 400");
+  }
+
+  @Test
+  void aPathWithABrokenEscapeIsABadRequest() throws Exception {
+    assertThat(rawExchange("GET /metrics%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        .startsWith("HTTP/1.1 400");
+  }
+
+  /** Sends {@code request} on a new connection; returns what came back until the server closed. */
+  private static String rawExchange(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", service.adminAddress().getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+}
