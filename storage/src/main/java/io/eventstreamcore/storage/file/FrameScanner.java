@@ -78,7 +78,9 @@ final class FrameScanner implements AutoCloseable {
       return false;
     }
     int frameBytes = LogRecordDescriptor.HEADER_BYTES + (int) length;
-    if (!ensure(frameBytes)) {
+    // A length that runs past the end of the file is a torn tail (or a frame still being
+    // written): said before a buffer that large is taken, since garbage can read as up to 1 GiB.
+    if (frameStart + frameBytes > channel.size() || !ensure(frameBytes)) {
       stop = Stop.SHORT;
       return false;
     }
@@ -150,6 +152,11 @@ final class FrameScanner implements AutoCloseable {
       filled += n;
     }
     return true;
+  }
+
+  /** Bytes of the read buffer now. */
+  int bufferCapacity() {
+    return buffer.capacity();
   }
 
   /** Releases the buffer's view; the channel stays with its owner. */

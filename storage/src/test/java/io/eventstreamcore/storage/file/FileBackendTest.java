@@ -249,6 +249,36 @@ class FileBackendTest {
   }
 
   @Test
+  void garbageReadingAsAHugeLengthIsATornTailAndTakesNoBufferThatLarge() throws IOException {
+    List<Object> written;
+    try (FileBackend backend = open()) {
+      written = writeSample(backend);
+    }
+    Path segment = onlySegment();
+    long validBytes = Files.size(segment);
+    // A crash left garbage whose first four bytes, read as a length, say 768 MiB.
+    byte[] garbage = new byte[64];
+    ByteBuffer.wrap(garbage).order(ByteOrder.LITTLE_ENDIAN).putInt(0x3000_0000).putInt(12345);
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(garbage), validBytes);
+    }
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ);
+        FrameScanner scanner = new FrameScanner(ch, 0)) {
+      while (scanner.next()) {
+        // the valid frames
+      }
+      assertThat(scanner.stop()).isEqualTo(FrameScanner.Stop.SHORT);
+      assertThat(scanner.position()).isEqualTo(validBytes);
+      assertThat(scanner.bufferCapacity()).isLessThan(1 << 20);
+    }
+
+    try (FileBackend reopened = open()) {
+      assertThat(reopened.truncatedBytesAtOpen()).isEqualTo(garbage.length);
+    }
+    assertThat(readLog()).containsExactlyElementsOf(written);
+  }
+
+  @Test
   void storesTheEffectivePriorityAndEveryEventField() throws IOException {
     Expected e = event("orders", Priority.CRITICAL, 77, NOW, payload(5, 5));
     try (FileBackend backend = open()) {
