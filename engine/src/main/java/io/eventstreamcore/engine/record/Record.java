@@ -49,9 +49,15 @@ public final class Record implements RecordView {
   private byte[] payload = NO_PAYLOAD;
   private int payloadLength;
 
-  /** Fills this record as an alert. */
+  /**
+   * Fills this record as an alert. Its strings may not be null: storage could write such a record
+   * but not read it back, and the file log's recovery would cut the log off there.
+   */
   public Record alert(
       String rule, String severity, String topic, long timeMillis, long eventId, double value) {
+    if (rule == null || severity == null || topic == null) {
+      throw new IllegalArgumentException("an alert needs a rule, a severity and a topic");
+    }
     this.kind = RecordKind.ALERT;
     this.name = rule;
     this.severity = severity;
@@ -76,6 +82,9 @@ public final class Record implements RecordView {
       long payloadBytes,
       long minEventId,
       long maxEventId) {
+    if (topic == null) {
+      throw new IllegalArgumentException("a window needs a topic");
+    }
     this.kind = RecordKind.WINDOW;
     this.topic = topic;
     this.name = "";

@@ -58,6 +58,17 @@ class RecordTest {
   }
 
   @Test
+  void anAlertOrWindowWithANullStringIsRefusedBeforeStorageCouldWriteWhatItCannotRead() {
+    Record record = new Record();
+    assertThatThrownBy(() -> record.alert("rule", null, "t", 1, 2, 3.0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.alert(null, "INFO", "t", 1, 2, 3.0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.window(null, 0, 1, 1, 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void refillingAsAnAlertClearsTheDeadLetterFields() {
     Record record = new Record().deadLetter(DeadLetterReason.LATE, event("t", 1, bytes(5, 3)));
     record.alert("rule", "INFO", "t", 5, 1, 2.0);
