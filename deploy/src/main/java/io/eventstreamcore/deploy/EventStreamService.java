@@ -85,6 +85,8 @@ public final class EventStreamService implements AutoCloseable {
             ? new AdminHttpServer(
                 adminSettings,
                 metrics.registry(),
+                // A writer or the acknowledger stopped for good: only a restart brings it back.
+                () -> !pipeline.failed(),
                 this::ready,
                 new ServiceStatus(
                     engine,

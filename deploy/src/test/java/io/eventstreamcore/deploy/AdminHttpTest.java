@@ -2,6 +2,9 @@ package io.eventstreamcore.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventstreamcore.ingest.admin.AdminHttpServer;
+import io.eventstreamcore.ingest.admin.AdminSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -11,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +68,31 @@ class AdminHttpTest {
   void aPathWithABrokenEscapeIsABadRequest() throws Exception {
     assertThat(rawExchange("GET /metrics%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
         .startsWith("HTTP/1.1 400");
+  }
+
+  @Test
+  void livenessFailsOnceTheServiceCannotRecoverWithoutARestart() throws Exception {
+    AtomicBoolean live = new AtomicBoolean(true);
+    AdminHttpServer server =
+        new AdminHttpServer(
+            new AdminSettings(TestConfigs.withOverrides("")),
+            new PrometheusRegistry(),
+            live::get,
+            () -> true,
+            () -> "{}");
+    int port = server.start().getPort();
+    try {
+      String url = "http://127.0.0.1:" + port + "/health/live";
+      assertThat(AdminHttp.get(url).statusCode()).isEqualTo(200);
+
+      live.set(false); // as after a writer or the acknowledger failed for good
+
+      HttpResponse<String> failed = AdminHttp.get(url);
+      assertThat(failed.statusCode()).isEqualTo(503);
+      assertThat(failed.body()).contains("restart");
+    } finally {
+      server.close();
+    }
   }
 
   /** Sends {@code request} on a new connection; returns what came back until the server closed. */

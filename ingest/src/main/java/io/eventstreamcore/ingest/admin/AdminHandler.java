@@ -43,11 +43,17 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final PrometheusRegistry registry;
   private final ExpositionFormats formats = ExpositionFormats.init();
+  private final BooleanSupplier live;
   private final BooleanSupplier ready;
   private final Supplier<String> status;
 
-  AdminHandler(PrometheusRegistry registry, BooleanSupplier ready, Supplier<String> status) {
+  AdminHandler(
+      PrometheusRegistry registry,
+      BooleanSupplier live,
+      BooleanSupplier ready,
+      Supplier<String> status) {
     this.registry = registry;
+    this.live = live;
     this.ready = ready;
     this.status = status;
   }
@@ -70,7 +76,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else if ("/metrics".equals(path)) {
       response = metrics(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
     } else if ("/health/live".equals(path)) {
-      response = text(HttpResponseStatus.OK, "live\n");
+      response =
+          live.getAsBoolean()
+              ? text(HttpResponseStatus.OK, "live\n")
+              : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "failed: restart the service\n");
     } else if ("/health/ready".equals(path)) {
       response =
           ready.getAsBoolean()

@@ -30,18 +30,20 @@ public final class AdminHttpServer {
   private Channel channel;
 
   /**
-   * Creates the server over a registry, a readiness check and a status document.
+   * Creates the server over a registry, a liveness and a readiness check and a status document.
    *
+   * @param live false once the service cannot recover without a restart
    * @param status renders the JSON served at {@code /status}; called on the admin thread per
    *     request
    */
   public AdminHttpServer(
       AdminSettings settings,
       PrometheusRegistry registry,
+      BooleanSupplier live,
       BooleanSupplier ready,
       Supplier<String> status) {
     this.settings = settings;
-    this.handler = new AdminHandler(registry, ready, status);
+    this.handler = new AdminHandler(registry, live, ready, status);
   }
 
   /** Binds and serves; returns the bound address. */
