@@ -95,6 +95,25 @@ class AdminHttpTest {
     }
   }
 
+  @Test
+  void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
+    AdminHttpServer server =
+        new AdminHttpServer(
+            new AdminSettings(TestConfigs.withOverrides("eventstream.admin.idle-timeout = 300ms")),
+            new PrometheusRegistry(),
+            () -> true,
+            () -> true,
+            () -> "{}");
+    int port = server.start().getPort();
+    try (Socket idle = new Socket("127.0.0.1", port)) {
+      idle.setSoTimeout(10_000); // without the timeout: SocketTimeoutException after 10 s
+
+      assertThat(idle.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+    } finally {
+      server.close();
+    }
+  }
+
   /** Sends {@code request} on a new connection; returns what came back until the server closed. */
   private static String rawExchange(String request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", service.adminAddress().getPort())) {

@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -60,6 +61,9 @@ public final class AdminHttpServer {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
+                        .addLast(
+                            new ReadTimeoutHandler(
+                                settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                         .addLast(handler);
