@@ -80,7 +80,9 @@ final class FrameScanner implements AutoCloseable {
     int frameBytes = LogRecordDescriptor.HEADER_BYTES + (int) length;
     // A length that runs past the end of the file is a torn tail (or a frame still being
     // written): said before a buffer that large is taken, since garbage can read as up to 1 GiB.
-    if (frameStart + frameBytes > channel.size() || !ensure(frameBytes)) {
+    // The file's size is asked only when the frame is not in the buffer already.
+    if (available() < frameBytes && frameStart + frameBytes > channel.size()
+        || !ensure(frameBytes)) {
       stop = Stop.SHORT;
       return false;
     }
