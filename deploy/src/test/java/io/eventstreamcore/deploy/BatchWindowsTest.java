@@ -37,9 +37,7 @@ class BatchWindowsTest {
   private Config config() {
     return TestConfigs.withOverrides(
         "eventstream.storage.backends = [memory, file]\n"
-            + "eventstream.storage.file.directory = \""
-            + dir.toString().replace("\\", "/")
-            + "\"\n"
+            + TestConfigs.fileDirectory(dir)
             + "eventstream.storage.file.sync = always\n"
             + "eventstream.processors.batch {"
             + " time = event, window = 1m, allowed-lateness = 30s }\n");

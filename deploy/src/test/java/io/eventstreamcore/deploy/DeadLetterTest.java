@@ -77,9 +77,7 @@ class DeadLetterTest {
     Config config =
         TestConfigs.withOverrides(
             "eventstream.storage.backends = [memory, file]\n"
-                + "eventstream.storage.file.directory = \""
-                + dir.toString().replace("\\", "/")
-                + "\"\n"
+                + TestConfigs.fileDirectory(dir)
                 + HANDLER);
     try (EventStreamService service = EventStreamService.start(config);
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
@@ -105,9 +103,7 @@ class DeadLetterTest {
     Config config =
         TestConfigs.withOverrides(
             "eventstream.storage.backends = [file]\n"
-                + "eventstream.storage.file.directory = \""
-                + dir.toString().replace("\\", "/")
-                + "\"\n"
+                + TestConfigs.fileDirectory(dir)
                 + "eventstream.storage.file.sync = always\n"
                 + HANDLER);
     send(config);
@@ -135,11 +131,7 @@ class DeadLetterTest {
   void listFiltersByReasonAndReplayResendsWithOriginalOrNewIds() throws Exception {
     send(
         TestConfigs.withOverrides(
-            "eventstream.storage.backends = [file]\n"
-                + "eventstream.storage.file.directory = \""
-                + dir.toString().replace("\\", "/")
-                + "\"\n"
-                + HANDLER));
+            "eventstream.storage.backends = [file]\n" + TestConfigs.fileDirectory(dir) + HANDLER));
     String d = dir.toString();
     assertThat(
             CliRuns.jsonLinesOfKind(

@@ -45,9 +45,7 @@ class DerivedEventTest {
     return "eventstream.storage.backends = "
         + backends
         + "\n"
-        + "eventstream.storage.file.directory = \""
-        + dir.toString().replace("\\", "/")
-        + "\"\n"
+        + TestConfigs.fileDirectory(dir)
         + "eventstream.storage.file.sync = always\n";
   }
 

@@ -25,9 +25,7 @@ class FileStorageRestartTest {
     Config config =
         TestConfigs.withOverrides(
             "eventstream.storage.backends = [file]\n"
-                + "eventstream.storage.file.directory = \""
-                + data.toString().replace("\\", "/")
-                + "\"\n"
+                + TestConfigs.fileDirectory(data)
                 + "eventstream.storage.file.sync = always\n");
     send(config, 0, 500);
     send(config, 500, 500);

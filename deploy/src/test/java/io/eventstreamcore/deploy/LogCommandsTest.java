@@ -33,9 +33,7 @@ class LogCommandsTest {
   private String config() {
     return "eventstream.storage.backends = [file]\n"
         + "eventstream.topics.priorities { \"sensor/temperature\" = HIGH }\n"
-        + "eventstream.storage.file.directory = \""
-        + dir.toString().replace("\\", "/")
-        + "\"\n";
+        + TestConfigs.fileDirectory(dir);
   }
 
   /**

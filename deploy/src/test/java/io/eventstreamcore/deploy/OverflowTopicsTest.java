@@ -29,9 +29,7 @@ class OverflowTopicsTest {
     Config config =
         TestConfigs.withOverrides(
             "eventstream.storage.backends = [file]\n"
-                + "eventstream.storage.file.directory = \""
-                + data.toString().replace("\\", "/")
-                + "\"\n"
+                + TestConfigs.fileDirectory(data)
                 + "eventstream.topics.max = 2\n");
     List<String> topics = List.of("device/1", "device/2", "device/3", "device/4");
     try (EventStreamService service = EventStreamService.start(config);

@@ -41,9 +41,7 @@ class ProducerRestartTest {
   private Config config(int port) {
     return TestConfigs.withOverrides(
         "eventstream.storage.backends = [file]\n"
-            + "eventstream.storage.file.directory = \""
-            + data.toString().replace("\\", "/")
-            + "\"\n"
+            + TestConfigs.fileDirectory(data)
             + "eventstream.storage.file.sync = always\n"
             + "eventstream.admin.enabled = false\n"
             + "eventstream.ingest.port = "

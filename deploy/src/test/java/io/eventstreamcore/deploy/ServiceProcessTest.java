@@ -36,9 +36,7 @@ class ServiceProcessTest {
         "eventstream.ingest.port = 0\n"
             + "eventstream.admin.port = 0\n"
             + "eventstream.ring.size = 1024\n"
-            + "eventstream.storage.file.directory = \""
-            + dir.resolve("data").toString().replace("\\", "/")
-            + "\"\n");
+            + TestConfigs.fileDirectory(dir.resolve("data")));
     try (ChildService service = ChildService.start(conf)) {
       try (EventStreamClient client =
           EventStreamClient.connect(new InetSocketAddress("127.0.0.1", service.port()))) {
