@@ -10,8 +10,6 @@ import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.eventstreamcore.storage.testing.TestPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,13 +38,7 @@ class DedupRestartTest {
     if (postgresPrefix == null) {
       return;
     }
-    try (Connection c = TestPostgres.connect();
-        Statement s = c.createStatement()) {
-      for (String table :
-          new String[] {"events", "alerts", "windows", "writer", "schema_version"}) {
-        s.execute("DROP TABLE IF EXISTS " + postgresPrefix + table);
-      }
-    }
+    TestPostgres.dropTables(postgresPrefix);
   }
 
   /** The storage configuration of {@code backend}: the file log, SQLite or PostgreSQL. */

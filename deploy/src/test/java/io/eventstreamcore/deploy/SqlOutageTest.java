@@ -109,7 +109,7 @@ class SqlOutageTest {
       }
       checkStoredExactlyOnce(prefix);
     } finally {
-      dropTables(prefix);
+      TestPostgres.dropTables(prefix);
     }
   }
 
@@ -140,16 +140,6 @@ class SqlOutageTest {
       assertThat(r.getLong(2)).as("distinct event ids").isEqualTo(TOTAL);
       assertThat(r.getLong(3)).isEqualTo(1);
       assertThat(r.getLong(4)).isEqualTo(TOTAL);
-    }
-  }
-
-  private static void dropTables(String prefix) throws SQLException {
-    try (Connection c = TestPostgres.connect();
-        Statement s = c.createStatement()) {
-      for (String table :
-          new String[] {"events", "alerts", "windows", "writer", "schema_version"}) {
-        s.execute("DROP TABLE IF EXISTS " + prefix + table);
-      }
     }
   }
 }

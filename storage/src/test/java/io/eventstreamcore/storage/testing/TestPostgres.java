@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Assumptions;
 
@@ -34,6 +36,24 @@ public final class TestPostgres {
     p.setProperty("user", USER);
     p.setProperty("connectTimeout", "5");
     return DriverManager.getConnection(URL, p);
+  }
+
+  /** Drops every table of a table prefix that a service created, where they exist. */
+  public static void dropTables(String prefix) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of(
+              "events",
+              "alerts",
+              "windows",
+              "dead_letters",
+              "derived_events",
+              "writer",
+              "schema_version")) {
+        s.execute("DROP TABLE IF EXISTS " + prefix + table);
+      }
+    }
   }
 
   /** Skips (or, when required, fails) the calling test when the server cannot be reached. */
