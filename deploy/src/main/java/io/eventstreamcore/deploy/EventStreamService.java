@@ -2,6 +2,7 @@ package io.eventstreamcore.deploy;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.engine.spi.ProcessorBinding;
@@ -79,7 +80,11 @@ public final class EventStreamService implements AutoCloseable {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
     }
-    ingest = new IngestServer(settings.ingest(), pipeline, metrics);
+    EventLimits limits = storage.eventLimits();
+    if (!limits.equals(EventLimits.PROTOCOL)) {
+      LOG.info("storage holds {}: ingest rejects frames beyond that", limits);
+    }
+    ingest = new IngestServer(settings.ingest(), limits, pipeline, metrics);
     admin =
         adminSettings.enabled()
             ? new AdminHttpServer(

@@ -3,6 +3,7 @@ package io.eventstreamcore.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
@@ -64,7 +65,8 @@ class BackpressureTest {
         new EventPipeline(
             new EngineSettings(config), metrics, InstantSource.system(), List.of(), List.of(slow));
     pipeline.start();
-    IngestServer server = new IngestServer(new IngestSettings(config), pipeline, metrics);
+    IngestServer server =
+        new IngestServer(new IngestSettings(config), EventLimits.PROTOCOL, pipeline, metrics);
     try {
       try (EventStreamClient client = EventStreamClient.connect(server.start())) {
         for (int i = 0; i < EVENTS; i++) {

@@ -1,6 +1,7 @@
 package io.eventstreamcore.deploy;
 
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordView;
@@ -39,7 +40,7 @@ final class GatedServer implements AutoCloseable {
             List.of(),
             List.of(backend));
     pipeline.start();
-    server = new IngestServer(new IngestSettings(config), pipeline, metrics);
+    server = new IngestServer(new IngestSettings(config), EventLimits.PROTOCOL, pipeline, metrics);
     address = server.start();
   }
 

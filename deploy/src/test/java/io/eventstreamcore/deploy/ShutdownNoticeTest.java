@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
@@ -76,7 +77,9 @@ class ShutdownNoticeTest {
             List.of(backend));
     pipeline.start();
     return new Running(
-        pipeline, new IngestServer(new IngestSettings(config), pipeline, metrics), backend);
+        pipeline,
+        new IngestServer(new IngestSettings(config), EventLimits.PROTOCOL, pipeline, metrics),
+        backend);
   }
 
   @Test

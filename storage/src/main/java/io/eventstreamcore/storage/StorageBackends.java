@@ -4,7 +4,6 @@ import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.storage.config.StorageSettings;
 import io.eventstreamcore.storage.file.FileBackend;
 import io.eventstreamcore.storage.kafka.KafkaBackend;
-import io.eventstreamcore.storage.kafka.KafkaSettings;
 import io.eventstreamcore.storage.memory.MemoryBackend;
 import io.eventstreamcore.storage.sql.SqlBackend;
 import java.io.IOException;
@@ -49,8 +48,7 @@ public final class StorageBackends {
       case "sql":
         return new SqlBackend(name, settings.sql());
       case "kafka":
-        return new KafkaBackend(
-            name, new KafkaSettings(settings.backendConfig(name)), settings.durable(name));
+        return new KafkaBackend(name, settings.kafka(), settings.durable(name));
       default:
         throw new IllegalArgumentException("unknown storage backend: " + name);
     }

@@ -3,6 +3,7 @@ package io.eventstreamcore.bench.jmh;
 import com.lmax.disruptor.RingBuffer;
 import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.RingPublisher;
@@ -119,6 +120,7 @@ public class FrameDecodeBenchmark {
                   new DiscardingConnection(),
                   InstantSource.system(),
                   MAX_FRAME_BYTES,
+                  EventLimits.PROTOCOL,
                   RESUME_DELAY_NANOS,
                   new EngineMetrics()));
     }

@@ -2,6 +2,7 @@ package io.eventstreamcore.ingest.codec;
 
 import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.SlotKind;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * off), keeps the undecoded bytes, and retries on its event loop after a short delay; the event
  * loop never blocks and no frame is dropped. A frame longer than the maximum loses the frame
  * boundaries: it is answered with ERROR 3 and the connection closes after its earlier frames are
- * acknowledged.
+ * acknowledged. A topic or payload that the storage backends cannot hold ({@link EventLimits}) is
+ * rejected on its own, like any other invalid frame.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   /** Bound on the frames claimed at once, so one connection cannot take the whole ring. */
@@ -35,6 +37,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final AckTarget connection;
   private final InstantSource clock;
   private final long maxFrameBytes;
+  private final EventLimits limits;
   private final long resumeDelayNanos;
   private final CounterDataPoint received;
   private final EngineMetrics metrics;
@@ -54,12 +57,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       AckTarget connection,
       InstantSource clock,
       long maxFrameBytes,
+      EventLimits limits,
       long resumeDelayNanos,
       EngineMetrics metrics) {
     this.ring = ring;
     this.connection = connection;
     this.clock = clock;
     this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
     this.resumeDelayNanos = resumeDelayNanos;
     this.metrics = metrics;
     this.received = metrics.framesReceived();
@@ -227,7 +232,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   /** Validates the rest of the body and copies it into the slot; returns the error, if any. */
-  private static ErrorCode fill(ByteBuf in, int body, int length, int head, EventSlot slot) {
+  private ErrorCode fill(ByteBuf in, int body, int length, int head, EventSlot slot) {
     if (length < FrameDescriptor.FIXED_HEADER_BYTES) {
       return ErrorCode.BAD_TOPIC;
     }
@@ -238,6 +243,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     if (!Utf8Validator.isValid(in, topic, topicLength)) {
       return ErrorCode.BAD_TOPIC;
+    }
+    if (topicLength > limits.maxTopicBytes()
+        || (!limits.nulInTopic() && in.indexOf(topic, topic + topicLength, (byte) 0) >= 0)) {
+      return ErrorCode.TOPIC_NOT_STORABLE;
     }
     int payload = topic + topicLength;
     long eventId = 0;
@@ -250,9 +259,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       clientTime = in.getLong(payload + 8);
       payload += FrameDescriptor.EXTENDED_HEADER_BYTES;
     }
+    int payloadLength = body + length - payload;
+    if (payloadLength > limits.maxPayloadBytes()) {
+      return ErrorCode.PAYLOAD_NOT_STORABLE;
+    }
     slot.header(Priority.ofCode(head & FrameDescriptor.PRIORITY_MASK), eventId, clientTime);
     in.getBytes(topic, slot.topicBuffer(topicLength), 0, topicLength);
-    int payloadLength = body + length - payload;
     in.getBytes(payload, slot.payloadBuffer(payloadLength), 0, payloadLength);
     return null;
   }

@@ -1,5 +1,6 @@
 package io.eventstreamcore.ingest.server;
 
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.ingest.codec.FrameDecoder;
@@ -31,6 +32,7 @@ public final class IngestServer {
   private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
 
   private final IngestSettings settings;
+  private final EventLimits limits;
   private final EventPipeline pipeline;
   private final EngineMetrics metrics;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -40,9 +42,15 @@ public final class IngestServer {
   private volatile boolean stopping;
   private boolean closed;
 
-  /** Creates the server; nothing is bound until {@link #start()}. */
-  public IngestServer(IngestSettings settings, EventPipeline pipeline, EngineMetrics metrics) {
+  /**
+   * Creates the server; nothing is bound until {@link #start()}.
+   *
+   * @param limits what the storage backends hold: frames beyond it are rejected on their own
+   */
+  public IngestServer(
+      IngestSettings settings, EventLimits limits, EventPipeline pipeline, EngineMetrics metrics) {
     this.settings = settings;
+    this.limits = limits;
     this.pipeline = pipeline;
     this.metrics = metrics;
   }
@@ -85,6 +93,7 @@ public final class IngestServer {
                                 connection,
                                 pipeline.clock(),
                                 settings.maxFrameBytes(),
+                                limits,
                                 resumeNanos,
                                 metrics))
                         .addLast("limit", limit);

@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.RingPublisher;
@@ -36,13 +37,19 @@ final class DecoderFixture implements AutoCloseable {
   final FrameDecoder decoder;
   final EmbeddedChannel channel;
   private final long maxFrameBytes;
+  private final EventLimits limits;
 
   DecoderFixture() {
     this(1024, DEFAULT_MAX_FRAME_BYTES);
   }
 
   DecoderFixture(int ringSize, long maxFrameBytes) {
+    this(ringSize, maxFrameBytes, EventLimits.PROTOCOL);
+  }
+
+  DecoderFixture(int ringSize, long maxFrameBytes, EventLimits limits) {
     this.maxFrameBytes = maxFrameBytes;
+    this.limits = limits;
     ring = RingBuffer.createMultiProducer(() -> new EventSlot(64), ringSize);
     // Nothing consumes the ring but this sequence: the ring is full after ringSize frames until
     // the test advances it.
@@ -54,7 +61,7 @@ final class DecoderFixture implements AutoCloseable {
   /** A decoder of another connection publishing into the same ring. */
   FrameDecoder newDecoder(AckTarget target) {
     return new FrameDecoder(
-        new RingPublisher(ring), target, clock, maxFrameBytes, RESUME_DELAY_NANOS, metrics);
+        new RingPublisher(ring), target, clock, maxFrameBytes, limits, RESUME_DELAY_NANOS, metrics);
   }
 
   /** {@link #NOW}, until told to throw instead. */

@@ -5,6 +5,7 @@ import static io.eventstreamcore.ingest.codec.FrameBuilder.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.lmax.disruptor.RingBuffer;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
@@ -31,6 +32,7 @@ class LargePayloadBudgetTest {
           new DecoderFixture.SilentConnection(),
           InstantSource.fixed(DecoderFixture.NOW),
           1 << 20,
+          EventLimits.PROTOCOL,
           DecoderFixture.RESUME_DELAY_NANOS,
           new EngineMetrics());
   private final EmbeddedChannel channel = DecoderFixture.newChannel(decoder);

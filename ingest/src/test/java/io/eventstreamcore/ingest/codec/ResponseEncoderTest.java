@@ -27,6 +27,8 @@ class ResponseEncoderTest {
           ErrorCode.BAD_HEAD, 1,
           ErrorCode.BAD_TOPIC, 2,
           ErrorCode.FRAME_TOO_LARGE, 3,
+          ErrorCode.TOPIC_NOT_STORABLE, 2,
+          ErrorCode.PAYLOAD_NOT_STORABLE, 3,
           ErrorCode.TRUNCATED_HEADER, 4,
           ErrorCode.OVERLOAD, 5,
           ErrorCode.SHUTTING_DOWN, 6,

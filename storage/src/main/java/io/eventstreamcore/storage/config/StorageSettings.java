@@ -2,8 +2,10 @@ package io.eventstreamcore.storage.config;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.storage.file.FileSettings;
 import io.eventstreamcore.storage.file.SyncPolicy;
+import io.eventstreamcore.storage.kafka.KafkaSettings;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +22,7 @@ public final class StorageSettings {
   private final int memoryMaxRecords;
   private final FileSettings file;
   private final SqlSettings sql;
+  private final KafkaSettings kafka;
 
   /** Reads and validates the storage settings from the root configuration. */
   public StorageSettings(Config root) {
@@ -54,6 +57,19 @@ public final class StorageSettings {
     }
     // Checked only when configured: the sql block's URL has no usable default.
     sql = backends.contains("sql") ? new SqlSettings(root) : null;
+    kafka = backends.contains("kafka") ? new KafkaSettings(c.getConfig("kafka")) : null;
+  }
+
+  /** What every configured backend holds of one event; ingest rejects frames beyond it. */
+  public EventLimits eventLimits() {
+    EventLimits limits = EventLimits.PROTOCOL;
+    if (sql != null) {
+      limits = limits.and(sql.eventLimits());
+    }
+    if (kafka != null) {
+      limits = limits.and(kafka.eventLimits());
+    }
+    return limits;
   }
 
   private static int positiveInt(Config c, String key) {
@@ -126,6 +142,18 @@ public final class StorageSettings {
       throw new IllegalStateException("the sql backend is not configured");
     }
     return sql;
+  }
+
+  /**
+   * Settings of the kafka backend.
+   *
+   * @throws IllegalStateException when kafka is not a configured backend
+   */
+  public KafkaSettings kafka() {
+    if (kafka == null) {
+      throw new IllegalStateException("the kafka backend is not configured");
+    }
+    return kafka;
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -36,6 +37,15 @@ public final class KafkaSettings {
           "value.serializer",
           "transactional.id");
 
+  /** Longest event topic the backend takes: a record carries it in its key and headers. */
+  static final int MAX_TOPIC_BYTES = 4096;
+
+  /** Room in a record for all but its topic and payload: JSON fields, headers, batch framing. */
+  private static final int RECORD_OVERHEAD_BYTES = 1024;
+
+  /** The producer's default {@code max.request.size}, 1 MiB. */
+  private static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
+
   private final String bootstrapServers;
   private final TopicMapping.Mode topicMapping;
   private final String eventsTopic;
@@ -47,6 +57,7 @@ public final class KafkaSettings {
   private final Duration linger;
   private final int batchBytes;
   private final Map<String, String> producer;
+  private final EventLimits eventLimits;
 
   /** Reads and validates the block {@code eventstream.storage.kafka}. */
   public KafkaSettings(Config kafka) {
@@ -94,6 +105,45 @@ public final class KafkaSettings {
     }
     batchBytes = (int) batch;
     producer = producerProperties(c.getConfig("producer"));
+    eventLimits = eventLimits(producer);
+  }
+
+  /**
+   * The largest record is a dead letter: its JSON carries the payload in base64 (4 bytes per 3) and
+   * the topic escaped (at most 6 bytes per byte), and its key and header the topic again. The
+   * producer refuses a record over its {@code max.request.size}, on every retry.
+   */
+  private static EventLimits eventLimits(Map<String, String> producer) {
+    String key = "max.request.size";
+    String value = producer.getOrDefault(key, String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
+    long maxRequest;
+    try {
+      maxRequest = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw EngineSettings.bad(PATH + ".producer." + key, value, "must be a number of bytes");
+    }
+    long room = maxRequest - RECORD_OVERHEAD_BYTES - 8L * MAX_TOPIC_BYTES;
+    if (room < 4 || maxRequest > Integer.MAX_VALUE) {
+      throw EngineSettings.bad(
+          PATH + ".producer." + key,
+          value,
+          "must be between "
+              + (RECORD_OVERHEAD_BYTES + 8 * MAX_TOPIC_BYTES + 4)
+              + " and "
+              + Integer.MAX_VALUE
+              + " bytes: a record holds an event's topic, up to "
+              + MAX_TOPIC_BYTES
+              + " bytes, and its payload");
+    }
+    return new EventLimits(MAX_TOPIC_BYTES, true, (int) (room / 4 * 3));
+  }
+
+  /**
+   * What one record holds of an event, within the producer's {@code max.request.size}; the broker's
+   * {@code message.max.bytes} must be at least as large (it is by their defaults).
+   */
+  public EventLimits eventLimits() {
+    return eventLimits;
   }
 
   private static String legalTopic(Config c, String key) {

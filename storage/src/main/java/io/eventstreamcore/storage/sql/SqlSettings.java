@@ -2,6 +2,7 @@ package io.eventstreamcore.storage.sql;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -13,6 +14,12 @@ import java.util.regex.Pattern;
 public final class SqlSettings {
   private static final String PATH = "eventstream.storage.sql.";
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
+
+  /**
+   * What PostgreSQL holds of an event: {@code text} cannot hold U+0000, and a btree index entry
+   * (the topic indexes) at most about 2,700 bytes, so 2 KiB of topic with room to spare.
+   */
+  private static final EventLimits POSTGRESQL_LIMITS = EventLimits.topicsUpTo(2048, false);
 
   private final String url;
   private final SqlDialect dialect;
@@ -83,6 +90,11 @@ public final class SqlSettings {
   }
 
   /** JDBC URL of the database. */
+  /** What the database holds of one event. */
+  public EventLimits eventLimits() {
+    return dialect == SqlDialect.POSTGRESQL ? POSTGRESQL_LIMITS : EventLimits.PROTOCOL;
+  }
+
   public String url() {
     return url;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.file.FileBackend;
@@ -137,6 +138,45 @@ class StorageSettingsTest {
         .hasMessageContaining("is not a directory");
     // Only checked when the file backend is configured.
     new StorageSettings(with(config + "\neventstream.storage.backends = [memory]"));
+  }
+
+  @Test
+  void eventLimitsAreWhatEveryConfiguredBackendHolds() {
+    assertThat(new StorageSettings(with("")).eventLimits()).isEqualTo(EventLimits.PROTOCOL);
+    String sqlite = "eventstream.storage.sql.url = \"jdbc:sqlite:/tmp/x.db\"\n";
+    String postgres = "eventstream.storage.sql.url = \"jdbc:postgresql://127.0.0.1/test\"\n";
+    String kafka = "eventstream.storage.kafka.bootstrap-servers = \"127.0.0.1:9092\"\n";
+    assertThat(
+            new StorageSettings(with("eventstream.storage.backends = [sql]\n" + sqlite))
+                .eventLimits())
+        .isEqualTo(EventLimits.PROTOCOL);
+    assertThat(
+            new StorageSettings(with("eventstream.storage.backends = [file, sql]\n" + postgres))
+                .eventLimits())
+        .isEqualTo(new EventLimits(2048, false, Integer.MAX_VALUE));
+    // The producer's default max.request.size, 1 MiB: (1,048,576 - 1,024 - 8 x 4,096) / 4 x 3.
+    assertThat(
+            new StorageSettings(with("eventstream.storage.backends = [kafka]\n" + kafka))
+                .eventLimits())
+        .isEqualTo(new EventLimits(4096, true, 761_088));
+    assertThat(
+            new StorageSettings(
+                    with(
+                        "eventstream.storage.backends = [sql, kafka]\n"
+                            + postgres
+                            + kafka
+                            + "eventstream.storage.kafka.producer.max.request.size = 2097152\n"))
+                .eventLimits())
+        .isEqualTo(new EventLimits(2048, false, 1_547_520));
+    assertThatThrownBy(
+            () ->
+                new StorageSettings(
+                    with(
+                        "eventstream.storage.backends = [kafka]\n"
+                            + kafka
+                            + "eventstream.storage.kafka.producer.max.request.size = 30000\n")))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("eventstream.storage.kafka.producer.max.request.size");
   }
 
   @Test

@@ -59,12 +59,13 @@ class KafkaSettingsTest {
       backend.close();
     }
 
-    StorageSettings withKafka =
-        new StorageSettings(
-            ConfigFactory.parseString("eventstream.storage.backends = [kafka]")
-                .withFallback(ConfigFactory.defaultReference())
-                .resolve());
-    assertThatThrownBy(() -> StorageBackends.open(withKafka))
+    // Checked with the rest of the settings once configured, before anything opens.
+    assertThatThrownBy(
+            () ->
+                new StorageSettings(
+                    ConfigFactory.parseString("eventstream.storage.backends = [kafka]")
+                        .withFallback(ConfigFactory.defaultReference())
+                        .resolve()))
         .hasMessageContaining("eventstream.storage.kafka.bootstrap-servers");
   }
 
