@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,7 @@ public final class SqlBackend implements ReadableBackend {
     createSqliteDirectory();
     try {
       openWriter();
+      checkEncoding();
       int before = schema.migrate(writer);
       if (before < SqlSchema.VERSION) {
         LOG.info(
@@ -164,6 +166,30 @@ public final class SqlBackend implements ReadableBackend {
     // Auto-commit while idle, a transaction only inside commit(): the SQLite driver begins the
     // next transaction as soon as one ends, and an idle IMMEDIATE one would hold the write lock.
     writer.setAutoCommit(true);
+  }
+
+  /**
+   * PostgreSQL converts text to the database's encoding, so in one that cannot hold every character
+   * a topic would fail its insert on every retry and stall storage for good.
+   */
+  private void checkEncoding() throws SQLException, IOException {
+    if (dialect != SqlDialect.POSTGRESQL) {
+      return;
+    }
+    try (Statement s = writer.createStatement();
+        ResultSet r = s.executeQuery("SHOW server_encoding")) {
+      r.next();
+      String encoding = r.getString(1);
+      if (!encoding.equals("UTF8") && !encoding.equals("SQL_ASCII")) {
+        throw new IOException(
+            "sql backend '"
+                + name
+                + "': the database's encoding is "
+                + encoding
+                + ", which cannot hold every topic (any UTF-8); use a database created with"
+                + " ENCODING 'UTF8'");
+      }
+    }
   }
 
   private void prepareWriter() throws SQLException {

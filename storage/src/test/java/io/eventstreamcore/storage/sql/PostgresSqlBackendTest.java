@@ -151,6 +151,29 @@ class PostgresSqlBackendTest extends SqlBackendContract {
   }
 
   @Test
+  void aDatabaseWhoseEncodingCannotHoldEveryTopicIsRefusedAtStart() throws Exception {
+    String database = prefix + "latin1";
+    try (Connection admin = connect();
+        Statement s = admin.createStatement()) {
+      s.execute(
+          "CREATE DATABASE "
+              + database
+              + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+    }
+    try {
+      String url = "jdbc:postgresql://" + TestPostgres.HOST + ":" + TestPostgres.PORT + "/";
+      assertThatThrownBy(() -> open("url = \"" + url + database + "\""))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("encoding is LATIN1");
+    } finally {
+      try (Connection admin = connect();
+          Statement s = admin.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      }
+    }
+  }
+
+  @Test
   void theWriterAsksForDurableCommitsWhateverTheServersDefault() throws Exception {
     String role = prefix + "lax";
     try (Connection admin = connect();
