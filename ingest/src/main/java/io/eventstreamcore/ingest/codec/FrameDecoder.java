@@ -11,6 +11,7 @@ import io.eventstreamcore.engine.ring.RingPublisher;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.time.InstantSource;
@@ -26,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  * off), keeps the undecoded bytes, and retries on its event loop after a short delay; the event
  * loop never blocks and no frame is dropped. A frame longer than the maximum loses the frame
  * boundaries: it is answered with ERROR 3 and the connection closes after its earlier frames are
- * acknowledged. A topic or payload that the storage backends cannot hold ({@link EventLimits}) is
- * rejected on its own, like any other invalid frame.
+ * acknowledged. A client may shut its output down after its last frame (half-close): what it sent
+ * is decoded, after a backpressure pause too, and the connection closes once a client that asked
+ * for acks has had them all ({@link InputEnded}), at once for one that did not. A topic or payload
+ * that the storage backends cannot hold ({@link EventLimits}) is rejected on its own, like any
+ * other invalid frame.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   /** Bound on the frames claimed at once, so one connection cannot take the whole ring. */
@@ -50,6 +54,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean resumeScheduled;
   private boolean largeFrame;
   private boolean broken;
+  private boolean inputEnded;
+
+  /**
+   * Fired down the pipeline once every frame a half-closed connection sent is decoded, when it has
+   * asked for acks: it is closed once an ACK covering {@code lastFrame} is written.
+   */
+  public record InputEnded(long lastFrame) {}
 
   /** Creates the decoder of one connection. */
   public FrameDecoder(
@@ -270,6 +281,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof ChannelInputShutdownEvent) {
+      // Not to the base class, which would drop bytes a backpressure pause keeps undecoded; an
+      // incomplete frame at the end is never numbered, as with a reset.
+      inputEnded = true;
+      if (!paused) {
+        endInput(ctx);
+      }
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  private void endInput(ChannelHandlerContext ctx) {
+    if (acksRequested) {
+      ctx.fireUserEventTriggered(new InputEnded(frameCount));
+    } else {
+      ctx.close(); // nothing will be written to it
+    }
+  }
+
+  @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     // Unlike the base class, never request a read while autoRead is off: that is the backpressure.
     discardSomeReadBytes();
@@ -308,7 +341,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     if (!stalled && !broken) {
       paused = false;
-      ctx.channel().config().setAutoRead(true);
+      if (inputEnded) {
+        endInput(ctx);
+      } else {
+        ctx.channel().config().setAutoRead(true);
+      }
     }
   }
 

@@ -59,6 +59,9 @@ final class Connection extends AckTarget implements Runnable {
   // Set by the acknowledger when it dropped an ERROR and asked for the close: no ACK may follow,
   // or it would cover the rejected frame. The close itself runs later, on the event loop.
   private volatile boolean closing;
+  // Set on the event loop once a half-closed client's frames are all decoded: the connection
+  // closes when an ACK covering this frame is written. -1 while the client is still sending.
+  private volatile long lastFrame = -1;
   // The highest ACK written, by whichever side holds the writer state.
   private long writtenAck;
   // What the socket did not take of a direct write: handed to the event loop with the state.
@@ -112,6 +115,10 @@ final class Connection extends AckTarget implements Runnable {
     writtenAck = frameNo;
     if (!ackFrame.hasRemaining()) {
       writer.set(IDLE);
+      long last = lastFrame;
+      if (last >= 0 && frameNo >= last) {
+        schedule(); // the last answer is out: the event loop closes
+      }
       return;
     }
     unwritten = Unpooled.copiedBuffer(ackFrame);
@@ -133,6 +140,15 @@ final class Connection extends AckTarget implements Runnable {
     }
     errors.add(new PendingError(frameNo, code));
     schedule();
+  }
+
+  /**
+   * The client shut its output down after frame {@code frameNo} and waits for the answers: closes
+   * once an ACK covering it is written. On the event loop.
+   */
+  void closeAfterAck(long frameNo) {
+    lastFrame = frameNo;
+    schedule(); // it may be written already
   }
 
   @Override
@@ -201,6 +217,10 @@ final class Connection extends AckTarget implements Runnable {
       writer.set(IDLE);
     }
     // Otherwise the socket is full: the event loop keeps it until a later task finds Netty done.
+    long last = lastFrame;
+    if (last >= 0 && writtenAck >= last) {
+      closeAfterFlush();
+    }
   }
 
   private static WritableByteChannel socketOf(Channel channel) {

@@ -7,6 +7,8 @@ import io.eventstreamcore.ingest.codec.FrameDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -74,6 +76,8 @@ public final class IngestServer {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // A client that shuts its output down still gets the answers to what it sent.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -96,7 +100,19 @@ public final class IngestServer {
                                 limits,
                                 resumeNanos,
                                 metrics))
-                        .addLast("limit", limit);
+                        .addLast("limit", limit)
+                        .addLast(
+                            "half-close",
+                            new ChannelInboundHandlerAdapter() {
+                              @Override
+                              public void userEventTriggered(ChannelHandlerContext ctx, Object e) {
+                                if (e instanceof FrameDecoder.InputEnded end) {
+                                  connection.closeAfterAck(end.lastFrame());
+                                } else {
+                                  ctx.fireUserEventTriggered(e);
+                                }
+                              }
+                            });
                   }
                 });
     serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();

@@ -1,0 +1,110 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventstreamcore.engine.spi.ReadableBackend;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that shuts its output down after its last frame (half-close, as {@code nc -N} does)
+ * still gets the answers to everything it sent, then the server closes; one that never asked for
+ * acks is closed at once. Plain sockets, as any client in any language would do it.
+ */
+class HalfCloseTest {
+  private static final int FRAMES = 2_000;
+  private EventStreamService service;
+
+  @BeforeEach
+  void start() throws Exception {
+    service =
+        EventStreamService.start(
+            TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"));
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    service.close();
+  }
+
+  @Test
+  void aHalfClosedClientGetsTheAckOfItsLastFrameThenTheEndOfTheStream() throws Exception {
+    try (Socket socket = connect(service.ingestAddress())) {
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      for (int i = 1; i <= FRAMES; i++) {
+        writeFrame(out, 0x80 | 0x40 | 2, i); // v2, ACK requested, MEDIUM
+      }
+      out.flush();
+      socket.shutdownOutput();
+
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      long lastAck = 0;
+      while (true) {
+        int length;
+        try {
+          length = in.readInt();
+        } catch (EOFException end) {
+          break; // the server closed after its answers
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        assertThat(body[0]).as("frame type (0x01 ACK)").isEqualTo((byte) 0x01);
+        lastAck = ByteBuffer.wrap(body, 1, 8).getLong();
+      }
+      assertThat(lastAck).isEqualTo(FRAMES);
+    }
+    assertThat(storedEvents()).isEqualTo(FRAMES);
+  }
+
+  @Test
+  void aHalfClosedV1ClientIsClosedAndItsEventsStored() throws Exception {
+    try (Socket socket = connect(service.ingestAddress())) {
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      for (int i = 1; i <= FRAMES; i++) {
+        writeFrame(out, 2, i); // v1: the head byte is the priority
+      }
+      out.flush();
+      socket.shutdownOutput();
+
+      assertThat(socket.getInputStream().read()).as("end of stream, nothing written").isEqualTo(-1);
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> storedEvents() == FRAMES);
+  }
+
+  private static Socket connect(InetSocketAddress address) throws IOException {
+    Socket socket = new Socket(address.getAddress(), address.getPort());
+    socket.setSoTimeout(10_000); // a server that never closes fails the test, not hangs it
+    return socket;
+  }
+
+  /** One frame of topic {@code orders}; v2 heads carry event id {@code i}. */
+  private static void writeFrame(DataOutputStream out, int head, int i) throws IOException {
+    byte[] topic = "orders".getBytes(StandardCharsets.UTF_8);
+    byte[] payload = ("event-" + i).getBytes(StandardCharsets.UTF_8);
+    boolean extended = (head & 0x80) != 0;
+    out.writeInt(1 + 2 + topic.length + (extended ? 16 : 0) + payload.length);
+    out.writeByte(head);
+    out.writeShort(topic.length);
+    out.write(topic);
+    if (extended) {
+      out.writeLong(i);
+      out.writeLong(0);
+    }
+    out.write(payload);
+  }
+
+  private long storedEvents() throws IOException {
+    return ((ReadableBackend) service.backend("memory")).readEvents().size();
+  }
+}
