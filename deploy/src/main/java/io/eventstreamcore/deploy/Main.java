@@ -10,8 +10,13 @@ import io.eventstreamcore.deploy.cli.InspectCommand;
 import io.eventstreamcore.deploy.cli.SendCommand;
 import io.eventstreamcore.deploy.cli.TailCommand;
 import io.eventstreamcore.deploy.load.LoadGeneratorCommand;
+import java.io.BufferedWriter;
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -52,7 +57,18 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    CommandLine cli = commandLine();
+    // Standard output as UTF-8 whatever the locale, and a writer whose checkError() sees a write
+    // that failed, a closed pipe (| head) say: System.out would swallow it and keep a follow going.
+    PrintWriter out =
+        new PrintWriter(
+            new BufferedWriter(
+                new OutputStreamWriter(
+                    new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8)));
+    cli.setOut(out);
+    int code = cli.execute(args);
+    out.flush();
+    System.exit(code);
   }
 
   /**

@@ -49,11 +49,17 @@ public final class InspectCommand implements Callable<Integer> {
                 query,
                 options,
                 new RecordPrinter(out, options.format, source.positionName(), false));
-        while (source.poll(matching, 4096) > 0) {
-          // until everything stored so far was seen
+        // Until everything stored so far was seen, the limit's events printed when records are
+        // not asked for, or the output is gone (a pipe whose reader exited).
+        while (!out.checkError()
+            && (options.records || matching.events() < limit)
+            && source.poll(matching, 4096) > 0) {
+          // polls on
         }
-        for (StoredRecord record : source.separateRecords()) {
-          matching.record(-1, record);
+        if (options.records && !out.checkError()) {
+          for (StoredRecord record : source.separateRecords()) {
+            matching.record(-1, record);
+          }
         }
         printed = matching.events();
       }

@@ -71,7 +71,8 @@ public final class TailCommand implements Callable<Integer> {
         }
         latest.replay(printer);
         MatchingItems arriving = new MatchingItems(query, options, printer);
-        while (follow && running.getAsBoolean()) {
+        // Until stopped, or until the output is gone (a pipe whose reader exited).
+        while (follow && running.getAsBoolean() && !out.checkError()) {
           if (source.poll(arriving, 4096) == 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
           }
