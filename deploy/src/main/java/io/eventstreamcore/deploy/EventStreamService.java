@@ -145,10 +145,15 @@ public final class EventStreamService implements AutoCloseable {
    * throws a ConfigException naming the first bad key.
    */
   public static void check(Config config) {
+    checked(config);
+  }
+
+  private static ServiceSettings checked(Config config) {
     ServiceSettings settings = ServiceSettings.of(config);
     // As start does: every handler class is loaded and constructed (not started).
     ProcessorHandlers.create(
         settings.processors(), settings.engine(), new EngineMetrics(), handlerClassLoader());
+    return settings;
   }
 
   /** Starts a service from a resolved configuration, with the system clock. */
@@ -179,7 +184,7 @@ public final class EventStreamService implements AutoCloseable {
    * bad one throws and changes nothing. Other changed keys are ignored until a restart.
    */
   public void reload(Config config) {
-    ServiceSettings settings = ServiceSettings.of(config);
+    ServiceSettings settings = checked(config); // what a restart would refuse changes nothing
     pipeline.reloadTopics(settings.engine().topicPriorities());
     for (RealtimeHandler handler : alertRules) {
       handler.reload(settings.processors().alertRules());

@@ -14,6 +14,8 @@ import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reloading the topic table and alert rules into a running service (what SIGHUP does). */
 class ReloadTest {
@@ -55,15 +57,23 @@ class ReloadTest {
     }
   }
 
-  @Test
-  void aBadConfigurationIsRefusedAndChangesNothing() throws Exception {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        // A rule with no condition.
+        "eventstream.processors.realtime.rules = [{ name = broken, topic = vip }]",
+        // Good rules, but a handler class a restart could not load.
+        "eventstream.processors.realtime.rules = [\n"
+            + "  { name = vip-seen, topic = vip, payload-bytes-over = 0, severity = INFO }]\n"
+            + "eventstream.processors.batch.handlers = [{ class = \"no.such.Handler\" }]"
+      })
+  void aConfigurationARestartWouldRefuseIsRefusedAndChangesNothing(String change) throws Exception {
     try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(BASE));
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       Config bad =
           TestConfigs.withOverrides(
-              BASE
-                  + "eventstream.topics.priorities { vip = CRITICAL }\n"
-                  + "eventstream.processors.realtime.rules = [{ name = broken, topic = vip }]");
+              BASE + "eventstream.topics.priorities { vip = CRITICAL }\n" + change);
+      assertThatThrownBy(() -> EventStreamService.check(bad)).isInstanceOf(ConfigException.class);
       assertThatThrownBy(() -> service.reload(bad)).isInstanceOf(ConfigException.class);
       send(client, 1);
 
