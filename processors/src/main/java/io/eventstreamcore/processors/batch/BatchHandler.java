@@ -170,16 +170,25 @@ public final class BatchHandler implements ProcessorHandler {
     }
     int from = topics.length;
     slots.ensureTopics(n);
-    topics = Arrays.copyOf(topics, n);
-    newest = Arrays.copyOf(newest, n);
-    newestArrival = Arrays.copyOf(newestArrival, n);
-    closedThrough = Arrays.copyOf(closedThrough, n);
-    Arrays.fill(newest, from, n, NONE);
-    Arrays.fill(closedThrough, from, n, NONE);
-    openPerTopic = Arrays.copyOf(openPerTopic, n);
-    openTopics = Arrays.copyOf(openTopics, n);
-    openIndex = Arrays.copyOf(openIndex, n);
-    Arrays.fill(openIndex, from, n, -1);
+    // Every copy first, then the fields: running out of memory half way (a handler error, the
+    // event retried) leaves them as they were, never of different lengths.
+    String[] newTopics = Arrays.copyOf(topics, n);
+    long[] newNewest = Arrays.copyOf(newest, n);
+    long[] newNewestArrival = Arrays.copyOf(newestArrival, n);
+    long[] newClosedThrough = Arrays.copyOf(closedThrough, n);
+    int[] newOpenPerTopic = Arrays.copyOf(openPerTopic, n);
+    int[] newOpenTopics = Arrays.copyOf(openTopics, n);
+    int[] newOpenIndex = Arrays.copyOf(openIndex, n);
+    Arrays.fill(newNewest, from, n, NONE);
+    Arrays.fill(newClosedThrough, from, n, NONE);
+    Arrays.fill(newOpenIndex, from, n, -1);
+    topics = newTopics;
+    newest = newNewest;
+    newestArrival = newNewestArrival;
+    closedThrough = newClosedThrough;
+    openPerTopic = newOpenPerTopic;
+    openTopics = newOpenTopics;
+    openIndex = newOpenIndex;
   }
 
   private long windowStart(long timeMillis) {

@@ -44,15 +44,26 @@ final class WindowSlots {
     if (n <= count.length) {
       return;
     }
-    start = Arrays.copyOf(start, n);
-    count = Arrays.copyOf(count, n);
-    bytes = Arrays.copyOf(bytes, n);
-    minSize = Arrays.copyOf(minSize, n);
-    maxSize = Arrays.copyOf(maxSize, n);
-    first = Arrays.copyOf(first, n);
-    last = Arrays.copyOf(last, n);
-    minId = Arrays.copyOf(minId, n);
-    maxId = Arrays.copyOf(maxId, n);
+    // Every copy first, then the fields: running out of memory half way leaves them as they were,
+    // never of different lengths.
+    long[] newStart = Arrays.copyOf(start, n);
+    long[] newCount = Arrays.copyOf(count, n);
+    long[] newBytes = Arrays.copyOf(bytes, n);
+    long[] newMinSize = Arrays.copyOf(minSize, n);
+    long[] newMaxSize = Arrays.copyOf(maxSize, n);
+    long[] newFirst = Arrays.copyOf(first, n);
+    long[] newLast = Arrays.copyOf(last, n);
+    long[] newMinId = Arrays.copyOf(minId, n);
+    long[] newMaxId = Arrays.copyOf(maxId, n);
+    start = newStart;
+    count = newCount;
+    bytes = newBytes;
+    minSize = newMinSize;
+    maxSize = newMaxSize;
+    first = newFirst;
+    last = newLast;
+    minId = newMinId;
+    maxId = newMaxId;
   }
 
   /** Slots per topic. */
