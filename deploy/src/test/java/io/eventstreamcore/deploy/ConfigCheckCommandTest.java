@@ -40,6 +40,38 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void secretsArePrintedHidden(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("service.conf");
+    Files.writeString(
+        file,
+        "eventstream.storage.backends = [file, sql, kafka]\n"
+            + "eventstream.storage.file.directory = \""
+            + dir.toString().replace("\\", "/")
+            + "/data\"\n"
+            + "eventstream.storage.sql {\n"
+            + "  url = \"jdbc:postgresql://db/events?user=app&password=url-secret&ssl=true\"\n"
+            + "  password = sql-secret\n"
+            + "}\n"
+            + "eventstream.storage.kafka {\n"
+            + "  bootstrap-servers = \"kafka:9092\"\n"
+            + "  producer { \"sasl.jaas.config\" = \"PlainLoginModule password=jaas-secret;\" }\n"
+            + "}\n");
+
+    assertThat(run("config", "check", "--json", "-c", file.toString())).isZero();
+
+    assertThat(out.toString()).doesNotContain("url-secret", "sql-secret", "jaas-secret");
+    JsonNode effective = new ObjectMapper().readTree(out.toString());
+    assertThat(effective.at("/eventstream/storage/sql/password").asText()).isEqualTo("[hidden]");
+    assertThat(effective.at("/eventstream/storage/sql/url").asText())
+        .isEqualTo("jdbc:postgresql://db/events?user=app&password=[hidden]&ssl=true");
+    assertThat(effective.at("/eventstream/storage/kafka/producer/sasl.jaas.config").asText())
+        .isEqualTo("[hidden]");
+    // What is not secret is printed as is.
+    assertThat(effective.at("/eventstream/storage/kafka/bootstrap-servers").asText())
+        .isEqualTo("kafka:9092");
+  }
+
+  @Test
   void theShippedApplicationConfIsValid() {
     assertThat(run("config", "check", "-q", "-c", "../application.conf")).isZero();
     assertThat(out.toString()).isEmpty();
