@@ -1,6 +1,7 @@
 package io.eventstreamcore.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.ReadableBackend;
@@ -10,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -113,6 +115,37 @@ class SendCommandTest {
     assertThat(new String(events.get(999).payload(), StandardCharsets.UTF_8))
         .isEqualTo("line 1000");
     assertThat(events).extracting(StoredEvent::eventId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aServerThatStopsAcknowledgingEndsTheSendWithExitOne() throws Exception {
+    Path input = dir.resolve("lines.txt");
+    Files.writeString(
+        input,
+        IntStream.rangeClosed(1, 100).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")));
+    try (GatedServer silent = GatedServer.start()) { // reads, stores nothing, never acknowledges
+      CommandLine cli = Main.commandLine();
+      cli.setOut(new PrintWriter(new StringWriter(), true));
+      cli.setErr(new PrintWriter(err, true));
+      int port = silent.address().getPort();
+      int code =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(30),
+              () ->
+                  cli.execute(
+                      "send",
+                      "--port=" + port,
+                      "--format=raw",
+                      "--topic=logs",
+                      "--window=10",
+                      "--timeout=1",
+                      input.toString()));
+
+      assertThat(code).isEqualTo(1);
+      assertThat(err.toString())
+          .contains("line 11: no ACK for 1 s with the window full; stopping")
+          .contains("sent 10 events: 0 acknowledged, 0 rejected, 10 unacknowledged");
+    }
   }
 
   @Test

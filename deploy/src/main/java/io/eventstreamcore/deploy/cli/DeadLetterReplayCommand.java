@@ -53,7 +53,9 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "How long to wait for the last ACKs (default: 30).")
+      description =
+          "How long to wait for ACKs (default: 30): for room in the window while sending,"
+              + " then for the last ones at the end.")
   long timeoutSeconds = 30;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -80,19 +82,37 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       return 1;
     }
     List<ProducerEvent> unacknowledged;
+    Duration wait = Duration.ofSeconds(timeoutSeconds);
+    int replayed = 0;
+    boolean stalled = false;
     try {
       for (StoredRecord d : dead) {
         // The producer needs an id: an event stored without one gets a new one.
         long id = newIds || d.eventId() == 0 ? producer.nextEventId() : d.eventId();
-        producer.send(d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload());
+        try {
+          if (!producer.trySend(
+              d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload(), wait)) {
+            err.println(
+                "no ACK for "
+                    + timeoutSeconds
+                    + " s with the window full; stopping, the rest not sent");
+            stalled = true;
+            break;
+          }
+          replayed++;
+        } catch (IllegalArgumentException e) {
+          // A frame larger than the producer sends, say: the others go on.
+          err.println("dead letter of event " + d.eventId() + ": " + e.getMessage() + "; skipped");
+        }
       }
     } finally {
-      unacknowledged = producer.close(Duration.ofSeconds(timeoutSeconds));
+      // After a stall the timeout has passed already without an ACK.
+      unacknowledged = producer.close(stalled ? Duration.ZERO : wait);
     }
     err.printf(
-        "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
-        dead.size(), producer.acknowledged(), rejected.count(), unacknowledged.size());
+        "replayed %d of %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
+        replayed, dead.size(), producer.acknowledged(), rejected.count(), unacknowledged.size());
     err.flush();
-    return rejected.count() == 0 && unacknowledged.isEmpty() ? 0 : 1;
+    return replayed == dead.size() && rejected.count() == 0 && unacknowledged.isEmpty() ? 0 : 1;
   }
 }

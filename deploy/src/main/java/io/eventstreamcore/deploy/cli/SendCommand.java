@@ -67,7 +67,9 @@ public final class SendCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "How long to wait for the last ACKs at the end (default: 30).")
+      description =
+          "How long to wait for ACKs (default: 30): for room in the window while sending,"
+              + " then for the last ones at the end.")
   long timeoutSeconds = 30;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -94,6 +96,7 @@ public final class SendCommand implements Callable<Integer> {
     long started = System.nanoTime();
     long sent = 0;
     long badLines = 0;
+    boolean stalled = false;
     List<ProducerEvent> unacknowledged;
     Progress progress = new Progress(err, producer);
     try (BufferedReader in = open()) {
@@ -105,7 +108,16 @@ public final class SendCommand implements Callable<Integer> {
           continue;
         }
         try {
-          send(producer, parser, line);
+          if (!send(producer, parser, line)) {
+            err.println(
+                "line "
+                    + lineNo
+                    + ": no ACK for "
+                    + timeoutSeconds
+                    + " s with the window full; stopping, this line and the rest not sent");
+            stalled = true;
+            break;
+          }
           sent++;
         } catch (IllegalArgumentException e) {
           badLines++;
@@ -114,7 +126,8 @@ public final class SendCommand implements Callable<Integer> {
         progress.maybePrint(sent);
       }
     } finally {
-      unacknowledged = producer.close(Duration.ofSeconds(timeoutSeconds));
+      // After a stall the timeout has passed already without an ACK.
+      unacknowledged = producer.close(Duration.ofSeconds(stalled ? 0 : timeoutSeconds));
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     progress.clear();
@@ -129,7 +142,7 @@ public final class SendCommand implements Callable<Integer> {
         seconds,
         sent / Math.max(seconds, 1e-9));
     err.flush();
-    return rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
+    return !stalled && rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
   }
 
   private BufferedReader open() throws IOException {
@@ -139,18 +152,17 @@ public final class SendCommand implements Callable<Integer> {
     return Files.newBufferedReader(file, StandardCharsets.UTF_8);
   }
 
-  private void send(EventStreamProducer producer, EventLineParser parser, String line)
+  /** Sends one line's event; false when the window stayed full for the timeout. */
+  private boolean send(EventStreamProducer producer, EventLineParser parser, String line)
       throws InterruptedException {
+    Duration wait = Duration.ofSeconds(timeoutSeconds);
     if (format == Format.RAW) {
-      producer.send(priority, topic, line.getBytes(StandardCharsets.UTF_8));
-      return;
+      byte[] payload = line.getBytes(StandardCharsets.UTF_8);
+      return producer.trySend(priority, topic, producer.nextEventId(), payload, wait);
     }
     EventLineParser.Line event = parser.parse(line);
-    if (event.eventId() == 0) {
-      producer.send(event.priority(), event.topic(), event.payload());
-    } else {
-      producer.send(event.priority(), event.topic(), event.eventId(), event.payload());
-    }
+    long id = event.eventId() == 0 ? producer.nextEventId() : event.eventId();
+    return producer.trySend(event.priority(), event.topic(), id, event.payload(), wait);
   }
 
   /** A progress line on stderr about once a second: rewritten in place on a terminal. */

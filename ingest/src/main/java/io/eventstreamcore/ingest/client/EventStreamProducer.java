@@ -188,7 +188,19 @@ public final class EventStreamProducer implements AutoCloseable {
   public boolean trySend(
       Priority priority, String topic, long eventId, byte[] payload, Duration timeout)
       throws InterruptedException {
-    InFlightEvent event = prepare(priority, topic, eventId, nowMicros(), payload);
+    return trySend(priority, topic, eventId, nowMicros(), payload, timeout);
+  }
+
+  /** {@link #trySend(Priority, String, long, byte[], Duration)} with an explicit client time. */
+  public boolean trySend(
+      Priority priority,
+      String topic,
+      long eventId,
+      long clientTimeMicros,
+      byte[] payload,
+      Duration timeout)
+      throws InterruptedException {
+    InFlightEvent event = prepare(priority, topic, eventId, clientTimeMicros, payload);
     long left = timeout.toNanos();
     lock.lockInterruptibly();
     try {
