@@ -15,6 +15,12 @@ import java.util.List;
  */
 interface LogSource extends AutoCloseable {
   /**
+   * Rows per query of the SQL tables: a page is held in memory, payloads and all, and payloads may
+   * be up to the ingest frame limit (1 MiB by default), so 64 MiB at most.
+   */
+  int SQL_PAGE_ROWS = 64;
+
+  /**
    * Delivers up to {@code max} items stored after the last one delivered, oldest first; each gets
    * its position (file log offset, SQL row id).
    *
@@ -68,7 +74,8 @@ interface LogSource extends AutoCloseable {
 
       @Override
       public int poll(FileLogReader.Visitor visitor, int max) throws IOException {
-        List<SqlReader.EventRow> rows = reader.readEventsAfter(lastId, max);
+        List<SqlReader.EventRow> rows =
+            reader.readEventsAfter(lastId, Math.min(max, SQL_PAGE_ROWS));
         for (SqlReader.EventRow row : rows) {
           visitor.event(row.id(), row.event());
           lastId = row.id();

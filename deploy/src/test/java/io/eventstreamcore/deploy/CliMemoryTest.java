@@ -1,0 +1,66 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.ingest.client.EventStreamClient;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI reads stores larger than its heap: {@code inspect} of SQL tables holding 38 MB of
+ * payloads, in a JVM of 32 MB.
+ */
+class CliMemoryTest {
+  private static final int EVENTS = 300;
+  private static final int PAYLOAD_BYTES = 128 * 1024;
+
+  @TempDir Path dir;
+
+  @Test
+  void inspectOfTheSqlTablesPagesThroughThemInASmallHeap() throws Exception {
+    Path conf = dir.resolve("service.conf");
+    Files.writeString(
+        conf,
+        "eventstream.storage.backends = [sql]\n"
+            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
+            + dir.toString().replace("\\", "/")
+            + "/events.db\"\n");
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(Files.readString(conf)));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      long frame = 0;
+      for (int id = 1; id <= EVENTS; id++) {
+        frame = client.send(Priority.LOW, "blobs", id, new byte[PAYLOAD_BYTES], true);
+      }
+      client.flush();
+      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
+    }
+
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ChildService.jvmFlags());
+    command.add("-Xmx32m");
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add("io.eventstreamcore.deploy.Main");
+    command.addAll(List.of("inspect", "--backend", "sql", "-c", conf.toString()));
+    Process inspect =
+        new ProcessBuilder(command)
+            .redirectOutput(Redirect.DISCARD)
+            .redirectError(Redirect.PIPE)
+            .start();
+    String err = new String(inspect.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(inspect.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(err).endsWith(EVENTS + " event(s)\n");
+    assertThat(inspect.exitValue()).isZero();
+  }
+}
