@@ -10,6 +10,7 @@ import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +108,19 @@ class LogCommandsTest {
     out.getBuffer().setLength(0);
     assertThat(run("inspect", "-d", dir.toString(), "--format", "json", "-n", "3")).isZero();
     assertThat(jsonLines()).extracting(n -> n.get("event_id").asLong()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void inspectFromTheServicesConfigurationNeedsOnlyItsFileBlock() throws Exception {
+    writeLog();
+    // The service's file also lists sql, whose URL its environment alone sets.
+    Path conf = dir.resolve("service.conf");
+    Files.writeString(conf, config() + "eventstream.storage.backends = [file, sql]\n");
+
+    assertThat(run("inspect", "-c", conf.toString(), "--format", "json", "-n", "2"))
+        .as(err::toString)
+        .isZero();
+    assertThat(jsonLines()).extracting(n -> n.get("event_id").asLong()).containsExactly(1L, 2L);
   }
 
   @Test

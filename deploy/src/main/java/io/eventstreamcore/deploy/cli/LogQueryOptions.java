@@ -5,7 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.StoredRecord;
-import io.eventstreamcore.storage.config.StorageSettings;
+import io.eventstreamcore.storage.file.FileSettings;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.File;
 import java.io.IOException;
@@ -85,8 +85,12 @@ final class LogQueryOptions {
       if (backend == Backend.SQL) {
         return LogSource.sql(new SqlSettings(Main.load(config)));
       }
+      // Only the file block: a reader needs neither a writable directory nor the other backends'
+      // settings (a SQL URL set only in the service's environment, say).
       Path dir =
-          directory != null ? directory : new StorageSettings(Main.load(config)).fileDirectory();
+          directory != null
+              ? directory
+              : FileSettings.read(Main.load(config).getConfig("eventstream.storage")).directory();
       if (!Files.isDirectory(dir)) {
         throw new NoSuchFileException(dir.toString(), null, "no file log directory");
       }
