@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI reads stores larger than its heap: {@code inspect} of SQL tables holding 38 MB of
+ * The CLI reads stores larger than its heap: SQL tables and a file log each holding 38 MB of
  * payloads, in a JVM of 32 MB.
  */
 class CliMemoryTest {
@@ -45,22 +45,50 @@ class CliMemoryTest {
       assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
     }
 
+    assertThat(runIn32MegaBytes("inspect", "--backend", "sql", "-c", conf.toString()))
+        .endsWith(EVENTS + " event(s)\n");
+  }
+
+  @Test
+  void deadLettersListStreamsThemInASmallHeap() throws Exception {
+    String config =
+        "eventstream.storage.backends = [file]\n"
+            + TestConfigs.fileDirectory(dir)
+            + "eventstream.processors.transactional.handlers = [\n"
+            + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n";
+    byte[] refused = new byte[PAYLOAD_BYTES];
+    refused[0] = 'X'; // the handler dead-letters these
+    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      long frame = 0;
+      for (int id = 1; id <= EVENTS; id++) {
+        frame = client.send(Priority.LOW, "blobs", id, refused, true);
+      }
+      client.flush();
+      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
+    }
+
+    assertThat(runIn32MegaBytes("dead-letters", "list", "-d", dir.toString()))
+        .endsWith(EVENTS + " dead letter(s)\n");
+  }
+
+  /** Runs the CLI in a JVM of 32 MB, its output discarded; returns its standard error. */
+  private static String runIn32MegaBytes(String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ChildService.jvmFlags());
     command.add("-Xmx32m");
     command.addAll(List.of("-cp", System.getProperty("java.class.path")));
     command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(List.of("inspect", "--backend", "sql", "-c", conf.toString()));
-    Process inspect =
+    command.addAll(List.of(args));
+    Process cli =
         new ProcessBuilder(command)
             .redirectOutput(Redirect.DISCARD)
             .redirectError(Redirect.PIPE)
             .start();
-    String err = new String(inspect.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(inspect.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-    assertThat(err).endsWith(EVENTS + " event(s)\n");
-    assertThat(inspect.exitValue()).isZero();
+    String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).as(err).isZero();
+    return err;
   }
 }

@@ -1,10 +1,8 @@
 package io.eventstreamcore.deploy.cli;
 
 import io.eventstreamcore.deploy.Main;
-import io.eventstreamcore.engine.spi.StoredRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,17 +30,21 @@ public final class DeadLetterListCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      List<StoredRecord> dead = DeadLettersCommand.read(options, reason);
       RecordPrinter printer = new RecordPrinter(out, options.format, "position", false);
-      for (StoredRecord record : dead) {
-        printer.record(-1, record);
-      }
+      long listed =
+          DeadLettersCommand.forEach(
+              options,
+              DeadLettersCommand.Filter.of(options, reason),
+              record -> {
+                printer.record(-1, record);
+                return !out.checkError(); // stop once the output is gone (| head)
+              });
       out.flush();
-      err.println(dead.size() + " dead letter(s)");
+      err.println(listed + " dead letter(s)");
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

@@ -63,15 +63,12 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    List<StoredRecord> dead;
+    DeadLettersCommand.Filter filter;
     try {
-      dead = DeadLettersCommand.read(options, reason);
+      filter = DeadLettersCommand.Filter.of(options, reason);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return Main.EXIT_CONFIG;
-    } catch (IOException e) {
-      err.println("cannot read the log: " + e.getMessage());
-      return 1;
     }
     RejectionReport rejected = new RejectionReport(err);
     EventStreamProducer producer;
@@ -81,38 +78,64 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
       return 1;
     }
+    Replay replay = new Replay(producer, err);
     List<ProducerEvent> unacknowledged;
-    Duration wait = Duration.ofSeconds(timeoutSeconds);
-    int replayed = 0;
-    boolean stalled = false;
     try {
-      for (StoredRecord d : dead) {
-        // The producer needs an id: an event stored without one gets a new one.
-        long id = newIds || d.eventId() == 0 ? producer.nextEventId() : d.eventId();
-        try {
-          if (!producer.trySend(
-              d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload(), wait)) {
-            err.println(
-                "no ACK for "
-                    + timeoutSeconds
-                    + " s with the window full; stopping, the rest not sent");
-            stalled = true;
-            break;
-          }
-          replayed++;
-        } catch (IllegalArgumentException e) {
-          // A frame larger than the producer sends, say: the others go on.
-          err.println("dead letter of event " + d.eventId() + ": " + e.getMessage() + "; skipped");
-        }
-      }
-    } finally {
-      // After a stall the timeout has passed already without an ACK.
-      unacknowledged = producer.close(stalled ? Duration.ZERO : wait);
+      // One at a time as they are read: a store may hold more than memory does.
+      DeadLettersCommand.forEach(options, filter, replay::send);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage()); // the configuration file, read before anything was sent
+      producer.close(Duration.ZERO);
+      return Main.EXIT_CONFIG;
+    } catch (IOException e) {
+      err.println("cannot read the log: " + e.getMessage());
+      replay.readToEnd = false;
     }
+    // After a stall the timeout has passed already without an ACK.
+    unacknowledged = producer.close(replay.stalled ? Duration.ZERO : replay.wait);
     err.printf(
-        "replayed %d of %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
-        replayed, dead.size(), producer.acknowledged(), rejected.count(), unacknowledged.size());
+        "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
+        replay.sent, producer.acknowledged(), rejected.count(), unacknowledged.size());
     err.flush();
-    return replayed == dead.size() && rejected.count() == 0 && unacknowledged.isEmpty() ? 0 : 1;
+    boolean all = !replay.stalled && replay.skipped == 0 && rejected.count() == 0;
+    return all && unacknowledged.isEmpty() && replay.readToEnd ? 0 : 1;
+  }
+
+  /** Sends dead letters through the producer, counting, until the server stops taking them. */
+  private final class Replay {
+    private final EventStreamProducer producer;
+    private final PrintWriter err;
+    private final Duration wait = Duration.ofSeconds(timeoutSeconds);
+    private long sent;
+    private long skipped;
+    private boolean stalled;
+    private boolean readToEnd = true;
+
+    Replay(EventStreamProducer producer, PrintWriter err) {
+      this.producer = producer;
+      this.err = err;
+    }
+
+    boolean send(StoredRecord d) throws InterruptedException {
+      // The producer needs an id: an event stored without one gets a new one.
+      long id = newIds || d.eventId() == 0 ? producer.nextEventId() : d.eventId();
+      try {
+        if (!producer.trySend(
+            d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload(), wait)) {
+          err.println(
+              "no ACK for "
+                  + timeoutSeconds
+                  + " s with the window full; stopping, the rest not sent");
+          stalled = true;
+          return false;
+        }
+        sent++;
+      } catch (IllegalArgumentException e) {
+        // A frame larger than the producer sends, say: the others go on.
+        skipped++;
+        err.println("dead letter of event " + d.eventId() + ": " + e.getMessage() + "; skipped");
+      }
+      return true;
+    }
   }
 }

@@ -9,8 +9,6 @@ import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.file.FileLogReader;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,39 +31,91 @@ public final class DeadLettersCommand implements Callable<Integer> {
     return 2;
   }
 
-  /**
-   * The stored dead letters, oldest first, matching the topic, time and id filters of {@code
-   * options} (applied to the dead event) and {@code reason} when not null.
-   *
-   * @throws IllegalArgumentException for a bad filter or an unknown reason
-   */
-  static List<StoredRecord> read(LogQueryOptions options, String reason) throws IOException {
-    DeadLetterReason wanted = reason == null ? null : DeadLetterReason.ofLabel(reason);
-    EventQuery query = options.query(Instant.now());
-    List<StoredRecord> found = new ArrayList<>();
-    FileLogReader.Visitor collect =
-        new FileLogReader.Visitor() {
-          @Override
-          public void event(long position, StoredEvent event) {}
+  /** Takes the dead letters one at a time; false stops the reading. */
+  interface Each {
+    boolean take(StoredRecord deadLetter) throws InterruptedException;
+  }
 
-          @Override
-          public void record(long position, StoredRecord record) {
-            if (record.kind() == RecordKind.DEAD_LETTER
-                && (wanted == null || record.reason() == wanted)
-                && query.matches(deadEvent(record))) {
-              found.add(record);
-            }
-          }
-        };
+  /**
+   * Which dead letters: the topic, time and id filters of the options (applied to the dead event)
+   * and a reason, when not null.
+   */
+  record Filter(EventQuery query, DeadLetterReason reason) {
+    /**
+     * The filter of the command's options.
+     *
+     * @throws IllegalArgumentException for a bad filter or an unknown reason
+     */
+    static Filter of(LogQueryOptions options, String reason) {
+      return new Filter(
+          options.query(Instant.now()), reason == null ? null : DeadLetterReason.ofLabel(reason));
+    }
+
+    boolean matches(StoredRecord record) {
+      return record.kind() == RecordKind.DEAD_LETTER
+          && (reason == null || record.reason() == reason)
+          && query.matches(deadEvent(record));
+    }
+  }
+
+  /**
+   * Hands {@code each} the stored dead letters that match {@code filter}, oldest first, one at a
+   * time, so that a store may hold more of them than memory does.
+   *
+   * @return how many were handed over
+   */
+  static long forEach(LogQueryOptions options, Filter filter, Each each)
+      throws IOException, InterruptedException {
+    Taker taker = new Taker(filter, each);
     try (LogSource source = options.open()) {
-      while (source.poll(collect, 4096) > 0) {
+      while (!taker.stopped() && source.poll(taker, 4096) > 0) {
         // until everything stored so far was seen
       }
-      for (StoredRecord record : source.separateRecords()) {
-        collect.record(-1, record);
+      if (!taker.stopped()) {
+        for (StoredRecord record : source.separateRecords()) {
+          taker.record(-1, record);
+        }
       }
     }
-    return found;
+    if (taker.interrupted) {
+      throw new InterruptedException();
+    }
+    return taker.taken;
+  }
+
+  /** Passes the matching dead letters on until told to stop. */
+  private static final class Taker implements FileLogReader.Visitor {
+    private final Filter filter;
+    private final Each each;
+    private boolean stop;
+    private boolean interrupted;
+    private long taken;
+
+    Taker(Filter filter, Each each) {
+      this.filter = filter;
+      this.each = each;
+    }
+
+    boolean stopped() {
+      return stop;
+    }
+
+    @Override
+    public void event(long position, StoredEvent event) {}
+
+    @Override
+    public void record(long position, StoredRecord record) {
+      if (stop || !filter.matches(record)) {
+        return;
+      }
+      taken++;
+      try {
+        stop = !each.take(record);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stop = true;
+      }
+    }
   }
 
   /** The dead event of a dead letter. */
