@@ -264,5 +264,19 @@ class LogCommandsTest {
     err.getBuffer().setLength(0);
     assertThat(run("tail", "--format", "xml")).isEqualTo(2);
     assertThat(err.toString().lines()).hasSize(2).last().asString().contains("--help");
+
+    // Values their types allow but their meaning does not: usage errors too.
+    err.getBuffer().setLength(0);
+    assertThat(run("tail", "-f", "-d", dir.toString(), "--poll-interval", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--poll-interval must be at least 1, was 0");
+    err.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "-n", "-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--limit must be at least 0, was -1");
+    err.getBuffer().setLength(0);
+    assertThat(run("dead-letters", "replay", "-d", dir.toString(), "--port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).contains("--port must be 1..65535, was 70000");
+    err.getBuffer().setLength(0);
+    assertThat(run("send", "--port", "9000", "--window", "0", "-")).isEqualTo(2);
+    assertThat(err.toString()).contains("--window must be at least 1, was 0");
   }
 }

@@ -38,6 +38,7 @@ public final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionChecks.atLeast(spec, "--limit", limit, 0);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {

@@ -77,6 +77,9 @@ public final class SendCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    OptionChecks.port(spec, port);
+    OptionChecks.atLeast(spec, "--window", window, 1);
+    OptionChecks.atLeast(spec, "--timeout", timeoutSeconds, 0);
     if (format == Format.RAW && topic == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format raw needs --topic");
     }

@@ -58,6 +58,8 @@ public final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionChecks.atLeast(spec, "--lines", last, 0);
+    OptionChecks.atLeast(spec, "--poll-interval", pollMillis, 1);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
