@@ -7,9 +7,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Publishes a TICK slot at a fixed interval so that time-driven work progresses without traffic:
  * windows close, and ACKs a connection could not take are retried. When the ring is full the tick
- * is skipped: traffic is flowing and will carry the work.
+ * waits for a slot, trying again every millisecond: connections backpressured on the ring take
+ * every slot that frees, and windows of quiet topics close only on ticks.
  */
 final class Ticker implements Runnable {
+  private static final long RETRY_NANOS = 1_000_000;
+
   private final RingPublisher publisher;
   private final InstantSource clock;
   private final long intervalNanos;
@@ -36,6 +39,10 @@ final class Ticker implements Runnable {
         break;
       }
       long sequence = publisher.tryClaim();
+      while (sequence == RingPublisher.NO_SLOT && running) {
+        LockSupport.parkNanos(RETRY_NANOS);
+        sequence = publisher.tryClaim();
+      }
       if (sequence != RingPublisher.NO_SLOT) {
         publisher.slot(sequence).beginControl(SlotKind.TICK, clock.millis(), System.nanoTime());
         publisher.publish(sequence);
