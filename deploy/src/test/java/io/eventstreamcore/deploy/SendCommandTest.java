@@ -1,11 +1,13 @@
 package io.eventstreamcore.deploy;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -146,6 +148,34 @@ class SendCommandTest {
           .contains("line 11: no ACK for 1 s with the window full; stopping")
           .contains("sent 10 events: 0 acknowledged, 0 rejected, 10 unacknowledged");
     }
+  }
+
+  @Test
+  void aLineThatIsNotUtf8IsABadLineAndTheRestIsSent() throws Exception {
+    Path input = dir.resolve("events.jsonl");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes("{\"topic\":\"t\",\"id\":1,\"payload\":\"one\"}\n".getBytes(UTF_8));
+    bytes.writeBytes("{\"topic\":\"t\",\"id\":2,\"payload\":\"".getBytes(UTF_8));
+    bytes.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xFE});
+    bytes.writeBytes("\"}\n{\"topic\":\"t\",\"id\":3,\"payload\":\"three\"}\n".getBytes(UTF_8));
+    Files.write(input, bytes.toByteArray());
+
+    assertThat(send(input.toString())).isEqualTo(1);
+
+    assertThat(err.toString()).contains("line 2: not valid UTF-8; skipped");
+    assertThat(stored()).extracting(StoredEvent::eventId).containsExactly(1L, 3L);
+  }
+
+  @Test
+  void rawLinesKeepTheirBytes() throws Exception {
+    Path input = dir.resolve("raw.bin");
+    Files.write(input, new byte[] {'a', '\r', 'b', '\n', (byte) 0xFF, (byte) 0xFE, '\r', '\n'});
+
+    assertThat(send("--format=raw", "--topic=bin", input.toString())).isZero();
+
+    assertThat(stored())
+        .extracting(StoredEvent::payload)
+        .containsExactly(new byte[] {'a', '\r', 'b'}, new byte[] {(byte) 0xFF, (byte) 0xFE});
   }
 
   @Test

@@ -3,12 +3,10 @@ package io.eventstreamcore.deploy.cli;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
 import io.eventstreamcore.ingest.client.ProducerEvent;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,16 +100,16 @@ public final class SendCommand implements Callable<Integer> {
     boolean stalled = false;
     List<ProducerEvent> unacknowledged;
     Progress progress = new Progress(err, producer);
-    try (BufferedReader in = open()) {
-      String line;
+    try (ByteLines in = open()) {
+      byte[] line;
       long lineNo = 0;
-      while ((line = in.readLine()) != null) {
+      while ((line = in.next()) != null) {
         lineNo++;
-        if (line.isBlank()) {
+        if (isBlank(line)) {
           continue;
         }
         try {
-          if (!send(producer, parser, line)) {
+          if (!send(producer, parser, in, line)) {
             err.println(
                 "line "
                     + lineNo
@@ -125,6 +123,9 @@ public final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           badLines++;
           err.println("line " + lineNo + ": " + e.getMessage() + "; skipped");
+        } catch (CharacterCodingException e) {
+          badLines++;
+          err.println("line " + lineNo + ": not valid UTF-8; skipped");
         }
         progress.maybePrint(sent);
       }
@@ -148,22 +149,32 @@ public final class SendCommand implements Callable<Integer> {
     return !stalled && rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
   }
 
-  private BufferedReader open() throws IOException {
+  private ByteLines open() throws IOException {
     if (file == null || file.toString().equals("-")) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      return new ByteLines(System.in);
     }
-    return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    return new ByteLines(Files.newInputStream(file));
+  }
+
+  private static boolean isBlank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Sends one line's event; false when the window stayed full for the timeout. */
-  private boolean send(EventStreamProducer producer, EventLineParser parser, String line)
-      throws InterruptedException {
+  private boolean send(
+      EventStreamProducer producer, EventLineParser parser, ByteLines lines, byte[] line)
+      throws InterruptedException, CharacterCodingException {
     Duration wait = Duration.ofSeconds(timeoutSeconds);
     if (format == Format.RAW) {
-      byte[] payload = line.getBytes(StandardCharsets.UTF_8);
-      return producer.trySend(priority, topic, producer.nextEventId(), payload, wait);
+      // The line's bytes as they are: a payload need not be text.
+      return producer.trySend(priority, topic, producer.nextEventId(), line, wait);
     }
-    EventLineParser.Line event = parser.parse(line);
+    EventLineParser.Line event = parser.parse(lines.text(line));
     long id = event.eventId() == 0 ? producer.nextEventId() : event.eventId();
     return producer.trySend(event.priority(), event.topic(), id, event.payload(), wait);
   }
