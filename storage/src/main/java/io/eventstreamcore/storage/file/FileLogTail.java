@@ -34,8 +34,14 @@ public final class FileLogTail implements AutoCloseable {
     boolean frame(long offset, Bytes<?> body);
   }
 
+  /** Lists a directory's segments: {@link Segments#list}, or a test's, to write between reads. */
+  interface SegmentLister {
+    List<Segment> list(Path directory) throws IOException;
+  }
+
   private final Path directory;
   private final LongSupplier endOffset;
+  private final SegmentLister segments;
   private long nextOffset;
   private Segment segment;
   private FileChannel channel;
@@ -43,20 +49,27 @@ public final class FileLogTail implements AutoCloseable {
   private long frameOffset;
   private long skippedTails;
 
-  private FileLogTail(Path directory, long fromOffset, LongSupplier endOffset) {
+  private FileLogTail(
+      Path directory, long fromOffset, LongSupplier endOffset, SegmentLister segments) {
     this.directory = directory;
     this.nextOffset = Math.max(0, fromOffset);
     this.endOffset = endOffset;
+    this.segments = segments;
   }
 
   /** A tail of the log in {@code directory}, from {@code fromOffset} (0: the oldest record). */
   public static FileLogTail open(Path directory, long fromOffset) {
-    return new FileLogTail(directory, fromOffset, UNBOUNDED);
+    return new FileLogTail(directory, fromOffset, UNBOUNDED, Segments::list);
   }
 
   /** A tail that never reads at or beyond the offset {@code endOffset} gives at the time. */
   static FileLogTail open(Path directory, long fromOffset, LongSupplier endOffset) {
-    return new FileLogTail(directory, fromOffset, endOffset);
+    return new FileLogTail(directory, fromOffset, endOffset, Segments::list);
+  }
+
+  /** A tail of the log in {@code directory} that lists its segments with {@code segments}. */
+  static FileLogTail open(Path directory, long fromOffset, SegmentLister segments) {
+    return new FileLogTail(directory, fromOffset, UNBOUNDED, segments);
   }
 
   /** Offset of the next record this tail will deliver. */
@@ -130,7 +143,7 @@ public final class FileLogTail implements AutoCloseable {
    */
   private boolean moveOn() throws IOException {
     Segment following = null;
-    for (Segment s : Segments.list(directory)) {
+    for (Segment s : segments.list(directory)) {
       if (s.baseOffset() > segment.baseOffset()) {
         following = s;
         break;
@@ -138,6 +151,13 @@ public final class FileLogTail implements AutoCloseable {
     }
     if (following == null) {
       return false;
+    }
+    // What the writer wrote to this segment between the read that found its end and the listing
+    // that found the next one comes first: only then is this one complete. (Not after a frame
+    // that is not a record, which stays where it is.)
+    if (frames.stop() != FrameScanner.Stop.CORRUPT && frames.next()) {
+      frames.unread(); // the caller reads it again
+      return true;
     }
     if (frames.stop() != FrameScanner.Stop.END) {
       skippedTails++;
@@ -160,9 +180,8 @@ public final class FileLogTail implements AutoCloseable {
   }
 
   private boolean openSegment(int attempts) throws IOException {
-    List<Segment> segments = Segments.list(directory);
     Segment chosen = null;
-    for (Segment s : segments) {
+    for (Segment s : segments.list(directory)) {
       if (s.baseOffset() <= nextOffset || chosen == null) {
         chosen = s;
       }

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -321,6 +322,49 @@ class FileLogSegmentsTest {
     }
     assertThat(ids.get(0)).isEqualTo(from + 1);
     assertThat(ids).hasSize((int) (150 - from)).endsWith(150L);
+  }
+
+  @Test
+  void aTailThatFindsTheNextSegmentReadsTheLastRecordsWrittenToItsOwnFirst() throws IOException {
+    try (FileBackend backend = open()) {
+      // Fill the first segment to one record short of rolling: the next record still goes into it
+      // (crossing segment-bytes), the one after rolls.
+      write(backend, 1, 1);
+      Path first = Segments.list(dir).get(0).path();
+      long recordBytes = Files.size(first);
+      int written = 1;
+      while (Files.size(first) + recordBytes < SEGMENT_BYTES) {
+        written++;
+        write(backend, written, written);
+      }
+      int last = written + 2;
+      int[] listings = {0};
+      List<Long> ids = new ArrayList<>();
+      // The writer's two records land between the tail's read that finds the first segment's end
+      // and its listing of the segments, the second listing: the race of a following tail.
+      try (FileLogTail tail =
+          FileLogTail.open(
+              dir,
+              0,
+              directory -> {
+                if (++listings[0] == 2) {
+                  write(backend, last - 1, last);
+                }
+                return Segments.list(directory);
+              })) {
+        tail.follow(
+            new FileLogReader.Visitor() {
+              @Override
+              public void event(long offset, StoredEvent event) {
+                ids.add(event.eventId());
+              }
+            },
+            () -> ids.size() < last && listings[0] < 100,
+            1);
+      }
+      assertThat(Segments.list(dir)).hasSize(2);
+      assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
+    }
   }
 
   @Test
