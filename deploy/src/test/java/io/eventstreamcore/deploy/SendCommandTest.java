@@ -179,6 +179,31 @@ class SendCommandTest {
   }
 
   @Test
+  void inspectsJsonLinesReadBackAsTheEventsTheyShow() throws Exception {
+    Path input = dir.resolve("inspected.jsonl");
+    long clientTime = 1_700_000_000_123_456L;
+    Files.writeString(
+        input,
+        "{\"offset\":0,\"kind\":\"event\",\"topic\":\"orders\",\"priority\":\"BATCH\","
+            + "\"route\":\"batch\",\"event_id\":42,\"client_time_us\":"
+            + clientTime
+            + ",\"received_ms\":1700000000200,\"payload\":\"one\"}\n"
+            + "{\"offset\":1,\"kind\":\"alert\",\"topic\":\"orders\",\"rule\":\"r\"}\n");
+
+    assertThat(send(input.toString())).isEqualTo(1);
+
+    assertThat(err.toString()).contains("line 2: a alert record, not an event; skipped");
+    assertThat(stored())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.eventId()).isEqualTo(42);
+              assertThat(e.clientTimeMicros()).isEqualTo(clientTime);
+              assertThat(e.priority()).isEqualTo(Priority.BATCH); // not --priority's LOW
+            });
+  }
+
+  @Test
   void rawWithoutATopicIsAUsageError() {
     assertThat(send("--format=raw", dir.resolve("none").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--format raw needs --topic");

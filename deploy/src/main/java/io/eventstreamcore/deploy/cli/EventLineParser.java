@@ -15,11 +15,14 @@ import java.util.Locale;
  * Reads one event of {@code send}'s JSON-lines input: {@code {"topic": "orders", "priority":
  * "HIGH", "id": 42, "payload": "text"}}; {@code priority} also as 0..4 and {@code payload_base64}
  * for binary payloads. Absent fields take the command's defaults; an id of 0 or none asks the
- * producer for one.
+ * producer for one. {@code inspect --format json}'s lines read back as the events they show: its
+ * {@code event_id} is the id, its {@code client_time_us} the client time, and a line of another
+ * {@code kind} (an alert, a window) is refused.
  */
 final class EventLineParser {
   /** One parsed line. */
-  record Line(String topic, Priority priority, long eventId, byte[] payload) {}
+  record Line(
+      String topic, Priority priority, long eventId, long clientTimeMicros, byte[] payload) {}
 
   private final JsonFactory json = new JsonFactory();
   private final String defaultTopic;
@@ -35,6 +38,7 @@ final class EventLineParser {
     String topic = defaultTopic;
     Priority priority = defaultPriority;
     long id = 0;
+    long clientTime = 0;
     byte[] payload = new byte[0];
     try (JsonParser p = json.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -46,7 +50,14 @@ final class EventLineParser {
         switch (field) {
           case "topic" -> topic = text(p, value, field);
           case "priority" -> priority = priority(p, value);
-          case "id" -> id = number(p, value, field);
+          case "id", "event_id" -> id = number(p, value, field);
+          case "client_time_us" -> clientTime = number(p, value, field);
+          case "kind" -> {
+            String kind = text(p, value, field);
+            if (!kind.equals("event")) {
+              throw new IllegalArgumentException("a " + kind + " record, not an event");
+            }
+          }
           case "payload" -> payload = text(p, value, field).getBytes(StandardCharsets.UTF_8);
           case "payload_base64" -> payload = base64(text(p, value, field));
           default -> p.skipChildren(); // other fields (e.g. inspect's offset) are ignored
@@ -63,7 +74,7 @@ final class EventLineParser {
     if (topic == null || topic.isEmpty()) {
       throw new IllegalArgumentException("no topic (give \"topic\" or --topic)");
     }
-    return new Line(topic, priority, id, payload);
+    return new Line(topic, priority, id, clientTime, payload);
   }
 
   private static String text(JsonParser p, JsonToken value, String field) throws IOException {

@@ -176,7 +176,11 @@ public final class SendCommand implements Callable<Integer> {
     }
     EventLineParser.Line event = parser.parse(lines.text(line));
     long id = event.eventId() == 0 ? producer.nextEventId() : event.eventId();
-    return producer.trySend(event.priority(), event.topic(), id, event.payload(), wait);
+    if (event.clientTimeMicros() == 0) {
+      return producer.trySend(event.priority(), event.topic(), id, event.payload(), wait);
+    }
+    return producer.trySend(
+        event.priority(), event.topic(), id, event.clientTimeMicros(), event.payload(), wait);
   }
 
   /** A progress line on stderr about once a second: rewritten in place on a terminal. */
