@@ -134,7 +134,7 @@ public final class EngineMetrics {
     eventLatency =
         latency(
             "eventstream_event_latency_seconds",
-            "Time from reading a frame to its event being committed by every storage backend.");
+            "Time from reading a frame to its event being committed by every durable backend.");
   }
 
   private void registerProcessorCounters() {
