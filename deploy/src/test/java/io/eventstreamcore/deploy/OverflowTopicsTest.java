@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Topics beyond {@code topics.max} share {@code _overflow} in the processors (their windows, their
- * alert rules), but storage keeps each event's own topic.
+ * alert rules), but storage keeps each event's own topic, and so do the events a handler derives
+ * from them.
  */
 class OverflowTopicsTest {
   @TempDir Path data;
@@ -30,7 +31,11 @@ class OverflowTopicsTest {
         TestConfigs.withOverrides(
             "eventstream.storage.backends = [file]\n"
                 + TestConfigs.fileDirectory(data)
-                + "eventstream.topics.max = 2\n");
+                + "eventstream.topics.max = 2\n"
+                // Beside the windows, a handler deriving an event on its source's topic.
+                + "eventstream.processors.batch.handlers = [{ handler = windows },\n"
+                + "  { class = \"io.eventstreamcore.deploy.examples.CelsiusHandler\","
+                + " name = celsius, config { min = 0, max = 100 } }]\n");
     List<String> topics = List.of("device/1", "device/2", "device/3", "device/4");
     try (EventStreamService service = EventStreamService.start(config);
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
@@ -56,5 +61,10 @@ class OverflowTopicsTest {
         .extracting(StoredRecord::topic, StoredRecord::count)
         .containsExactlyInAnyOrder(
             tuple("device/1", 1L), tuple("device/2", 1L), tuple("_overflow", 2L));
+    // A derived event is stored under its source's own topic, as the source is.
+    assertThat(records)
+        .filteredOn(r -> r.kind() == RecordKind.DERIVED_EVENT)
+        .extracting(StoredRecord::topic)
+        .containsExactlyElementsOf(topics);
   }
 }

@@ -224,12 +224,13 @@ public final class Record implements RecordView {
   }
 
   /**
-   * Fills this record as a derived event of {@code source}: its topic, event id, received time and
-   * effective priority, as {@link #derived(String, String, long, long, Priority)} describes.
+   * Fills this record as a derived event of {@code source}: its topic as the client sent it (not
+   * {@code _overflow}, as a dead letter keeps it), event id, received time and effective priority,
+   * as {@link #derived(String, String, long, long, Priority)} describes.
    */
   public Record derived(String name, EventView source) {
     return derived(
-        name, source.topic(), source.eventId(), source.receivedMillis(), source.priority());
+        name, source.sentTopic(), source.eventId(), source.receivedMillis(), source.priority());
   }
 
   /**
