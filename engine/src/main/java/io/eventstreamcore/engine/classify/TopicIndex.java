@@ -13,7 +13,9 @@ import java.util.Map;
  * topics already seen. A topic seen for the first time is interned once; after {@code maxTopics}
  * distinct topics, further new topics share the {@link #OVERFLOW_TOPIC} entry: their events are
  * stored with their own topic bytes, but processors see the topic as {@code _overflow}, so they
- * share windows and only topic-wide ({@code *}) alert rules match them.
+ * share windows and only topic-wide ({@code *}) alert rules match them. So does a topic longer than
+ * {@link #MAX_INTERNED_TOPIC_BYTES} not in the topic table: interned topics are kept for good, and
+ * a client sending long ones could otherwise fill memory with them.
  *
  * <p>Single-threaded: owned by the classify stage. Entries are immutable and may be read by later
  * stages.
@@ -21,6 +23,9 @@ import java.util.Map;
 public final class TopicIndex {
   /** Name of the shared entry for topics beyond the bound. */
   public static final String OVERFLOW_TOPIC = "_overflow";
+
+  /** Longest topic interned when first seen in traffic, in UTF-8 bytes (Kafka allows 249). */
+  public static final int MAX_INTERNED_TOPIC_BYTES = 256;
 
   /** One known topic. */
   public static final class Entry {
@@ -90,6 +95,18 @@ public final class TopicIndex {
   /** The entry for the topic in {@code bytes[0..length)}; interns it when first seen. */
   public Entry resolve(byte[] bytes, int length) {
     int h = hash(bytes, length);
+    Entry e = lookup(bytes, length, h);
+    if (e != null) {
+      return e;
+    }
+    if (count >= maxTopics || length > MAX_INTERNED_TOPIC_BYTES) {
+      overflowed++;
+      return overflow;
+    }
+    return insert(Arrays.copyOf(bytes, length), h, null);
+  }
+
+  private Entry lookup(byte[] bytes, int length, int h) {
     int i = h & mask;
     Entry e;
     while ((e = table[i]) != null) {
@@ -98,11 +115,7 @@ public final class TopicIndex {
       }
       i = (i + 1) & mask;
     }
-    if (count >= maxTopics) {
-      overflowed++;
-      return overflow;
-    }
-    return insert(Arrays.copyOf(bytes, length), h, null);
+    return null;
   }
 
   /**
@@ -119,12 +132,14 @@ public final class TopicIndex {
     int dropped = 0;
     for (Map.Entry<String, Priority> listed : topicTable.entrySet()) {
       byte[] bytes = listed.getKey().getBytes(StandardCharsets.UTF_8);
-      Entry e = resolve(bytes, bytes.length);
-      if (e == overflow) {
-        overflowed--; // not an event
-        dropped++;
-      } else {
+      int h = hash(bytes, bytes.length);
+      Entry e = lookup(bytes, bytes.length, h);
+      if (e != null) {
         e.configured = listed.getValue();
+      } else if (count < maxTopics) {
+        insert(bytes, h, listed.getValue()); // listed: interned whatever its length
+      } else {
+        dropped++;
       }
     }
     return dropped;

@@ -25,7 +25,8 @@ public final class EventSlot implements EventView {
   private ErrorCode error;
   private boolean closeAfter;
   private Priority framePriority = Priority.BATCH;
-  private byte[] topicBytes = new byte[INITIAL_TOPIC_BYTES];
+  private byte[] ownTopic = new byte[INITIAL_TOPIC_BYTES];
+  private byte[] topicBytes = ownTopic;
   private int topicLength;
   private long eventId;
   private long clientTimeMicros;
@@ -118,10 +119,19 @@ public final class EventSlot implements EventView {
     this.receivedNanos = nanos;
   }
 
-  /** Returns a topic buffer of at least {@code length} bytes to fill, and sets the length. */
+  /**
+   * Returns a topic buffer of at least {@code length} bytes to fill, and sets the length. Like a
+   * payload's, a topic longer than the retained size (only in a large frame) gets a buffer for this
+   * event only, dropped by {@link #releaseLarge()}: slots do not keep 64 KiB topics.
+   */
   public byte[] topicBuffer(int length) {
-    if (topicBytes.length < length) {
-      topicBytes = new byte[Math.max(length, topicBytes.length * 2)];
+    if (length > retainedPayloadBytes) {
+      topicBytes = new byte[length];
+    } else {
+      if (ownTopic.length < length) {
+        ownTopic = new byte[Math.min(retainedPayloadBytes, Math.max(length, ownTopic.length * 2))];
+      }
+      topicBytes = ownTopic;
     }
     topicLength = length;
     return topicBytes;
@@ -155,7 +165,8 @@ public final class EventSlot implements EventView {
     long reserved = largeReservation;
     if (reserved != 0) {
       largeReservation = 0;
-      payloadBytes = ownPayload; // only a reserved (large) frame can have had another buffer
+      payloadBytes = ownPayload; // only a reserved (large) frame can have had other buffers
+      topicBytes = ownTopic;
     }
     return reserved;
   }

@@ -87,6 +87,24 @@ class TopicIndexTest {
   }
 
   @Test
+  void aLongTopicFromTrafficSharesTheOverflowEntryButAListedOneIsInterned() {
+    String longest = "t".repeat(TopicIndex.MAX_INTERNED_TOPIC_BYTES);
+    String tooLong = "t".repeat(TopicIndex.MAX_INTERNED_TOPIC_BYTES + 1);
+    String listed = "l".repeat(60_000);
+    TopicIndex index = new TopicIndex(Map.of(listed, Priority.HIGH), 16);
+
+    assertThat(resolve(index, longest).name()).isEqualTo(longest);
+    assertThat(resolve(index, tooLong).name()).isEqualTo(TopicIndex.OVERFLOW_TOPIC);
+    assertThat(index.overflowed()).isEqualTo(1);
+    assertThat(resolve(index, listed).configured()).isEqualTo(Priority.HIGH);
+    // Listed by a reload: interned too, with its priority.
+    String reloaded = "r".repeat(1_000);
+    assertThat(index.reconfigure(Map.of(reloaded, Priority.CRITICAL))).isZero();
+    assertThat(resolve(index, reloaded).configured()).isEqualTo(Priority.CRITICAL);
+    assertThat(index.size()).isEqualTo(3);
+  }
+
+  @Test
   void beyondMaxTopicsNewTopicsShareTheOverflowEntryAndAreCounted() {
     TopicIndex index = new TopicIndex(Map.of("listed", Priority.HIGH), 3);
     TopicIndex.Entry a = resolve(index, "a");

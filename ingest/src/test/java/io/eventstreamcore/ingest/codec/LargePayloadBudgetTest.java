@@ -74,4 +74,17 @@ class LargePayloadBudgetTest {
     assertThat(slot.payloadBuffer(RETAINED)).isNotSameAs(large).hasSize(RETAINED);
     assertThat(slot.releaseLarge()).isZero();
   }
+
+  @Test
+  void aSlotKeepsNoTopicBufferBeyondTheRetainedSize() {
+    EventSlot slot = new EventSlot(16, RETAINED);
+    // A frame with a 60,000-byte topic is large, and reserved as such.
+    slot.largeReservation(60_010);
+    slot.topicBuffer(60_000);
+    slot.payloadBuffer(10);
+
+    slot.releaseLarge();
+
+    assertThat(slot.topicBytes().length).isLessThanOrEqualTo(RETAINED);
+  }
 }
