@@ -1,5 +1,7 @@
 package io.eventstreamcore.engine.event;
 
+import java.util.Arrays;
+
 /**
  * The connection an event came from, as seen by the acknowledger at the end of the ring.
  *
@@ -21,6 +23,15 @@ public abstract class AckTarget {
   /** True while on the acknowledger's dirty list; acknowledger thread only. */
   boolean dirty;
 
+  /** Most frames rejected before the connection asked for acks that are answered once it does. */
+  static final int MAX_UNANSWERED = 1024;
+
+  // Frames rejected before the connection asked for acks, and their codes; acknowledger only.
+  private long[] unansweredFrames;
+  private ErrorCode[] unansweredCodes;
+  private int unanswered;
+  private boolean tooManyUnanswered;
+
   /**
    * Sends a cumulative ACK for every frame numbered up to {@code frameNo}. Called from the
    * acknowledger thread; implementations hand the write to their I/O thread.
@@ -34,6 +45,51 @@ public abstract class AckTarget {
 
   /** Closes the connection after what was written so far is flushed. */
   public abstract void closeAfterFlush();
+
+  /**
+   * Acknowledger use only: remembers a frame rejected before the connection asked for acks. It got
+   * no ERROR then (nothing is written to such a connection), and needs one before any ACK covers
+   * it: {@link #answerEarlierRejections()}.
+   */
+  public final void rejectedBeforeAsked(long frameNo, ErrorCode code) {
+    if (unanswered == MAX_UNANSWERED) {
+      tooManyUnanswered = true;
+      return;
+    }
+    if (unansweredFrames == null || unanswered == unansweredFrames.length) {
+      int size = unansweredFrames == null ? 8 : 2 * unanswered;
+      unansweredFrames =
+          unansweredFrames == null ? new long[size] : Arrays.copyOf(unansweredFrames, size);
+      unansweredCodes =
+          unansweredCodes == null ? new ErrorCode[size] : Arrays.copyOf(unansweredCodes, size);
+    }
+    unansweredFrames[unanswered] = frameNo;
+    unansweredCodes[unanswered] = code;
+    unanswered++;
+  }
+
+  /**
+   * Acknowledger use only, once the connection has asked for acks: sends the ERRORs of the frames
+   * rejected before, so that they precede the first ACK, which covers them.
+   *
+   * @return false when more were rejected than are remembered: the connection is closed instead,
+   *     and no ACK may be sent to it, since one would cover a frame without its ERROR
+   */
+  public final boolean answerEarlierRejections() {
+    if (unanswered > 0) {
+      for (int i = 0; i < unanswered; i++) {
+        sendError(unansweredFrames[i], unansweredCodes[i]);
+      }
+      unanswered = 0;
+      unansweredFrames = null;
+      unansweredCodes = null;
+    }
+    if (tooManyUnanswered) {
+      closeAfterFlush();
+      return false;
+    }
+    return true;
+  }
 
   /** Acknowledger use only: marks {@code frameNo} as due and reports whether it was not yet. */
   public final boolean markDue(long frameNo) {

@@ -9,8 +9,9 @@ import io.eventstreamcore.engine.metrics.LatencyHistogram;
 /**
  * Stage 4, after the durable storage writers: everything it sees has been committed by every
  * durable backend. Sends ERRORs for rejected frames immediately (so they precede any ACK covering
- * them) and one coalesced, cumulative ACK per connection at the end of each batch. Connections that
- * could not take an ACK stay due and are retried on the next batch or tick.
+ * them; those of frames rejected before the connection asked for acks once it does) and one
+ * coalesced, cumulative ACK per connection at the end of each batch. Connections that could not
+ * take an ACK stay due and are retried on the next batch or tick.
  */
 final class Acknowledger implements EventHandler<EventSlot> {
   private final LatencyHistogram latency;
@@ -39,7 +40,9 @@ final class Acknowledger implements EventHandler<EventSlot> {
         due(slot);
         break;
       case REJECTED:
-        if (slot.acksRequested()) {
+        if (!slot.acksRequested()) {
+          slot.source().rejectedBeforeAsked(slot.frameNo(), slot.error());
+        } else if (slot.source().answerEarlierRejections()) {
           slot.source().sendError(slot.frameNo(), slot.error());
         }
         due(slot);
@@ -61,6 +64,11 @@ final class Acknowledger implements EventHandler<EventSlot> {
       return;
     }
     AckTarget target = slot.source();
+    // A client may set the ACK bit on every Kth frame only: frames rejected before its first one
+    // get their ERRORs now, before the ACK that covers them.
+    if (!target.answerEarlierRejections()) {
+      return;
+    }
     if (target.markDue(slot.frameNo())) {
       target.nextDirty(dirtyHead);
       dirtyHead = target;

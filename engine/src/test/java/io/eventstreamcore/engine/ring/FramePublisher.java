@@ -16,7 +16,7 @@ final class FramePublisher {
 
   private final RingPublisher ring;
   private final AckTarget source;
-  private final boolean acksRequested;
+  private boolean acksRequested;
   private final long receivedMillis;
   private long frameNo;
 
@@ -25,6 +25,11 @@ final class FramePublisher {
     this.source = source;
     this.acksRequested = acksRequested;
     this.receivedMillis = receivedMillis;
+  }
+
+  /** From the next frame on, frames ask for acks, as a client's first with the ACK bit does. */
+  void askForAcks() {
+    acksRequested = true;
   }
 
   /** Publishes one event frame and returns its frame number. */
