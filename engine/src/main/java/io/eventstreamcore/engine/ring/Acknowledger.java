@@ -5,6 +5,8 @@ import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.metrics.LatencyHistogram;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stage 4, after the durable storage writers: everything it sees has been committed by every
@@ -14,6 +16,8 @@ import io.eventstreamcore.engine.metrics.LatencyHistogram;
  * take an ACK stay due and are retried on the next batch or tick.
  */
 final class Acknowledger implements EventHandler<EventSlot> {
+  private static final long SHUTDOWN_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long RETRY_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private final LatencyHistogram latency;
   // Null when a later stage releases large payloads (writers that are not durable may lag).
   private final LargePayloadRelease release;
@@ -27,6 +31,20 @@ final class Acknowledger implements EventHandler<EventSlot> {
   @Override
   public void onStart() {
     Thread.currentThread().setName("eventstream-ack");
+  }
+
+  /**
+   * At stop, after the last batch: an ACK a connection could not take then (its client not reading
+   * for a moment) would otherwise never go out, since no tick comes any more. Retried for a while.
+   */
+  @Override
+  public void onShutdown() {
+    long deadline = System.nanoTime() + SHUTDOWN_RETRY_NANOS;
+    flushDue();
+    while (dirtyHead != null && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(RETRY_INTERVAL_NANOS);
+      flushDue();
+    }
   }
 
   @Override

@@ -37,4 +37,9 @@ final class SingleStage implements EventHandler<EventSlot> {
     route.onEvent(slot, sequence, endOfBatch);
     storeAndAck.onEvent(slot, sequence, endOfBatch);
   }
+
+  @Override
+  public void onShutdown() {
+    storeAndAck.onShutdown();
+  }
 }

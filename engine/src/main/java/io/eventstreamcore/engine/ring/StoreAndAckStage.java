@@ -37,6 +37,11 @@ final class StoreAndAckStage implements EventHandler<EventSlot> {
   }
 
   @Override
+  public void onShutdown() {
+    acknowledger.onShutdown();
+  }
+
+  @Override
   public void onEvent(EventSlot slot, long sequence, boolean endOfBatch) {
     if (batchStart < 0) {
       batchStart = sequence;
