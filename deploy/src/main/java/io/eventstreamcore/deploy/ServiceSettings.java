@@ -6,6 +6,7 @@ import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.eventstreamcore.ingest.server.IngestSettings;
 import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.storage.config.StorageSettings;
+import java.time.Duration;
 
 /**
  * Every module's settings, read and checked together: what the service starts from and what {@code
@@ -32,12 +33,40 @@ record ServiceSettings(
   }
 
   private void checkAcrossModules() {
+    checkRetentionCoversDedupWindow();
     if (storage.backends().contains("memory")
         && storage.memoryMaxBytes() < ingest.maxFrameBytes()) {
       throw EngineSettings.bad(
           "eventstream.storage.memory.max-bytes",
           storage.memoryMaxBytes(),
           "is smaller than eventstream.ingest.max-frame-bytes (" + ingest.maxFrameBytes() + ")");
+    }
+  }
+
+  /**
+   * A restart rebuilds the dedup window from the first durable backend that keeps events: when that
+   * is the file log, its retention must keep the window's events, or a resent event older than the
+   * retention is taken for new and stored twice.
+   */
+  private void checkRetentionCoversDedupWindow() {
+    if (!engine.dedupRebuild()) {
+      return;
+    }
+    String source =
+        storage.backends().stream()
+            .filter(b -> (b.equals("file") || b.equals("sql")) && storage.durable(b))
+            .findFirst()
+            .orElse(null);
+    Duration age = storage.file().retentionAge();
+    if ("file".equals(source) && !age.isZero() && age.compareTo(engine.dedupWindow()) < 0) {
+      throw EngineSettings.bad(
+          "eventstream.storage.file.retention-age",
+          age,
+          "is shorter than eventstream.dedup.window ("
+              + engine.dedupWindow()
+              + "), which a restart rebuilds from the file log: an event resent after it is"
+              + " deleted would be stored twice. Keep it at least as long, or set"
+              + " eventstream.dedup.rebuild = false");
     }
   }
 

@@ -72,6 +72,33 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aFileRetentionShorterThanTheDedupWindowIsRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("short.conf");
+    String directory =
+        "eventstream.storage.file.directory = \"" + dir.toString().replace("\\", "/") + "/data\"\n";
+    Files.writeString(
+        file,
+        directory
+            + "eventstream.dedup.window = 1h\neventstream.storage.file.retention-age = 10m\n");
+
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString())
+        .contains("eventstream.storage.file.retention-age", "eventstream.dedup.window");
+
+    // Either way out is valid.
+    Files.writeString(
+        file,
+        directory + "eventstream.dedup.window = 1h\neventstream.storage.file.retention-age = 2h\n");
+    assertThat(run("config", "check", "-q", "-c", file.toString())).isZero();
+    Files.writeString(
+        file,
+        directory
+            + "eventstream.dedup { window = 1h, rebuild = false }\n"
+            + "eventstream.storage.file.retention-age = 10m\n");
+    assertThat(run("config", "check", "-q", "-c", file.toString())).isZero();
+  }
+
+  @Test
   void theShippedApplicationConfIsValid() {
     assertThat(run("config", "check", "-q", "-c", "../application.conf")).isZero();
     assertThat(out.toString()).isEmpty();
