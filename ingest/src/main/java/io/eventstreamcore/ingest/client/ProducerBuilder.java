@@ -159,9 +159,16 @@ public final class ProducerBuilder {
     return producer;
   }
 
+  private static final Duration LONGEST = Duration.ofDays(365);
+
+  /**
+   * Positive and at most a year: the producer counts in nanoseconds, where a few hundred years
+   * overflow (a doubled backoff, a close that waits), and a year is as good as for ever.
+   */
   private static Duration positive(String name, Duration d) {
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive: " + d);
+    if (d.isNegative() || d.isZero() || d.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException(
+          name + " must be positive and at most " + LONGEST + ": " + d);
     }
     return d;
   }
