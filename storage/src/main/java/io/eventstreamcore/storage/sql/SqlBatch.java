@@ -5,6 +5,7 @@ import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.record.RecordView;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Arrays;
 
 /**
@@ -277,6 +278,20 @@ final class SqlBatch {
     insert.setBytes(7, Arrays.copyOfRange(arena, start, start + payloadLengths[i]));
   }
 
+  /**
+   * A double, NaN included: SQLite stores a bound NaN as NULL, which the NOT NULL columns refuse on
+   * every retry, so it goes as the text {@code NaN}, which SQLite keeps as text in a REAL column
+   * and PostgreSQL reads as its NaN. {@link SqlReader} reads it back either way.
+   */
+  private static void setDouble(PreparedStatement insert, int index, double value)
+      throws SQLException {
+    if (Double.isNaN(value)) {
+      insert.setObject(index, "NaN", Types.DOUBLE);
+    } else {
+      insert.setDouble(index, value);
+    }
+  }
+
   private void bindAlert(PreparedStatement insert, int i) throws SQLException {
     insert.setLong(1, alertIds[i]);
     insert.setString(2, alertTopics[i]);
@@ -284,7 +299,7 @@ final class SqlBatch {
     insert.setString(4, alertSeverities[i]);
     insert.setLong(5, alertTimes[i]);
     insert.setLong(6, alertEventIds[i]);
-    insert.setDouble(7, alertValues[i]);
+    setDouble(insert, 7, alertValues[i]);
   }
 
   private void bindWindow(PreparedStatement insert, int i) throws SQLException {
@@ -301,7 +316,7 @@ final class SqlBatch {
     insert.setLong(11, windowFirsts[i]);
     insert.setLong(12, windowLasts[i]);
     insert.setString(13, windowAggregates[i]);
-    insert.setDouble(14, windowAggregateValues[i]);
+    setDouble(insert, 14, windowAggregateValues[i]);
   }
 
   private void bindDeadLetter(PreparedStatement insert, int i) throws SQLException {

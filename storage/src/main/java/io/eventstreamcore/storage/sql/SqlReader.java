@@ -345,6 +345,12 @@ public final class SqlReader implements AutoCloseable {
     }
   }
 
+  /** A double column, NaN included: SQLite holds a NaN as the text {@code NaN} (SqlBatch). */
+  private static double doubleOf(ResultSet r, int column) throws SQLException {
+    double value = r.getDouble(column);
+    return value == 0 && "NaN".equals(r.getString(column)) ? Double.NaN : value;
+  }
+
   private void readAlerts(Connection c, List<IdRecord> rows) throws SQLException {
     readTable(
         c,
@@ -357,7 +363,7 @@ public final class SqlReader implements AutoCloseable {
                 r.getString(4),
                 r.getLong(5),
                 r.getLong(6),
-                r.getDouble(7)),
+                doubleOf(r, 7)),
         rows);
   }
 
@@ -379,7 +385,7 @@ public final class SqlReader implements AutoCloseable {
                     r.getLong(8))
                 .withPayloadSizes(r.getLong(9), r.getLong(10))
                 .withEventTimes(r.getLong(11), r.getLong(12))
-                .withAggregate(r.getString(13), r.getDouble(14)),
+                .withAggregate(r.getString(13), doubleOf(r, 14)),
         rows);
   }
 

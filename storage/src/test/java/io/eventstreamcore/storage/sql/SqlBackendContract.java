@@ -161,6 +161,24 @@ abstract class SqlBackendContract {
   }
 
   @Test
+  void notANumberIsStoredAndReadBack() throws IOException {
+    Record alert =
+        new Record().alert("ratio", "WARNING", "orders", NOW, 1, Double.NaN); // 0 / 0, say
+    Record window = window(NOW - 5_000).aggregate("mean:empty", Double.NaN);
+    try (SqlBackend backend = open()) {
+      backend.append(alert);
+      backend.append(window);
+      backend.commit();
+    }
+    try (SqlBackend backend = open()) {
+      List<StoredRecord> read = backend.readRecords();
+      assertThat(read).hasSize(2);
+      assertThat(read.get(0).value()).isNaN();
+      assertThat(read.get(1).value()).isNaN(); // a window's aggregate value
+    }
+  }
+
+  @Test
   void everyFieldOfEventsAlertsAndWindowsSurvivesAReopen() throws IOException {
     List<Expected> events = sampleEvents();
     List<StoredRecord> records = new ArrayList<>();
