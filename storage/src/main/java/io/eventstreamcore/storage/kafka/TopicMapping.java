@@ -12,7 +12,10 @@ import java.util.zip.CRC32;
  * <p>Kafka topic names hold 1 to 249 of {@code [a-zA-Z0-9._-]}. An event topic with other
  * characters has them replaced by {@code _}; since that could make two event topics share one Kafka
  * topic ({@code a/b} and {@code a:b}), a name that had to change also gets {@code -} and the CRC32
- * of the original topic in hex appended, and is cut to fit before that suffix.
+ * of the original topic in hex appended, and is cut to fit before that suffix. So does an event
+ * topic with a {@code .}, which becomes {@code _}: Kafka refuses to create a topic whose name
+ * differs from an existing one's only in {@code .} against {@code _} ({@code orders.eu} and {@code
+ * orders_eu}), and such a refusal would fail every commit.
  *
  * <p>Used by the backend's writer thread only. The cache is bounded by the number of event topics,
  * which the engine bounds.
@@ -55,10 +58,10 @@ final class TopicMapping {
   /** The Kafka topic for {@code eventTopic} under {@code prefix}, legal and collision-resistant. */
   static String perTopic(String prefix, String eventTopic) {
     String plain = prefix + eventTopic;
-    if (isLegal(plain)) {
+    if (isLegal(plain) && eventTopic.indexOf('.') < 0) {
       return plain;
     }
-    String sanitised = prefix + sanitise(eventTopic);
+    String sanitised = prefix + sanitise(eventTopic).replace('.', '_');
     CRC32 crc = new CRC32();
     crc.update(eventTopic.getBytes(StandardCharsets.UTF_8));
     String suffix = String.format("-%08x", crc.getValue());

@@ -99,6 +99,28 @@ class KafkaBackendTest {
   }
 
   @Test
+  void eventTopicsDifferingOnlyInDotAndUnderscoreAreBothStored() throws Exception {
+    try (KafkaBackend backend =
+        backend(
+            "eventstream.storage.kafka { topic-mapping = per-topic, topic-prefix = \"dots.\","
+                + " commit-timeout = 10s }")) {
+      backend.append(
+          TestEvents.event("orders.eu", Priority.LOW, 1, 10, TestEvents.payload(4, 0)).slot());
+      backend.append(
+          TestEvents.event("orders_eu", Priority.LOW, 2, 20, TestEvents.payload(4, 1)).slot());
+      backend.commit(); // Kafka refused the second topic, once named dots.orders.eu, for good
+    }
+    assertThat(
+            KafkaTopicReader.readAll(
+                KAFKA.bootstrapServers(), TopicMapping.perTopic("dots.", "orders.eu")))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactly(1L);
+    assertThat(KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "dots.orders_eu"))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactly(2L);
+  }
+
+  @Test
   void perTopicMappingGivesEachEventTopicItsOwnLegalKafkaTopic() throws Exception {
     try (KafkaBackend backend =
         backend(

@@ -9,7 +9,17 @@ class TopicMappingTest {
   void legalTopicsMapToPrefixPlusTopic() {
     TopicMapping mapping = new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "es.");
     assertThat(mapping.kafkaTopic("clicks")).isEqualTo("es.clicks");
-    assertThat(mapping.kafkaTopic("a-b_c.d")).isEqualTo("es.a-b_c.d");
+    assertThat(mapping.kafkaTopic("a-b_c")).isEqualTo("es.a-b_c");
+  }
+
+  @Test
+  void topicsThatKafkaTakesForTheSameNeverMapToNamesItTakesForTheSame() {
+    // Kafka refuses a topic whose name differs from an existing one only in '.' against '_'.
+    String dot = TopicMapping.perTopic("es.", "orders.eu");
+    String underscore = TopicMapping.perTopic("es.", "orders_eu");
+    assertThat(underscore).isEqualTo("es.orders_eu");
+    assertThat(dot).startsWith("es.orders_eu-").matches("[a-zA-Z0-9._-]+");
+    assertThat(dot.replace('.', '_')).isNotEqualTo(underscore.replace('.', '_'));
   }
 
   @Test
