@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -224,6 +225,50 @@ class EventStreamProducerTest {
       }
       assertThat(producer.flush(DEADLINE)).isTrue();
       assertThat(producer.acknowledged()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void anErrorReadAfterTheWriterFailedIsStillFinal() throws Exception {
+    List<String> rejections = new CopyOnWriteArrayList<>();
+    AtomicInteger connects = new AtomicInteger();
+    ProducerListener listener =
+        new ProducerListener() {
+          @Override
+          public void connected(InetSocketAddress server) {
+            // On the I/O thread, before it reads: the server's ERROR and its close arrive, and
+            // the writer's next write fails, while nothing has read them yet.
+            if (connects.incrementAndGet() == 1) {
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+          }
+
+          @Override
+          public void rejected(ProducerEvent event, int code, String message) {
+            rejections.add(event.eventId() + ":" + code);
+          }
+        };
+    try (EventStreamService service =
+        EventStreamService.start(
+            TestConfigs.withOverrides(
+                "eventstream.storage.backends = [memory]\n"
+                    + "eventstream.ingest.max-frame-bytes = 1KiB\n"))) {
+      try (EventStreamProducer producer =
+          EventStreamProducer.builder(service.ingestAddress())
+              .listener(listener)
+              .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+              .connect()) {
+        producer.send(Priority.MEDIUM, "orders", 1, new byte[2_000]); // ERROR 3, then closed
+        for (int i = 2; i <= 50; i++) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+          producer.send(Priority.MEDIUM, "orders", i, payload(i));
+        }
+        assertThat(producer.flush(DEADLINE)).isTrue();
+        assertThat(rejections).containsExactly("1:" + ErrorCode.FRAME_TOO_LARGE.code());
+        // Event 1 was not resent: only its own connection saw it.
+        assertThat(producer.connections()).isEqualTo(2);
+        assertThat(producer.acknowledged()).isEqualTo(49);
+      }
     }
   }
 

@@ -443,7 +443,7 @@ public final class EventStreamProducer implements AutoCloseable {
       boolean more;
       lock.lock();
       try {
-        while (!stopped && (connection == null || unwritten.isEmpty())) {
+        while (!stopped && (connection == null || connection.writeFailed || unwritten.isEmpty())) {
           writable.awaitUninterruptibly();
         }
         if (stopped) {
@@ -476,9 +476,16 @@ public final class EventStreamProducer implements AutoCloseable {
           target.flush(); // nothing queued behind: send now rather than wait for more
         }
       } catch (IOException e) {
-        // The I/O thread sees the closed socket, requeues what was not acknowledged and
-        // reconnects; these events are among them.
-        target.close();
+        // Not closed: ERRORs and ACKs the server sent before it went away may be unread yet, and
+        // an ERROR is final. No more writes on it: the I/O thread reads to its end, requeues what
+        // was not acknowledged (these events among them) and reconnects.
+        lock.lock();
+        try {
+          target.writeFailed = true;
+        } finally {
+          lock.unlock();
+        }
+        target.shutdownOutput();
       }
       batch.clear();
     }

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.net.Socket;
 
 /**
- * One TCP connection of a producer. Only the writer thread writes; only the I/O thread reads;
- * either may close it. {@link #frames} is guarded by the producer's lock.
+ * One TCP connection of a producer. Only the writer thread writes; only the I/O thread reads and
+ * closes it (and stop). {@link #frames} and {@link #writeFailed} are guarded by the producer's
+ * lock.
  */
 final class ProducerConnection {
   private static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
@@ -18,6 +19,9 @@ final class ProducerConnection {
 
   /** Frames numbered on this connection so far (the server numbers from 1 the same way). */
   long frames;
+
+  /** Set by the writer when a write failed: nothing more is written on this connection. */
+  boolean writeFailed;
 
   ProducerConnection(Socket socket) throws IOException {
     this.socket = socket;
@@ -44,6 +48,15 @@ final class ProducerConnection {
   /** Hands the buffered frames to the socket; blocks while the server backpressures. */
   void flush() throws IOException {
     out.flush();
+  }
+
+  /** Tells the server nothing more comes (a half-close), so that it answers and closes. */
+  void shutdownOutput() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      // already reset: the reader finds out
+    }
   }
 
   /** Closes the socket: a blocked read, write or flush on it fails at once. */
