@@ -49,6 +49,20 @@ public final class Record implements RecordView {
   private byte[] payload = NO_PAYLOAD;
   private int payloadLength;
 
+  /** Longest name a handler gives a record (a rule, a severity, an aggregate, a derived event). */
+  public static final int MAX_NAME_CHARS = 512;
+
+  /**
+   * A name every backend can store: PostgreSQL's {@code text} cannot hold U+0000, and its indexes
+   * take about 2.7 KB; such a record would fail its batch on every retry and stall storage.
+   */
+  private static void requireStorableName(String what, String name) {
+    if (name.length() > MAX_NAME_CHARS || name.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException(
+          what + " must be at most " + MAX_NAME_CHARS + " characters, without U+0000");
+    }
+  }
+
   /**
    * Fills this record as an alert. Its strings may not be null: storage could write such a record
    * but not read it back, and the file log's recovery would cut the log off there.
@@ -58,6 +72,8 @@ public final class Record implements RecordView {
     if (rule == null || severity == null || topic == null) {
       throw new IllegalArgumentException("an alert needs a rule, a severity and a topic");
     }
+    requireStorableName("an alert's rule", rule);
+    requireStorableName("an alert's severity", severity);
     this.kind = RecordKind.ALERT;
     this.name = rule;
     this.severity = severity;
@@ -133,6 +149,7 @@ public final class Record implements RecordView {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("an aggregate needs a name");
     }
+    requireStorableName("an aggregate's name", name);
     this.name = name;
     this.value = value;
     return this;
@@ -209,6 +226,10 @@ public final class Record implements RecordView {
     }
     if (topic == null || priority == null) {
       throw new IllegalArgumentException("a derived event needs a topic and a priority");
+    }
+    requireStorableName("a derived event's name", name);
+    if (topic.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException("a derived event's topic may not contain U+0000");
     }
     this.kind = RecordKind.DERIVED_EVENT;
     this.name = name;

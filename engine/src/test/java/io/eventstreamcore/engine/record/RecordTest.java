@@ -69,6 +69,26 @@ class RecordTest {
   }
 
   @Test
+  void namesNoBackendCouldStoreAreRefused() {
+    Record record = new Record();
+    String tooLong = "n".repeat(Record.MAX_NAME_CHARS + 1);
+    assertThatThrownBy(() -> record.alert("a\u0000b", "INFO", "t", 1, 2, 3.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+0000");
+    assertThatThrownBy(() -> record.alert("rule", tooLong, "t", 1, 2, 3.0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.derived(tooLong, "t", 1, 2, Priority.LOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.derived("d", "t\u0000", 1, 2, Priority.LOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    Record window = new Record().window("t", 0, 1, 1, 1, 1, 1);
+    assertThatThrownBy(() -> window.aggregate("sum\u0000", 1.0))
+        .isInstanceOf(IllegalArgumentException.class);
+    // At the bound, fine.
+    record.alert("n".repeat(Record.MAX_NAME_CHARS), "INFO", "t", 1, 2, 3.0);
+  }
+
+  @Test
   void refillingAsAnAlertClearsTheDeadLetterFields() {
     Record record = new Record().deadLetter(DeadLetterReason.LATE, event("t", 1, bytes(5, 3)));
     record.alert("rule", "INFO", "t", 5, 1, 2.0);
