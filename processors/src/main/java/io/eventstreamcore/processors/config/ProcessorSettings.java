@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.Route;
+import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.processors.realtime.AlertCondition;
 import io.eventstreamcore.processors.realtime.AlertRule;
 import io.eventstreamcore.processors.realtime.CompareOp;
@@ -125,7 +126,7 @@ public final class ProcessorSettings {
     String className = h.hasPath("class") ? nonBlank(h, "class", path) : null;
     String name;
     if (h.hasPath("name")) {
-      name = nonBlank(h, "name", path);
+      name = storableName(nonBlank(h, "name", path), path + ".name");
     } else {
       name = handler != null ? handler : className.substring(className.lastIndexOf('.') + 1);
     }
@@ -137,6 +138,15 @@ public final class ProcessorSettings {
       config = h.getConfig("config");
     }
     return new HandlerEntry(route, path, name, handler, className, config);
+  }
+
+  /** A name records carry (a rule's, a handler's), within what every backend stores. */
+  private static String storableName(String name, String key) {
+    if (name.length() > Record.MAX_NAME_CHARS || name.indexOf('\u0000') >= 0) {
+      throw EngineSettings.bad(
+          key, name, "must be at most " + Record.MAX_NAME_CHARS + " characters, without U+0000");
+    }
+    return name;
   }
 
   private static String nonBlank(Config r, String key, String path) {
@@ -161,7 +171,7 @@ public final class ProcessorSettings {
     if (!r.hasPath("name") || string(r, "name", path).isBlank()) {
       throw EngineSettings.bad(path, render(r), "needs a name");
     }
-    String name = string(r, "name", path);
+    String name = storableName(string(r, "name", path), path + ".name");
     String topicText = r.hasPath("topic") ? string(r, "topic", path) : "*";
     TopicGlob topic;
     try {

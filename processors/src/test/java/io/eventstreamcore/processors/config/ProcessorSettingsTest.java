@@ -38,6 +38,28 @@ class ProcessorSettingsTest {
   }
 
   @Test
+  void namesRecordsWouldCarryMustBeStorable() {
+    String tooLong = "n".repeat(513);
+    assertThatThrownBy(
+            () ->
+                new ProcessorSettings(
+                    with(
+                        "eventstream.processors.realtime.rules = [{ name = "
+                            + tooLong
+                            + ", payload-bytes-over = 1 }]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.processors.realtime.rules[0].name");
+    assertThatThrownBy(
+            () ->
+                new ProcessorSettings(
+                    with(
+                        "eventstream.processors.batch.handlers = [{ handler = windows,"
+                            + " name = \"a\\u0000b\" }]")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("U+0000");
+  }
+
+  @Test
   void aRuleWithoutAConditionNamesItsIndex() {
     assertThatThrownBy(
             () ->
