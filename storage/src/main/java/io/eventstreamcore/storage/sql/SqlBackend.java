@@ -327,6 +327,19 @@ public final class SqlBackend implements ReadableBackend {
           batch.clear();
           return;
         }
+        if (state[0] == owner && state[1] < lastBatch) {
+          // Still ours, but the database lost commits (a failover to a replica behind it, a
+          // restore): nothing can bring those back, but writing goes on from where it stands.
+          LOG.error(
+              "sql backend '{}': the database's writer token went back from {} to {}: commits"
+                  + " were lost by the database (failover, restore?); writing on",
+              name,
+              lastBatch,
+              state[1]);
+          lastBatch = state[1];
+          commit();
+          return;
+        }
         throw new IOException(
             "sql backend '"
                 + name

@@ -161,6 +161,23 @@ abstract class SqlBackendContract {
   }
 
   @Test
+  void aWriterWhoseTokenTheDatabaseRolledBackWritesOn() throws Exception {
+    List<Expected> events = sampleEvents();
+    try (SqlBackend backend = open()) {
+      backend.append(events.get(0).slot());
+      backend.commit();
+      // As a failover to a replica that had not seen the last commit leaves the writer row.
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        s.executeUpdate("UPDATE " + tablePrefix() + "writer SET last_batch = last_batch - 1");
+      }
+      backend.append(events.get(1).slot());
+      backend.commit();
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events.subList(0, 2));
+    }
+  }
+
+  @Test
   void notANumberIsStoredAndReadBack() throws IOException {
     Record alert =
         new Record().alert("ratio", "WARNING", "orders", NOW, 1, Double.NaN); // 0 / 0, say
