@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.typesafe.config.Config;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.ReadableBackend;
@@ -228,6 +229,19 @@ class EventStreamProducerTest {
     }
   }
 
+  /** A server of 1 KiB frames: a producer's larger frame is a framing error there. */
+  private static final Config SMALL_FRAMES =
+      TestConfigs.withOverrides(
+          "eventstream.storage.backends = [memory]\neventstream.ingest.max-frame-bytes = 1KiB\n");
+
+  private static EventStreamProducer quickToReconnect(
+      EventStreamService service, ProducerListener listener) throws Exception {
+    return EventStreamProducer.builder(service.ingestAddress())
+        .listener(listener)
+        .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
+        .connect();
+  }
+
   @Test
   void anErrorReadAfterTheWriterFailedIsStillFinal() throws Exception {
     List<String> rejections = new CopyOnWriteArrayList<>();
@@ -248,16 +262,8 @@ class EventStreamProducerTest {
             rejections.add(event.eventId() + ":" + code);
           }
         };
-    try (EventStreamService service =
-        EventStreamService.start(
-            TestConfigs.withOverrides(
-                "eventstream.storage.backends = [memory]\n"
-                    + "eventstream.ingest.max-frame-bytes = 1KiB\n"))) {
-      try (EventStreamProducer producer =
-          EventStreamProducer.builder(service.ingestAddress())
-              .listener(listener)
-              .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
-              .connect()) {
+    try (EventStreamService service = EventStreamService.start(SMALL_FRAMES)) {
+      try (EventStreamProducer producer = quickToReconnect(service, listener)) {
         producer.send(Priority.MEDIUM, "orders", 1, new byte[2_000]); // ERROR 3, then closed
         for (int i = 2; i <= 50; i++) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -282,16 +288,8 @@ class EventStreamProducerTest {
             rejections.add(event.eventId() + ":" + code);
           }
         };
-    try (EventStreamService service =
-        EventStreamService.start(
-            TestConfigs.withOverrides(
-                "eventstream.storage.backends = [memory]\n"
-                    + "eventstream.ingest.max-frame-bytes = 1KiB\n"))) {
-      try (EventStreamProducer producer =
-          EventStreamProducer.builder(service.ingestAddress())
-              .listener(listener)
-              .reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(100))
-              .connect()) {
+    try (EventStreamService service = EventStreamService.start(SMALL_FRAMES)) {
+      try (EventStreamProducer producer = quickToReconnect(service, listener)) {
         for (int i = 1; i <= 200; i++) {
           // The server allows 1 KiB frames, this producer 1 MiB: event 100 is a framing error
           // there (ERROR 3, then the server closes the connection).

@@ -53,11 +53,18 @@ public final class Record implements RecordView {
   public static final int MAX_NAME_CHARS = 512;
 
   /**
+   * Whether every backend can store {@code name} as a record's name: see {@link #MAX_NAME_CHARS}.
+   */
+  public static boolean isStorableName(String name) {
+    return name.length() <= MAX_NAME_CHARS && name.indexOf('\u0000') < 0;
+  }
+
+  /**
    * A name every backend can store: PostgreSQL's {@code text} cannot hold U+0000, and its indexes
    * take about 2.7 KB; such a record would fail its batch on every retry and stall storage.
    */
   private static void requireStorableName(String what, String name) {
-    if (name.length() > MAX_NAME_CHARS || name.indexOf('\u0000') >= 0) {
+    if (!isStorableName(name)) {
       throw new IllegalArgumentException(
           what + " must be at most " + MAX_NAME_CHARS + " characters, without U+0000");
     }

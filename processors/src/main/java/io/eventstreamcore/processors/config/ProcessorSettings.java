@@ -142,7 +142,7 @@ public final class ProcessorSettings {
 
   /** A name records carry (a rule's, a handler's), within what every backend stores. */
   private static String storableName(String name, String key) {
-    if (name.length() > Record.MAX_NAME_CHARS || name.indexOf('\u0000') >= 0) {
+    if (!Record.isStorableName(name)) {
       throw EngineSettings.bad(
           key, name, "must be at most " + Record.MAX_NAME_CHARS + " characters, without U+0000");
     }
