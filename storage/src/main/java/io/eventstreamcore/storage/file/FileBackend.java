@@ -126,7 +126,7 @@ public final class FileBackend implements ReadableBackend {
     this.committedOffset = nextOffset;
     this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
     this.unsynced = settings.sync() == SyncPolicy.ALWAYS ? new UnsyncedTail(filePosition) : null;
-    retention.enforce(filePosition);
+    retention.enforce(filePosition, committedOffset);
     if (settings.sync() == SyncPolicy.INTERVAL) {
       long intervalNanos = settings.syncInterval().toNanos();
       syncer =
@@ -182,8 +182,9 @@ public final class FileBackend implements ReadableBackend {
       forceDirectory();
       return 0;
     }
-    for (Segment s : segments.subList(0, segments.size() - 1)) {
-      retention.closed(s, Files.size(s.path()));
+    for (int i = 0; i < segments.size() - 1; i++) {
+      Segment s = segments.get(i);
+      retention.closed(s, Files.size(s.path()), segments.get(i + 1).baseOffset());
     }
     active = segments.get(segments.size() - 1);
     FileLogReader.SegmentScan scan = FileLogReader.scan(active.path());
@@ -300,12 +301,28 @@ public final class FileBackend implements ReadableBackend {
    * leaves nothing of the record behind and the retried append starts clean.
    */
   private void prepareAppend() throws IOException {
-    if (encoder.pending() >= settings.bufferBytes()) {
-      writeOut();
+    try {
+      if (encoder.pending() >= settings.bufferBytes()) {
+        writeOut();
+      }
+      if (nextOffset > active.baseOffset()
+          && filePosition + encoder.pending() >= settings.segmentBytes()) {
+        roll();
+      }
+    } catch (IOException e) {
+      retainAfterFailure();
+      throw e;
     }
-    if (nextOffset > active.baseOffset()
-        && filePosition + encoder.pending() >= settings.segmentBytes()) {
-      roll();
+  }
+
+  /**
+   * After a failed write (a full disk, most likely) retention runs as after a commit: otherwise the
+   * segments it would delete keep the space the retried write needs, and the writer retries for
+   * ever.
+   */
+  private void retainAfterFailure() {
+    if (retention.due()) {
+      retention.enforce(filePosition, committedOffset);
     }
   }
 
@@ -357,7 +374,7 @@ public final class FileBackend implements ReadableBackend {
       opened.close();
       throw e;
     }
-    retention.closed(active, filePosition);
+    retention.closed(active, filePosition, nextOffset);
     active = next;
     filePosition = 0;
     if (unsynced != null) {
@@ -365,23 +382,28 @@ public final class FileBackend implements ReadableBackend {
     }
     channel = opened;
     old.close();
-    retention.enforce(filePosition);
+    retention.enforce(filePosition, committedOffset);
   }
 
   @Override
   public void commit() throws IOException {
-    if (syncFailure != null) {
-      // The syncer could not force: do it here, so the writer retries until the disk takes it.
-      channel.force(false);
-      syncFailure = null;
-    }
-    writeOut();
-    if (settings.sync() == SyncPolicy.ALWAYS) {
-      forceActive();
+    try {
+      if (syncFailure != null) {
+        // The syncer could not force: do it here, so the writer retries until the disk takes it.
+        channel.force(false);
+        syncFailure = null;
+      }
+      writeOut();
+      if (settings.sync() == SyncPolicy.ALWAYS) {
+        forceActive();
+      }
+    } catch (IOException e) {
+      retainAfterFailure();
+      throw e;
     }
     committedOffset = nextOffset;
     if (retention.due()) {
-      retention.enforce(filePosition); // ages segments out even when nothing rolls
+      retention.enforce(filePosition, committedOffset); // ages segments out even when nothing rolls
     }
   }
 

@@ -13,15 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The closed segments of a file log, oldest first, and the retention that deletes them: by the
- * log's total size and by age (0 = off), whole segments only, never the active one. Used by the
- * writer thread alone.
+ * log's total size and by age (0 = off), whole segments only, never the active one, and never one
+ * that holds records not yet committed (a batch that rolled the log is acknowledged only after its
+ * commit: it must still be there then). Used by the writer thread alone.
  */
 final class SegmentRetention {
   private static final Logger LOG = LoggerFactory.getLogger(SegmentRetention.class);
   private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** A segment no longer written, with its final size. */
-  private record ClosedSegment(Segment segment, long bytes) {}
+  /** A segment no longer written, with its final size and the offset after its last record. */
+  private record ClosedSegment(Segment segment, long bytes, long endOffset) {}
 
   private final Path directory;
   private final long maxBytes;
@@ -37,9 +38,12 @@ final class SegmentRetention {
     this.maxAgeMillis = maxAge.toMillis();
   }
 
-  /** Adds a segment that will not be written again, the newest so far. */
-  void closed(Segment segment, long bytes) {
-    closed.addLast(new ClosedSegment(segment, bytes));
+  /**
+   * Adds a segment that will not be written again, the newest so far, whose records end before
+   * {@code endOffset}.
+   */
+  void closed(Segment segment, long bytes, long endOffset) {
+    closed.addLast(new ClosedSegment(segment, bytes, endOffset));
     closedBytes += bytes;
   }
 
@@ -48,8 +52,11 @@ final class SegmentRetention {
     return System.nanoTime() - lastCheckNanos >= CHECK_INTERVAL_NANOS;
   }
 
-  /** Deletes the oldest closed segments beyond the bounds, the active one counting toward size. */
-  void enforce(long activeBytes) {
+  /**
+   * Deletes the oldest closed segments beyond the bounds, the active one counting toward size, as
+   * far as the records before {@code committedOffset}.
+   */
+  void enforce(long activeBytes, long committedOffset) {
     lastCheckNanos = System.nanoTime();
     if (maxBytes <= 0 && maxAgeMillis <= 0) {
       return;
@@ -57,6 +64,9 @@ final class SegmentRetention {
     long oldestKeptMillis = System.currentTimeMillis() - maxAgeMillis;
     while (!closed.isEmpty()) {
       ClosedSegment oldest = closed.peekFirst();
+      if (oldest.endOffset() > committedOffset) {
+        return;
+      }
       Path path = oldest.segment().path();
       try {
         boolean tooLarge = maxBytes > 0 && closedBytes + activeBytes > maxBytes;

@@ -21,7 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,6 +208,103 @@ class FileLogSegmentsTest {
       assertThat(events).extracting(StoredEvent::eventId).startsWith(first + 1).endsWith(400L);
       assertThat(events).hasSize((int) (400 - first));
     }
+  }
+
+  @Test
+  void sizeRetentionKeepsWhatABatchRolledUntilItIsCommitted() throws IOException {
+    try (FileBackend backend =
+        new FileBackend("file", settings(SyncPolicy.NEVER, SEGMENT_BYTES, Duration.ZERO))) {
+      // One batch over several segments, the bound one segment: every roll would delete the
+      // segments before it, which hold the batch, and the commit (the ACK) would come after.
+      for (int i = 1; i <= 100; i++) {
+        backend.append(event("t", Priority.HIGH, i, NOW + i, payload(100, i)).slot());
+      }
+      backend.commit();
+
+      assertThat(backend.readEvents())
+          .extracting(StoredEvent::eventId)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 100).boxed().toList());
+      assertThat(Segments.list(dir)).as("the batch rolled the log").hasSizeGreaterThan(3);
+    }
+  }
+
+  @Test
+  void aFullDiskAgesOldSegmentsOutSoThatTheRetriedWriteGoesThrough() throws Exception {
+    Path mount = Files.createDirectories(dir.resolve("tmpfs"));
+    Assumptions.assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", mount.toString()),
+        "cannot mount a tmpfs here (needs root and mount permission): disk-full test skipped");
+    try {
+      FileSettings full =
+          new FileSettings(
+              mount.resolve("data"),
+              SyncPolicy.NEVER,
+              Duration.ofMillis(5),
+              SEGMENT_BYTES,
+              0,
+              Duration.ofHours(1),
+              1024,
+              true);
+      try (FileBackend backend = new FileBackend("file", full)) {
+        // Writes as the storage stage does (commit every 10 events), until the disk is full.
+        int[] id = {0};
+        Callable<Boolean> failed = null;
+        while (failed == null) {
+          Callable<Boolean> next =
+              ++id[0] % 10 == 0
+                  ? () -> {
+                    backend.commit();
+                    return true;
+                  }
+                  : appending(backend, id[0]);
+          try {
+            next.call();
+          } catch (IOException e) {
+            failed = next;
+          }
+        }
+        List<Segments.Segment> segments = Segments.list(mount.resolve("data"));
+        assertThat(segments).hasSizeGreaterThan(3);
+        FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
+        for (Segments.Segment s : segments.subList(0, segments.size() - 1)) {
+          Files.setLastModifiedTime(s.path(), twoDaysAgo);
+        }
+
+        // Retried as the storage stage would, nothing freed by hand: retention must free it.
+        Callable<Boolean> retry = failed;
+        await().pollInSameThread().atMost(Duration.ofSeconds(10)).until(() -> succeeds(retry));
+        for (int i = id[0] + 1; i <= id[0] + 20; i++) {
+          appending(backend, i).call();
+        }
+        backend.commit();
+        assertThat(backend.readEvents())
+            .extracting(StoredEvent::eventId)
+            .endsWith((long) id[0] + 20);
+      }
+    } finally {
+      run("umount", mount.toString());
+    }
+  }
+
+  private static Callable<Boolean> appending(FileBackend backend, int id) {
+    return () -> {
+      backend.append(event("t", Priority.HIGH, id, NOW + id, payload(100, id)).slot());
+      return true;
+    };
+  }
+
+  private static boolean succeeds(Callable<Boolean> write) throws Exception {
+    try {
+      return write.call();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
   }
 
   @Test
