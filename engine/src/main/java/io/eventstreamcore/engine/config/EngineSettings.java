@@ -89,19 +89,38 @@ public final class EngineSettings {
       throw bad("eventstream.topics.max", maxTopics, "smaller than the topic table");
     }
     for (Route route : Route.values()) {
-      routes.put(route, RouteSettings.read(root, route));
+      routes.put(route, RouteSettings.read(root, route, ringSize));
     }
-    downgradeHighAboveBacklog = downgrade(root);
+    downgradeHighAboveBacklog = downgrade(root, ringSize);
   }
 
-  private static long downgrade(Config root) {
+  /**
+   * Refuses a backlog bound that a ring of {@code ringSize} slots never exceeds: a policy with it
+   * would never act (a processor is at most the ring, less the slot it is on, behind).
+   */
+  static void checkBacklogBound(String path, long bound, int ringSize) {
+    if (bound > ringSize - 2L) {
+      throw bad(
+          path,
+          bound,
+          "must be below eventstream.ring.size - 1 ("
+              + (ringSize - 1L)
+              + "): no backlog is larger, so it would never apply");
+    }
+  }
+
+  private static long downgrade(Config root, int ringSize) {
     String path = "eventstream.processors.realtime.downgrade-high";
     Config downgrade = root.getConfig(path);
     long above = downgrade.getLong("above-backlog");
     if (above < 1) {
       throw bad(path + ".above-backlog", above, "must be at least 1");
     }
-    return downgrade.getBoolean("enabled") ? above : -1;
+    if (!downgrade.getBoolean("enabled")) {
+      return -1;
+    }
+    checkBacklogBound(path + ".above-backlog", above, ringSize);
+    return above;
   }
 
   private static WaitStrategyChoice waitStrategy(String name) {

@@ -14,8 +14,11 @@ import java.time.Duration;
  * @param overload what happens to the kind's events while its processor is behind
  */
 public record RouteSettings(RetryPolicy retry, OverloadPolicy overload) {
-  /** Reads and checks the settings of {@code route}, naming the bad key and value. */
-  static RouteSettings read(Config root, Route route) {
+  /**
+   * Reads and checks the settings of {@code route} for a ring of {@code ringSize} slots, naming the
+   * bad key and value.
+   */
+  static RouteSettings read(Config root, Route route, int ringSize) {
     String path = "eventstream.processors." + route.label();
     Config kind = root.getConfig(path);
     int attempts = kind.getInt("retry.attempts");
@@ -46,6 +49,9 @@ public record RouteSettings(RetryPolicy retry, OverloadPolicy overload) {
           path + ".overload.policy",
           policy,
           "is not one of backpressure, drop-oldest, drop-newest");
+    }
+    if (!policy.equals("backpressure")) {
+      EngineSettings.checkBacklogBound(path + ".overload.max-backlog", maxBacklog, ringSize);
     }
     return new RouteSettings(
         new RetryPolicy(attempts, backoff.toNanos(), maxBackoff.toNanos()), overload);

@@ -98,6 +98,39 @@ class EngineSettingsTest {
   }
 
   @Test
+  void aBacklogBoundTheRingNeverReachesIsRefusedWhereAPolicyWouldUseIt() {
+    String ring = "eventstream.ring.size = 1024\n";
+    // A processor is at most 1,023 slots behind: a bound of 1,023 would never be exceeded.
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with(
+                        ring
+                            + "eventstream.processors.batch.overload"
+                            + " { policy = drop-oldest, max-backlog = 1023 }")))
+        .hasMessageContaining("eventstream.processors.batch.overload.max-backlog")
+        .hasMessageContaining("'1023'")
+        .hasMessageContaining("eventstream.ring.size");
+    assertThatThrownBy(
+            () ->
+                new EngineSettings(
+                    with(
+                        ring
+                            + "eventstream.processors.realtime.downgrade-high"
+                            + " { enabled = true, above-backlog = 4096 }")))
+        .hasMessageContaining("eventstream.processors.realtime.downgrade-high.above-backlog");
+    EngineSettings within =
+        new EngineSettings(
+            with(
+                ring
+                    + "eventstream.processors.transactional.overload"
+                    + " { policy = drop-newest, max-backlog = 1022 }"));
+    assertThat(within.route(Route.TRANSACTIONAL).overload().configName()).isEqualTo("drop-newest");
+    // Backpressure and a disabled downgrade use no bound: the defaults (16,384) stay valid.
+    assertThat(new EngineSettings(with(ring)).ringSize()).isEqualTo(1024);
+  }
+
+  @Test
   void readsOverridesAndTheTopicTable() {
     EngineSettings settings =
         new EngineSettings(
