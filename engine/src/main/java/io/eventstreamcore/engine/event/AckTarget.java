@@ -31,6 +31,7 @@ public abstract class AckTarget {
   private ErrorCode[] unansweredCodes;
   private int unanswered;
   private boolean tooManyUnanswered;
+  private boolean closing;
 
   /**
    * Sends a cumulative ACK for every frame numbered up to {@code frameNo}. Called from the
@@ -43,7 +44,7 @@ public abstract class AckTarget {
   /** Sends an ERROR for one frame; called from the acknowledger thread, before any later ACK. */
   public abstract void sendError(long frameNo, ErrorCode code);
 
-  /** Closes the connection after what was written so far is flushed. */
+  /** Reads no more from the connection, and closes it after what was written so far is flushed. */
   public abstract void closeAfterFlush();
 
   /**
@@ -85,7 +86,10 @@ public abstract class AckTarget {
       unansweredCodes = null;
     }
     if (tooManyUnanswered) {
-      closeAfterFlush();
+      if (!closing) {
+        closing = true; // once: every later event of the connection comes here too
+        closeAfterFlush();
+      }
       return false;
     }
     return true;

@@ -65,11 +65,23 @@ class EarlyRejectionTest {
     }
     frames.askForAcks();
     frames.event(Priority.LOW, "orders", 1, payload());
+    // Frames the connection had sent before it was closed: closed once, not once more per frame.
+    long last = 0;
+    for (int i = 2; i <= 100; i++) {
+      last = frames.event(Priority.LOW, "orders", i, payload());
+    }
 
-    await().atMost(DEADLINE).until(() -> connection.log().contains("close"));
+    // Another connection's ACK after them: the acknowledger has passed them all.
+    RecordingAckTarget other = new RecordingAckTarget(backend::committedEvents);
+    long marker =
+        new FramePublisher(pipeline.publisher(), other, true, 0)
+            .event(Priority.LOW, "orders", 101, payload());
+    await().atMost(DEADLINE).until(() -> other.lastAck() == marker);
+
     List<String> log = connection.log();
     assertThat(log).filteredOn(line -> line.startsWith("error ")).hasSize(1024);
     assertThat(log).noneMatch(line -> line.startsWith("ack "));
+    assertThat(log).as("frames up to %d", last).filteredOn("close"::equals).hasSize(1);
   }
 
   private static byte[] payload() {

@@ -2,6 +2,7 @@ package io.eventstreamcore.ingest.server;
 
 import io.eventstreamcore.engine.event.AckTarget;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.ingest.codec.FrameDecoder;
 import io.eventstreamcore.ingest.codec.ResponseEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -153,7 +154,23 @@ final class Connection extends AckTarget implements Runnable {
 
   @Override
   public void closeAfterFlush() {
-    channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    FrameDecoder decoder = channel.pipeline().get(FrameDecoder.class);
+    try {
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                // Whatever the client sends from now on would be stored but never acknowledged.
+                if (decoder != null) {
+                  decoder.stopReading();
+                }
+                channel
+                    .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    .addListener(ChannelFutureListener.CLOSE);
+              });
+    } catch (RejectedExecutionException e) {
+      // The event loop has shut down with the server, and closed the channel.
+    }
   }
 
   private void schedule() {

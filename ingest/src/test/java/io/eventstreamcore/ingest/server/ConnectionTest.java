@@ -2,8 +2,15 @@ package io.eventstreamcore.ingest.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.lmax.disruptor.RingBuffer;
 import io.eventstreamcore.engine.event.ErrorCode;
+import io.eventstreamcore.engine.event.EventLimits;
+import io.eventstreamcore.engine.event.EventSlot;
+import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.ring.RingPublisher;
+import io.eventstreamcore.ingest.codec.FrameDecoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -15,8 +22,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -205,6 +215,44 @@ class ConnectionTest {
 
     assertThat(closes).hasSize(1);
     assertThat(frames()).containsExactly(new Frame(1, 40, 0));
+  }
+
+  @Test
+  void aConnectionToCloseReadsNoMoreWhileItsLastOutputWaitsForTheClient() {
+    RingBuffer<EventSlot> ring = RingBuffer.createMultiProducer(() -> new EventSlot(64), 64);
+    FrameDecoder decoder =
+        new FrameDecoder(
+            new RingPublisher(ring),
+            connection,
+            InstantSource.system(),
+            1 << 20,
+            EventLimits.PROTOCOL,
+            TimeUnit.MILLISECONDS.toNanos(1),
+            new EngineMetrics());
+    channel.pipeline().addLast(decoder);
+    // A client that does not read: nothing is ever flushed, so the close waits.
+    channel
+        .pipeline()
+        .addFirst(
+            new ChannelOutboundHandlerAdapter() {
+              @Override
+              public void flush(ChannelHandlerContext ctx) {}
+            });
+
+    connection.closeAfterFlush();
+    runEventLoop();
+    byte[] topic = "t".getBytes(StandardCharsets.US_ASCII);
+    channel.writeInbound(
+        Unpooled.buffer()
+            .writeInt(3 + topic.length + 1)
+            .writeByte(1)
+            .writeShort(topic.length)
+            .writeBytes(topic)
+            .writeByte('p'));
+
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(channel.config().isAutoRead()).isFalse();
+    assertThat(ring.getCursor()).as("frames decoded after the close was asked for").isEqualTo(-1);
   }
 
   @Test
