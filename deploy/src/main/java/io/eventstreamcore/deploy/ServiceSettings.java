@@ -21,6 +21,7 @@ record ServiceSettings(
 
   /** Reads every module's settings; throws a ConfigException naming the first bad key. */
   static ServiceSettings of(Config config) {
+    KnownKeys.check(config);
     ServiceSettings settings =
         new ServiceSettings(
             new EngineSettings(config),

@@ -119,6 +119,32 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aMisspeltKeyIsRefusedWithTheNearestSetting(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("typo.conf");
+    // Ignored, it would leave sync at its default: never.
+    Files.writeString(file, "eventstream.storage.file {\n  snyc = always\n}\n");
+
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+
+    assertThat(err.toString().strip())
+        .startsWith("configuration error:")
+        .contains("typo.conf: 2", "eventstream.storage.file.snyc")
+        .contains("did you mean eventstream.storage.file.sync?")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void keysOfTheUsersOwnAreNotChecked(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("own.conf");
+    Files.writeString(
+        file,
+        "eventstream.topics.priorities { \"orders/eu\" = HIGH }\n"
+            + "eventstream.storage.kafka.producer { \"max.request.size\" = 2097152 }\n");
+
+    assertThat(run("config", "check", "-q", "-c", file.toString())).as(err.toString()).isZero();
+  }
+
+  @Test
   void aMissingFileOrBrokenSyntaxIsAConfigurationError(@TempDir Path dir) throws Exception {
     assertThat(run("config", "check", "-c", dir.resolve("none.conf").toString()))
         .isEqualTo(Main.EXIT_CONFIG);
