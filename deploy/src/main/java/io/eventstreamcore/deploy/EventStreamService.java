@@ -104,7 +104,7 @@ public final class EventStreamService implements AutoCloseable {
     try {
       // Starts the processor handlers first; one failing leaves the pipeline stopped.
       pipeline.start();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       closeQuietly(backends, e);
       throw e;
     }

@@ -14,6 +14,7 @@ import java.io.BufferedWriter;
 import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,11 @@ public final class Main implements Callable<Integer> {
                   + " table and alert rules reload only on restart");
         }
       }
-      try (EventStreamService service = EventStreamService.start(resolved)) {
+      EventStreamService started = start(resolved);
+      if (started == null) {
+        return EXIT_CONFIG;
+      }
+      try (EventStreamService service = started) {
         LOG.info(
             "EventStreamCore ready: ingest {} admin {}",
             service.ingestAddress(),
@@ -149,11 +154,34 @@ public final class Main implements Callable<Integer> {
         while ("HUP".equals(signals.take())) {
           reload(service);
         }
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println("configuration error: " + e.getMessage());
-        return EXIT_CONFIG;
       }
       return 0;
+    }
+
+    /**
+     * Starts the service; when the configuration cannot run, says why in one line and returns null.
+     */
+    private EventStreamService start(Config resolved) throws IOException, InterruptedException {
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        return EventStreamService.start(resolved);
+      } catch (ConfigException e) {
+        err.println("configuration error: " + e.getMessage());
+      } catch (OutOfMemoryError e) {
+        // The ring, the dedup window and the memory backend are allocated whole at start.
+        err.println(
+            "configuration error: the service does not fit in the heap ("
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MB): eventstream.ring.size, eventstream.dedup.max-keys and"
+                + " eventstream.storage.memory.max-bytes are allocated at start; lower them, or"
+                + " give the JVM more with EVENTSTREAM_OPTS=-Xmx...");
+      } catch (LinkageError e) {
+        err.println(
+            "configuration error: a class could not be loaded or linked ("
+                + e
+                + "): is a handler's jar, or one it needs, missing from lib/?");
+      }
+      return null;
     }
 
     /** Reloads the running service from the configuration file; a bad file changes nothing. */

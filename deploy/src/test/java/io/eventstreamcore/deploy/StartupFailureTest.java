@@ -8,8 +8,15 @@ import com.typesafe.config.ConfigException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A service that cannot start says why and leaves nothing running behind. */
 class StartupFailureTest {
@@ -43,6 +50,32 @@ class StartupFailureTest {
                             + "eventstream.storage.memory.max-bytes = 512KiB")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("eventstream.storage.memory.max-bytes");
+  }
+
+  @Test
+  void aConfigurationTheHeapCannotHoldIsOneLineAndExitsTwo(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("large.conf");
+    Files.writeString(
+        conf,
+        "eventstream.storage.backends = [memory]\n"
+            + "eventstream.ingest.port = 0\n"
+            + "eventstream.admin.port = 0\n"
+            + "eventstream.ring.size = 4194304\n"); // about 1.5 GB of slots
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ChildService.jvmFlags());
+    command.addAll(List.of("-Xmx96m", "-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of(Main.class.getName(), "serve", "--config", conf.toString()));
+    Process serve = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).start();
+    String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(serve.exitValue()).as(err).isEqualTo(Main.EXIT_CONFIG);
+    // The tests' logging writes to standard error too: the verdict is its last line.
+    assertThat(err.strip().lines().reduce((first, second) -> second).orElse(""))
+        .startsWith("configuration error: the service does not fit in the heap (")
+        .contains("eventstream.ring.size", "-Xmx");
+    assertThat(err).doesNotContain("Exception", "\tat ");
   }
 
   @Test
