@@ -1,6 +1,7 @@
 package io.eventstreamcore.deploy;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.eventstreamcore.ingest.server.IngestSettings;
@@ -35,6 +36,7 @@ record ServiceSettings(
 
   private void checkAcrossModules() {
     checkRetentionCoversDedupWindow();
+    checkFitsInHeap(Runtime.getRuntime().maxMemory());
     if (storage.backends().contains("memory")
         && storage.memoryMaxBytes() < ingest.maxFrameBytes()) {
       throw EngineSettings.bad(
@@ -68,6 +70,32 @@ record ServiceSettings(
               + "), which a restart rebuilds from the file log: an event resent after it is"
               + " deleted would be stored twice. Keep it at least as long, or set"
               + " eventstream.dedup.rebuild = false");
+    }
+  }
+
+  /**
+   * Refuses sizes whose preallocation alone outgrows a heap of {@code maxHeapBytes}, before any of
+   * it is allocated: the ring's slot payload buffers, the dedup window's tables (about 24.8 bytes a
+   * key) and the memory backend's arena. A lower bound: what passes may still not fit, and then the
+   * start fails on the allocation itself.
+   */
+  void checkFitsInHeap(long maxHeapBytes) {
+    long ring = (long) engine.ringSize() * engine.slotPayloadBytes();
+    long dedup = 24L * engine.dedupMaxKeys();
+    long memory = storage.backends().contains("memory") ? storage.memoryMaxBytes() : 0;
+    long needed = ring + dedup + memory;
+    if (needed > maxHeapBytes) {
+      long mb = 1024 * 1024;
+      throw new ConfigException.Generic(
+          "eventstream.ring.size ("
+              + engine.ringSize()
+              + "), eventstream.dedup.max-keys ("
+              + engine.dedupMaxKeys()
+              + ") and eventstream.storage.memory.max-bytes preallocate at least "
+              + needed / mb
+              + " MB, more than the heap's "
+              + maxHeapBytes / mb
+              + " MB: lower them, or give the JVM more with EVENTSTREAM_OPTS=-Xmx...");
     }
   }
 

@@ -54,28 +54,48 @@ class StartupFailureTest {
 
   @Test
   void aConfigurationTheHeapCannotHoldIsOneLineAndExitsTwo(@TempDir Path dir) throws Exception {
+    // About 1.5 GB of slots: refused from the sizes, before anything is allocated.
+    String err = serveInHeapOf(dir, "96m", 4194304);
+
+    // The tests' logging writes to standard error too: the verdict is its last line.
+    assertThat(err.strip().lines().reduce((first, second) -> second).orElse(""))
+        .startsWith("configuration error: eventstream.ring.size (4194304)")
+        .contains("more than the heap's", "-Xmx");
+    assertThat(err).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void aConfigurationThatRunsOutOfHeapWhileStartingExitsTwo(@TempDir Path dir) throws Exception {
+    // Within the lower bound the sizes are checked against (32 MB of slot payloads), but the
+    // slots take about 340 bytes each: the allocation itself fails.
+    String err = serveInHeapOf(dir, "96m", 262144);
+
+    assertThat(err)
+        .contains("configuration error: the service does not fit in the heap (")
+        .contains("-Xmx");
+  }
+
+  /** Runs {@code serve} in a JVM with {@code heap}; returns its standard error, having exited 2. */
+  private static String serveInHeapOf(Path dir, String heap, int ringSize) throws Exception {
     Path conf = dir.resolve("large.conf");
     Files.writeString(
         conf,
         "eventstream.storage.backends = [memory]\n"
             + "eventstream.ingest.port = 0\n"
             + "eventstream.admin.port = 0\n"
-            + "eventstream.ring.size = 4194304\n"); // about 1.5 GB of slots
+            + "eventstream.ring.size = "
+            + ringSize
+            + "\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(ChildService.jvmFlags());
-    command.addAll(List.of("-Xmx96m", "-cp", System.getProperty("java.class.path")));
+    command.addAll(List.of("-Xmx" + heap, "-cp", System.getProperty("java.class.path")));
     command.addAll(List.of(Main.class.getName(), "serve", "--config", conf.toString()));
     Process serve = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).start();
     String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-
     assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(serve.exitValue()).as(err).isEqualTo(Main.EXIT_CONFIG);
-    // The tests' logging writes to standard error too: the verdict is its last line.
-    assertThat(err.strip().lines().reduce((first, second) -> second).orElse(""))
-        .startsWith("configuration error: the service does not fit in the heap (")
-        .contains("eventstream.ring.size", "-Xmx");
-    assertThat(err).doesNotContain("Exception", "\tat ");
+    return err;
   }
 
   @Test
