@@ -55,7 +55,7 @@ final class KnownKeys {
   }
 
   /** Levenshtein distance between {@code a} and {@code b}. */
-  static int edits(String a, String b) {
+  private static int edits(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] row = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

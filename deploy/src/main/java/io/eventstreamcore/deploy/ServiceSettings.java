@@ -79,7 +79,7 @@ record ServiceSettings(
    * key) and the memory backend's arena. A lower bound: what passes may still not fit, and then the
    * start fails on the allocation itself.
    */
-  void checkFitsInHeap(long maxHeapBytes) {
+  private void checkFitsInHeap(long maxHeapBytes) {
     long ring = (long) engine.ringSize() * engine.slotPayloadBytes();
     long dedup = 24L * engine.dedupMaxKeys();
     long memory = storage.backends().contains("memory") ? storage.memoryMaxBytes() : 0;
