@@ -37,12 +37,19 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** Bound on the frames claimed at once, so one connection cannot take the whole ring. */
   private static final int MAX_FRAMES_PER_CLAIM = 256;
 
+  // The longest a paused connection waits between retries (see maxResumeDelayNanos).
+  private static final long MAX_RESUME_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   private final RingPublisher ring;
   private final AckTarget connection;
   private final InstantSource clock;
   private final long maxFrameBytes;
   private final EventLimits limits;
   private final long resumeDelayNanos;
+  // While retries find the ring still full, each waits twice as long as the one before, up to
+  // this (at least MAX_RESUME_DELAY_NANOS): a thousand connections paused through a storage outage
+  // would otherwise keep the I/O thread busy with millions of retries a second.
+  private final long maxResumeDelayNanos;
   private final CounterDataPoint received;
   private final EngineMetrics metrics;
   private final Runnable resume = this::resume;
@@ -52,6 +59,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private boolean paused;
   private boolean stalled;
   private boolean resumeScheduled;
+  private long nextResumeDelayNanos;
   private boolean largeFrame;
   private boolean broken;
   private boolean inputEnded;
@@ -77,6 +85,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     this.maxFrameBytes = maxFrameBytes;
     this.limits = limits;
     this.resumeDelayNanos = resumeDelayNanos;
+    this.maxResumeDelayNanos = Math.max(resumeDelayNanos, MAX_RESUME_DELAY_NANOS);
     this.metrics = metrics;
     this.received = metrics.framesReceived();
   }
@@ -313,12 +322,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     stalled = true;
     if (!paused) {
       paused = true;
+      nextResumeDelayNanos = resumeDelayNanos;
       metrics.backpressurePauses().inc();
       ctx.channel().config().setAutoRead(false);
     }
     if (!resumeScheduled) {
       resumeScheduled = true; // one retry chain per connection, however often decode pauses
-      ctx.executor().schedule(resume, resumeDelayNanos, TimeUnit.NANOSECONDS);
+      ctx.executor().schedule(resume, nextResumeDelayNanos, TimeUnit.NANOSECONDS);
+      nextResumeDelayNanos = Math.min(2 * nextResumeDelayNanos, maxResumeDelayNanos);
     }
   }
 
@@ -330,6 +341,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     stalled = false;
+    long decoded = frameCount;
     try {
       channelRead(ctx, Unpooled.EMPTY_BUFFER);
     } catch (Throwable e) {
@@ -338,6 +350,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       // would stay paused for good.
       ctx.fireExceptionCaught(e);
       return;
+    }
+    if (frameCount != decoded) {
+      nextResumeDelayNanos = resumeDelayNanos; // the ring moves: retry soon again
     }
     if (!stalled && !broken) {
       paused = false;

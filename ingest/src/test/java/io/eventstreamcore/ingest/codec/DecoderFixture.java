@@ -60,8 +60,13 @@ final class DecoderFixture implements AutoCloseable {
 
   /** A decoder of another connection publishing into the same ring. */
   FrameDecoder newDecoder(AckTarget target) {
+    return newDecoder(target, RESUME_DELAY_NANOS);
+  }
+
+  /** A decoder of another connection, retrying a full ring first after {@code resumeDelayNanos}. */
+  FrameDecoder newDecoder(AckTarget target, long resumeDelayNanos) {
     return new FrameDecoder(
-        new RingPublisher(ring), target, clock, maxFrameBytes, limits, RESUME_DELAY_NANOS, metrics);
+        new RingPublisher(ring), target, clock, maxFrameBytes, limits, resumeDelayNanos, metrics);
   }
 
   /** {@link #NOW}, until told to throw instead. */
