@@ -179,6 +179,18 @@ public final class EventStreamService implements AutoCloseable {
   }
 
   /**
+   * Runs {@code listener} once a storage writer or the acknowledger has stopped for good on an
+   * error it cannot retry (nothing is acknowledged after that; only a restart mends it), or at once
+   * if one already has. It may run twice.
+   */
+  public void onFailure(Runnable listener) {
+    pipeline.onFailure(listener);
+    if (pipeline.failed()) {
+      listener.run();
+    }
+  }
+
+  /**
    * Reloads what can change without a restart, the topic table and the alert rules, from a new
    * configuration; both apply from the next event on. The whole configuration is validated first: a
    * bad one throws and changes nothing. Other changed keys are ignored until a restart.

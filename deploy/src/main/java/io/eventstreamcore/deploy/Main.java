@@ -108,9 +108,15 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  /** {@code serve}: runs the service until SIGTERM or Ctrl-C, then stops cleanly. */
+  /**
+   * {@code serve}: runs the service until SIGTERM or Ctrl-C, then stops cleanly; or until the
+   * pipeline fails for good, then stops and exits 1.
+   */
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the service.")
   static final class Serve implements Callable<Integer> {
+    // Queued with the signals when the pipeline fails.
+    private static final String FAILED = "pipeline failed";
+
     @Option(
         names = {"-c", "--config"},
         description = "Configuration file (HOCON); defaults to -Dconfig.file or built-in defaults.")
@@ -147,12 +153,20 @@ public final class Main implements Callable<Integer> {
         return EXIT_CONFIG;
       }
       try (EventStreamService service = started) {
+        service.onFailure(() -> signals.add(FAILED));
         LOG.info(
             "EventStreamCore ready: ingest {} admin {}",
             service.ingestAddress(),
             service.adminAddress());
-        while ("HUP".equals(signals.take())) {
+        String signal;
+        while ("HUP".equals(signal = signals.take())) {
           reload(service);
+        }
+        if (FAILED.equals(signal)) {
+          LOG.error(
+              "stopping: the pipeline failed for good (see above) and acknowledges nothing more;"
+                  + " exit status 1, for a supervisor to restart the service");
+          return 1;
         }
       }
       return 0;

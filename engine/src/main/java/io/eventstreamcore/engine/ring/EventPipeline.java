@@ -79,6 +79,7 @@ public final class EventPipeline {
   private final StageThreadFactory threads = new StageThreadFactory();
   private volatile boolean halted;
   private volatile boolean failed;
+  private volatile Runnable onFailure = () -> {};
   private final List<StorageStage> writers = new ArrayList<>();
   private final RingTopology topology;
   private final Runnable progressed;
@@ -183,7 +184,7 @@ public final class EventPipeline {
     Acknowledger acknowledger =
         new Acknowledger(metrics, others.length > 0 ? null : new LargePayloadRelease(publisher));
     ProcessorStage[] processorStages = processors.toArray(new ProcessorStage[0]);
-    Runnable fail = () -> failed = true;
+    Runnable fail = this::fail;
     if (topology == RingTopology.SINGLE) {
       String name = "eventstream-pipeline";
       processAndStore(
@@ -497,8 +498,8 @@ public final class EventPipeline {
     ticker.stop();
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
     // The flush slot is claimed within the deadline too: a ring full behind a stalled backend
-    // must not hold stop() forever.
-    if (publishFlush(deadline) && drained(deadline)) {
+    // must not hold stop() forever. A failed pipeline never drains: a stage stopped for good.
+    if (!failed && publishFlush(deadline) && drained(deadline)) {
       disruptor.halt();
     } else {
       halt();
@@ -608,6 +609,20 @@ public final class EventPipeline {
   /** True once a storage writer or the acknowledger stopped on an error it could not retry. */
   public boolean failed() {
     return failed;
+  }
+
+  /** A storage writer or the acknowledger stopped for good: see {@link #failed}. */
+  private void fail() {
+    failed = true;
+    onFailure.run();
+  }
+
+  /**
+   * Runs {@code listener} when the pipeline fails (see {@link #failed}), on the failing stage's
+   * thread: nothing is acknowledged any more, and only a restart mends it.
+   */
+  public void onFailure(Runnable listener) {
+    onFailure = listener;
   }
 
   /**
