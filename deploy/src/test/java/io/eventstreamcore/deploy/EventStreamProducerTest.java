@@ -20,10 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -311,6 +313,35 @@ class EventStreamProducerTest {
       assertThat(stored)
           .extracting(StoredEvent::eventId)
           .containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  @Test
+  void flushWaitsForTheListenerToHearOfTheRejections() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean reported = new AtomicBoolean();
+    ProducerListener listener =
+        new ProducerListener() {
+          @Override
+          public void rejected(ProducerEvent event, int code, String message) {
+            try {
+              release.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            reported.set(true);
+          }
+        };
+    try (EventStreamService service = EventStreamService.start(SMALL_FRAMES);
+        EventStreamProducer producer = quickToReconnect(service, listener)) {
+      producer.send(Priority.MEDIUM, "orders", 1, new byte[2_000]); // ERROR 3 there
+
+      // The event is out of the window, but its rejection not yet told: not flushed.
+      assertThat(producer.flush(Duration.ofMillis(500))).isFalse();
+      release.countDown();
+      assertThat(producer.flush(DEADLINE)).isTrue();
+      assertThat(reported).isTrue();
+      assertThat(producer.rejected()).isEqualTo(1);
     }
   }
 

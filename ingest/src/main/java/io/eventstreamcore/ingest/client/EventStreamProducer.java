@@ -105,6 +105,8 @@ public final class EventStreamProducer implements AutoCloseable {
   private boolean stopped;
   private long acknowledged;
   private long rejected;
+  // Rejected events out of the window whose listener call has not returned yet: flush waits.
+  private int rejectionsUnreported;
   private long resent;
   private long connections;
 
@@ -272,14 +274,15 @@ public final class EventStreamProducer implements AutoCloseable {
   }
 
   /**
-   * Waits until every event sent before this call is acknowledged or rejected.
+   * Waits until every event sent before this call is acknowledged or rejected, and every rejection
+   * reported to the listener.
    *
    * @return false when some were still open after {@code timeout} (or the producer was closed)
    */
   public boolean flush(Duration timeout) throws InterruptedException {
     long last = underLock(() -> nextSequence);
     // Events sent after the read above come later in send order: they do not hold the wait.
-    return awaitUnderLock(() -> oldestOpenSequence() > last, timeout);
+    return awaitUnderLock(() -> oldestOpenSequence() > last && rejectionsUnreported == 0, timeout);
   }
 
   /** The send-order position of the oldest open event; awaitingAck all precede unwritten. */
@@ -675,6 +678,7 @@ public final class EventStreamProducer implements AutoCloseable {
   /** Applies ACKs and ERRORs of the current connection to the window; reports outside the lock. */
   private final class Responses implements ResponseDecoder.Handler {
     private final List<Runnable> reports = new ArrayList<>();
+    private int queuedRejections;
     boolean anyAcknowledged;
 
     @Override
@@ -709,6 +713,8 @@ public final class EventStreamProducer implements AutoCloseable {
             it.remove();
             found = event;
             rejected++;
+            rejectionsUnreported++;
+            queuedRejections++;
             changed.signalAll();
             break;
           }
@@ -729,6 +735,16 @@ public final class EventStreamProducer implements AutoCloseable {
         notifyListener(r);
       }
       reports.clear();
+      if (queuedRejections > 0) {
+        lock.lock();
+        try {
+          rejectionsUnreported -= queuedRejections;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        queuedRejections = 0;
+      }
     }
   }
 
