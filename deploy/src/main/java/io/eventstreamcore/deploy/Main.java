@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -137,11 +138,19 @@ public final class Main implements Callable<Integer> {
       // Signals are queued to this thread: TERM and INT stop (exit 0, not 128+signal), HUP
       // reloads the topic table and alert rules from the same file. The JVM leaves a signal that
       // was ignored when it started ignored: nohup does that to HUP (and a shell to INT for a
-      // background job, which TERM still stops).
+      // background job, which TERM still stops). TERM or INT while starting exits at once.
       BlockingQueue<String> signals = new LinkedBlockingQueue<>();
+      AtomicBoolean serving = new AtomicBoolean();
       for (String name : List.of("TERM", "INT", "HUP")) {
         SignalHandler previous =
-            Signal.handle(new Signal(name), signal -> signals.add(signal.getName()));
+            Signal.handle(
+                new Signal(name),
+                signal -> {
+                  if (!serving.get() && !"HUP".equals(signal.getName())) {
+                    exitWhileStarting(signal.getName());
+                  }
+                  signals.add(signal.getName());
+                });
         if ("HUP".equals(name) && previous == SignalHandler.SIG_IGN) {
           LOG.warn(
               "SIGHUP was ignored when the service started (nohup?) and stays ignored: the topic"
@@ -152,6 +161,7 @@ public final class Main implements Callable<Integer> {
       if (started == null) {
         return EXIT_CONFIG;
       }
+      serving.set(true);
       try (EventStreamService service = started) {
         service.onFailure(() -> signals.add(FAILED));
         LOG.info(
@@ -170,6 +180,17 @@ public final class Main implements Callable<Integer> {
         }
       }
       return 0;
+    }
+
+    /**
+     * A stop asked for while the service starts (a dedup rebuild over a large log can take minutes)
+     * would otherwise wait for the start to end, past a supervisor's stop timeout. Nothing is
+     * acknowledged before the start ends, and storage recovers at the next start as after a crash,
+     * so the process just exits.
+     */
+    private static void exitWhileStarting(String signal) {
+      LOG.info("SIG{} while starting: exiting (storage recovers at the next start)", signal);
+      System.exit(0);
     }
 
     /**

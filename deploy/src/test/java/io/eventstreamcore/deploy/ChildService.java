@@ -50,16 +50,7 @@ final class ChildService implements AutoCloseable {
    * runs the rest of its arguments) and waits until it listens.
    */
   static ChildService start(Path conf, List<String> wrapper) throws IOException {
-    List<String> command = new ArrayList<>(wrapper);
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(List.of("serve", "--config", conf.toString()));
-    ChildService child =
-        new ChildService(new ProcessBuilder(command).redirectErrorStream(true).start());
+    ChildService child = launch(conf, wrapper);
     try {
       Matcher m = LISTENING.matcher(child.awaitLine("ingest listening on", STARTUP));
       if (!m.find()) {
@@ -75,6 +66,19 @@ final class ChildService implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** Starts the service on {@code conf} under {@code wrapper}, without waiting for anything. */
+  static ChildService launch(Path conf, List<String> wrapper) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags());
+    command.add("-Xmx256m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.eventstreamcore.deploy.Main");
+    command.addAll(List.of("serve", "--config", conf.toString()));
+    return new ChildService(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 
   /** The module flags of this JVM ({@code --add-opens}, {@code --add-exports}, Chronicle's). */

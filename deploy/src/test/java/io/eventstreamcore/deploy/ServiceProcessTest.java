@@ -57,6 +57,24 @@ class ServiceProcessTest {
   }
 
   @Test
+  void sigtermWhileStartingExitsZeroWithoutWaitingForTheStart() throws Exception {
+    Path conf = dir.resolve("slow.conf");
+    Files.writeString(
+        conf,
+        MEMORY_SERVICE
+            + "eventstream.processors.batch.handlers = [{ class = "
+            + SlowStartHandler.class.getName()
+            + " }]\n");
+    try (ChildService service = ChildService.launch(conf, List.of())) {
+      // Logged before the handlers start; the slow one then holds the start for a minute.
+      service.awaitLine("configuration:", Duration.ofSeconds(60));
+      Thread.sleep(500);
+      // Within 20 s, or it throws; the handler would hold the start for a minute.
+      assertThat(service.terminate()).isZero();
+    }
+  }
+
+  @Test
   void sighupReloadsTheAlertRulesFromTheSameFile() throws Exception {
     Path conf = dir.resolve("reload.conf");
     Files.writeString(conf, MEMORY_SERVICE + "eventstream.processors.realtime.rules = []\n");
