@@ -71,14 +71,23 @@ final class ChildService implements AutoCloseable {
   /** Starts the service on {@code conf} under {@code wrapper}, without waiting for anything. */
   static ChildService launch(Path conf, List<String> wrapper) throws IOException {
     List<String> command = new ArrayList<>(wrapper);
+    command.addAll(mainCommand("-Xmx256m", "serve", "--config", conf.toString()));
+    return new ChildService(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /**
+   * A command running {@code Main} with {@code args} in a JVM of this one's JDK, class path and
+   * module flags, plus {@code jvmOption}.
+   */
+  static List<String> mainCommand(String jvmOption, String... args) {
+    List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(List.of("serve", "--config", conf.toString()));
-    return new ChildService(new ProcessBuilder(command).redirectErrorStream(true).start());
+    command.add(jvmOption);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    return command;
   }
 
   /** The module flags of this JVM ({@code --add-opens}, {@code --add-exports}, Chronicle's). */

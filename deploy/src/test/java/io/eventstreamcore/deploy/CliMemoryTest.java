@@ -9,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,15 +72,8 @@ class CliMemoryTest {
 
   /** Runs the CLI in a JVM of 32 MB, its output discarded; returns its standard error. */
   private static String runIn32MegaBytes(String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ChildService.jvmFlags());
-    command.add("-Xmx32m");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(List.of(args));
     Process cli =
-        new ProcessBuilder(command)
+        new ProcessBuilder(ChildService.mainCommand("-Xmx32m", args))
             .redirectOutput(Redirect.DISCARD)
             .redirectError(Redirect.PIPE)
             .start();

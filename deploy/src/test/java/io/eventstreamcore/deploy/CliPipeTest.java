@@ -11,7 +11,6 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -58,14 +57,17 @@ class CliPipeTest {
 
   /** {@code tail -f} of the file log, in a JVM whose platform charset is ASCII. */
   private Process startTail() throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ChildService.jvmFlags());
-    command.add("-Dfile.encoding=US-ASCII");
-    command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    command.add("io.eventstreamcore.deploy.Main");
-    command.addAll(
-        List.of("tail", "-f", "-d", dir.toString(), "--format", "json", "--poll-interval", "20"));
+    List<String> command =
+        ChildService.mainCommand(
+            "-Dfile.encoding=US-ASCII",
+            "tail",
+            "-f",
+            "-d",
+            dir.toString(),
+            "--format",
+            "json",
+            "--poll-interval",
+            "20");
     return new ProcessBuilder(command).redirectError(Redirect.DISCARD).start();
   }
 

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -86,11 +85,8 @@ class StartupFailureTest {
             + "eventstream.ring.size = "
             + ringSize
             + "\n");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(ChildService.jvmFlags());
-    command.addAll(List.of("-Xmx" + heap, "-cp", System.getProperty("java.class.path")));
-    command.addAll(List.of(Main.class.getName(), "serve", "--config", conf.toString()));
+    List<String> command =
+        ChildService.mainCommand("-Xmx" + heap, "serve", "--config", conf.toString());
     Process serve = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).start();
     String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
