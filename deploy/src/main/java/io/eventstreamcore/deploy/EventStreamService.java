@@ -70,8 +70,9 @@ public final class EventStreamService implements AutoCloseable {
             .toList();
     registerJvmMetrics(metrics.registry());
     backends = StorageBackends.open(storage);
+    EventLimits limits = storage.eventLimits();
     try {
-      pipeline = new EventPipeline(engine, metrics, clock, processors, backends);
+      pipeline = new EventPipeline(engine, metrics, clock, processors, backends, limits);
       if (engine.dedupRebuild()) {
         // Before ingest opens: no frame is classified against a window still being filled.
         pipeline.rebuildDedup();
@@ -80,9 +81,9 @@ public final class EventStreamService implements AutoCloseable {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
     }
-    EventLimits limits = storage.eventLimits();
     if (!limits.equals(EventLimits.PROTOCOL)) {
-      LOG.info("storage holds {}: ingest rejects frames beyond that", limits);
+      LOG.info(
+          "storage holds {}: ingest rejects frames beyond that, handlers' records too", limits);
     }
     ingest = new IngestServer(settings.ingest(), limits, pipeline, metrics);
     admin =

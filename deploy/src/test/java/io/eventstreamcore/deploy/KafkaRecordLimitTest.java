@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KafkaRecordLimitTest {
   private static final String EVENTS = "limit-events";
   private static final String RECORDS = "limit-records";
-  // What a record of 64 KiB holds: (65,536 - 1,024 - 8 x 4,096) / 4 x 3.
-  private static final int MAX_PAYLOAD = 23_808;
+  // What a record of 64 KiB holds: (65,536 - 1,024 - 6 x 512 - 8 x 4,096) / 4 x 3.
+  private static final int MAX_PAYLOAD = 21_504;
+  private static final Pattern EVENT_ID = Pattern.compile("\"event_id\":(\\d+)");
   @RegisterExtension static final KafkaTestCluster KAFKA = new KafkaTestCluster();
 
   @Test
@@ -74,6 +77,59 @@ class KafkaRecordLimitTest {
     assertThat(new String(deadLetter.value(), StandardCharsets.UTF_8))
         .startsWith("{\"kind\":\"DEAD_LETTER\"")
         .contains("\"event_id\":1,");
+  }
+
+  /**
+   * A handler's derived event beyond what a record holds is refused as its call (the handler gave
+   * up: a dead letter), where the producer would refuse the record on every retry. The largest
+   * taken is stored, with the longest name, escaped.
+   */
+  @Test
+  void derivedEventsARecordCannotHoldAreRefusedAsFailedHandlerCalls() throws Exception {
+    String name = "\\u0001".repeat(512); // HOCON escapes: 512 control characters
+    try (EventStreamService service =
+            EventStreamService.start(
+                TestConfigs.withOverrides(
+                    "eventstream.storage.backends = [kafka]\n"
+                        + "eventstream.storage.kafka {\n"
+                        + "  bootstrap-servers = \""
+                        + KAFKA.bootstrapServers()
+                        + "\"\n  events-topic = derived-events\n"
+                        + "  records-topic = derived-records\n"
+                        + "  producer { \"max.request.size\" = 65536 }\n"
+                        + "}\n"
+                        + "eventstream.processors.transactional.handlers = [\n"
+                        + "  { class = \"io.eventstreamcore.deploy.RepeatingHandler\","
+                        + " name = \""
+                        + name
+                        + "\", config.times = 4 }]\n"));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      client.send(Priority.LOW, "orders", 1, refused(MAX_PAYLOAD / 4), true);
+      client.send(Priority.LOW, "orders", 2, refused(MAX_PAYLOAD / 4 + 1), true);
+      // Four times this is beyond a record of 64 KiB whatever the margins.
+      client.send(Priority.LOW, "orders", 3, refused(20_000), true);
+      client.send(Priority.LOW, "orders", 4, "fine".getBytes(StandardCharsets.UTF_8), true);
+      client.flush();
+
+      assertThat(client.awaitAck(4, Duration.ofSeconds(30))).isTrue();
+      assertThat(client.errors()).isEmpty();
+    }
+
+    assertThat(KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "derived-records"))
+        .extracting(
+            r -> new String(r.headers().lastHeader("kind").value(), StandardCharsets.UTF_8),
+            r -> eventId(r.value()))
+        .containsExactly(
+            tuple("DERIVED_EVENT", 1L),
+            tuple("DEAD_LETTER", 2L),
+            tuple("DEAD_LETTER", 3L),
+            tuple("DERIVED_EVENT", 4L));
+  }
+
+  private static long eventId(byte[] json) {
+    Matcher m = EVENT_ID.matcher(new String(json, StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   /** A payload of {@code length} bytes that the dead-letter handler refuses. */

@@ -1,5 +1,6 @@
 package io.eventstreamcore.engine.record;
 
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 
@@ -11,6 +12,10 @@ import io.eventstreamcore.engine.event.Priority;
  * an array of its own that the record drops when it is next filled, so that a queue of records
  * never holds more than its capacity times that bound, and ordinary dead letters and derived events
  * allocate nothing once the buffers have grown.
+ *
+ * <p>A topic or payload a handler gives is checked against what the configured storage backends
+ * hold ({@link EventLimits}), as ingest checks each frame: a record beyond it would fail its
+ * backend on every retry and stall storage for good, so the call that fills it throws instead.
  */
 public final class Record implements RecordView {
   /** Largest payload a record keeps a reusable buffer for. */
@@ -24,6 +29,9 @@ public final class Record implements RecordView {
   public static final int MAX_DERIVED_PAYLOAD_BYTES = 1024 * 1024;
 
   private static final byte[] NO_PAYLOAD = new byte[0];
+
+  private final EventLimits limits;
+  private final int maxDerivedPayloadBytes;
 
   private RecordKind kind = RecordKind.ALERT;
   private String topic = "";
@@ -52,6 +60,17 @@ public final class Record implements RecordView {
   /** Longest name a handler gives a record (a rule, a severity, an aggregate, a derived event). */
   public static final int MAX_NAME_CHARS = 512;
 
+  /** A record for storage that holds whatever the protocol allows. */
+  public Record() {
+    this(EventLimits.PROTOCOL);
+  }
+
+  /** A record whose topics and derived payloads must fit {@code limits}. */
+  public Record(EventLimits limits) {
+    this.limits = limits;
+    this.maxDerivedPayloadBytes = Math.min(MAX_DERIVED_PAYLOAD_BYTES, limits.maxPayloadBytes());
+  }
+
   /**
    * Whether every backend can store {@code name} as a record's name: see {@link #MAX_NAME_CHARS}.
    */
@@ -70,6 +89,40 @@ public final class Record implements RecordView {
     }
   }
 
+  /** A topic every configured backend can store, as ingest requires of an event's. */
+  private void requireStorableTopic(String what, String topic) {
+    int max = limits.maxTopicBytes();
+    // Three bytes at most per UTF-16 char: count only a topic that could be too long.
+    if (topic.length() > max / 3 && utf8Length(topic) > max) {
+      throw new IllegalArgumentException(
+          what + " of " + utf8Length(topic) + " bytes; storage holds topics up to " + max);
+    }
+    if (!limits.nulInTopic() && topic.indexOf('\u0000') >= 0) {
+      throw new IllegalArgumentException(what + " may not contain U+0000 with this storage");
+    }
+  }
+
+  /** Bytes of {@code s} in UTF-8; a lone surrogate counted as the 3 bytes of U+FFFD. */
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes++;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
+  }
+
   /**
    * Fills this record as an alert. Its strings may not be null: storage could write such a record
    * but not read it back, and the file log's recovery would cut the log off there.
@@ -81,6 +134,7 @@ public final class Record implements RecordView {
     }
     requireStorableName("an alert's rule", rule);
     requireStorableName("an alert's severity", severity);
+    requireStorableTopic("an alert's topic", topic);
     this.kind = RecordKind.ALERT;
     this.name = rule;
     this.severity = severity;
@@ -108,6 +162,7 @@ public final class Record implements RecordView {
     if (topic == null) {
       throw new IllegalArgumentException("a window needs a topic");
     }
+    requireStorableTopic("a window's topic", topic);
     this.kind = RecordKind.WINDOW;
     this.topic = topic;
     this.name = "";
@@ -235,9 +290,7 @@ public final class Record implements RecordView {
       throw new IllegalArgumentException("a derived event needs a topic and a priority");
     }
     requireStorableName("a derived event's name", name);
-    if (topic.indexOf('\u0000') >= 0) {
-      throw new IllegalArgumentException("a derived event's topic may not contain U+0000");
-    }
+    requireStorableTopic("a derived event's topic", topic);
     this.kind = RecordKind.DERIVED_EVENT;
     this.name = name;
     this.topic = topic;
@@ -267,17 +320,17 @@ public final class Record implements RecordView {
    * until written), or a new array for a payload above {@link #RETAINED_PAYLOAD_BYTES}. Write it
    * before the handler call returns; it is reused once the record is.
    *
-   * @throws IllegalArgumentException when {@code length} is negative or above {@link
-   *     #MAX_DERIVED_PAYLOAD_BYTES}
+   * @throws IllegalArgumentException when {@code length} is negative, above {@link
+   *     #MAX_DERIVED_PAYLOAD_BYTES} or above what the configured storage holds of a payload
    */
   public byte[] payloadBuffer(int length) {
     requireKind(RecordKind.DERIVED_EVENT, "payloadBuffer");
-    if (length < 0 || length > MAX_DERIVED_PAYLOAD_BYTES) {
+    if (length < 0 || length > maxDerivedPayloadBytes) {
       throw new IllegalArgumentException(
           "derived payload of "
               + length
               + " bytes; at most "
-              + MAX_DERIVED_PAYLOAD_BYTES
+              + maxDerivedPayloadBytes
               + " are stored");
     }
     payload = payloadArray(length);

@@ -13,6 +13,7 @@ import io.eventstreamcore.engine.classify.DedupRebuild;
 import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.classify.TopicIndex;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
@@ -86,19 +87,32 @@ public final class EventPipeline {
   private ClassifyHandler classify;
   private DedupWindow dedup;
 
-  /**
-   * Wires the pipeline.
-   *
-   * @param handlers the processor handlers, called in this order per route, with unique names; a
-   *     route without a handler only passes events on
-   * @param backends at least one of them durable; each gets its own writer thread
-   */
+  /** Wires the pipeline for backends that hold whatever the protocol allows. */
   public EventPipeline(
       EngineSettings settings,
       EngineMetrics metrics,
       InstantSource clock,
       List<ProcessorBinding> handlers,
       List<StorageBackend> backends) {
+    this(settings, metrics, clock, handlers, backends, EventLimits.PROTOCOL);
+  }
+
+  /**
+   * Wires the pipeline.
+   *
+   * @param handlers the processor handlers, called in this order per route, with unique names; a
+   *     route without a handler only passes events on
+   * @param backends at least one of them durable; each gets its own writer thread
+   * @param storageLimits what every backend holds of one event: a handler's record with a topic or
+   *     derived payload beyond it is refused (the handler's call throws)
+   */
+  public EventPipeline(
+      EngineSettings settings,
+      EngineMetrics metrics,
+      InstantSource clock,
+      List<ProcessorBinding> handlers,
+      List<StorageBackend> backends,
+      EventLimits storageLimits) {
     if (backends.stream().noneMatch(StorageBackend::durable)) {
       throw new IllegalArgumentException("at least one durable storage backend is required");
     }
@@ -127,11 +141,14 @@ public final class EventPipeline {
     this.ticker = new Ticker(publisher, clock, settings.tickInterval().toNanos());
     this.topology =
         settings.topology().resolve(Runtime.getRuntime().availableProcessors(), backends.size());
-    wire(metrics, byRoute(bindings, metrics));
+    wire(metrics, byRoute(bindings, metrics), storageLimits);
     metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
   }
 
-  private void wire(EngineMetrics metrics, Map<Route, List<ProcessorStage.Member>> handlers) {
+  private void wire(
+      EngineMetrics metrics,
+      Map<Route, List<ProcessorStage.Member>> handlers,
+      EventLimits storageLimits) {
     RecordQueue[] queues = new RecordQueue[Route.values().length];
     List<ProcessorStage> processors = new ArrayList<>();
     RingBuffer<EventSlot> ring = disruptor.getRingBuffer();
@@ -141,7 +158,8 @@ public final class EventPipeline {
     }
     for (Route route : Route.values()) {
       queues[route.ordinal()] =
-          new RecordQueue(settings.recordQueueSize(), backends.size(), () -> halted, progressed);
+          new RecordQueue(
+              settings.recordQueueSize(), backends.size(), () -> halted, progressed, storageLimits);
       processors.add(
           new ProcessorStage(
               route,

@@ -1,6 +1,7 @@
 package io.eventstreamcore.engine.ring;
 
 import com.lmax.disruptor.Sequence;
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.record.Record;
 import io.eventstreamcore.engine.spi.RecordSink;
 import java.util.concurrent.locks.LockSupport;
@@ -38,15 +39,21 @@ final class RecordQueue implements RecordSink {
   /**
    * @param progressed called after this queue published the processor's progress while waiting for
    *     space, to wake the writers that wait for it
+   * @param limits what the storage backends hold, which every record's topic and payload must fit
    */
-  RecordQueue(int capacity, int consumerCount, BooleanSupplier halted, Runnable progressed) {
+  RecordQueue(
+      int capacity,
+      int consumerCount,
+      BooleanSupplier halted,
+      Runnable progressed,
+      EventLimits limits) {
     if (Integer.bitCount(capacity) != 1 || capacity < 2) {
       throw new IllegalArgumentException(
           "record queue capacity must be a power of two: " + capacity);
     }
     this.records = new Record[capacity];
     for (int i = 0; i < capacity; i++) {
-      records[i] = new Record();
+      records[i] = new Record(limits);
     }
     this.mask = capacity - 1;
     this.maxPerSlot = capacity / 2;

@@ -3,6 +3,7 @@ package io.eventstreamcore.engine.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.spi.StoredRecord;
@@ -79,13 +80,40 @@ class RecordTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> record.derived(tooLong, "t", 1, 2, Priority.LOW))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> record.derived("d", "t\u0000", 1, 2, Priority.LOW))
-        .isInstanceOf(IllegalArgumentException.class);
     Record window = new Record().window("t", 0, 1, 1, 1, 1, 1);
     assertThatThrownBy(() -> window.aggregate("sum\u0000", 1.0))
         .isInstanceOf(IllegalArgumentException.class);
     // At the bound, fine.
     record.alert("n".repeat(Record.MAX_NAME_CHARS), "INFO", "t", 1, 2, 3.0);
+  }
+
+  @Test
+  void topicsAndDerivedPayloadsTheStorageCannotHoldAreRefused() {
+    // As PostgreSQL and Kafka together: topics up to 2,048 bytes without U+0000, payloads up to
+    // 100.
+    Record record = new Record(new EventLimits(2048, false, 100));
+    String longest = "\u00e9".repeat(1024); // two bytes each in UTF-8
+    String tooLong = longest + "x";
+    assertThatThrownBy(() -> record.alert("rule", "INFO", tooLong, 1, 2, 3.0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("an alert's topic of 2049 bytes; storage holds topics up to 2048");
+    assertThatThrownBy(() -> record.window(tooLong, 0, 1, 1, 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.derived("d", tooLong, 1, 2, Priority.LOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> record.derived("d", "t\u0000", 1, 2, Priority.LOW))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("U+0000");
+    // A surrogate pair is four bytes: 512 of them fill 2,048.
+    record.alert("rule", "INFO", "\ud83d\ude00".repeat(512), 1, 2, 3.0);
+    record.window(longest, 0, 1, 1, 1, 1, 1);
+    record.derived("d", longest, 1, 2, Priority.LOW).payload(bytes(100, 1), 0, 100);
+    assertThatThrownBy(() -> record.payloadBuffer(101))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("derived payload of 101 bytes; at most 100 are stored");
+
+    // Storage that holds what the protocol allows: U+0000 and long topics are fine.
+    new Record().derived("d", "t\u0000" + "x".repeat(60_000), 1, 2, Priority.LOW);
   }
 
   @Test

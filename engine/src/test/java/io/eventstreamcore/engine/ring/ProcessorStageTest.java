@@ -3,6 +3,7 @@ package io.eventstreamcore.engine.ring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
@@ -30,7 +31,8 @@ class ProcessorStageTest {
   private static final long MS = 1_000_000L;
 
   private final EngineMetrics metrics = new EngineMetrics();
-  private final RecordQueue records = new RecordQueue(64, 1, () -> false, () -> {});
+  private final RecordQueue records =
+      new RecordQueue(64, 1, () -> false, () -> {}, EventLimits.PROTOCOL);
   private final List<Long> pauses = new ArrayList<>();
   private final List<String> calls = new ArrayList<>();
   private final EventSlot slot = new EventSlot(64);

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventLimits;
+import io.eventstreamcore.engine.record.Record;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -40,8 +41,11 @@ public final class KafkaSettings {
   /** Longest event topic the backend takes: a record carries it in its key and headers. */
   static final int MAX_TOPIC_BYTES = 4096;
 
-  /** Room in a record for all but its topic and payload: JSON fields, headers, batch framing. */
-  private static final int RECORD_OVERHEAD_BYTES = 1024;
+  /**
+   * Room in a record for all but its topic and payload: JSON fields, headers, batch framing, and a
+   * derived event's name, escaped (at most 6 bytes per character).
+   */
+  private static final int RECORD_OVERHEAD_BYTES = 1024 + 6 * Record.MAX_NAME_CHARS;
 
   /** The producer's default {@code max.request.size}, 1 MiB. */
   private static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
@@ -109,9 +113,9 @@ public final class KafkaSettings {
   }
 
   /**
-   * The largest record is a dead letter: its JSON carries the payload in base64 (4 bytes per 3) and
-   * the topic escaped (at most 6 bytes per byte), and its key and header the topic again. The
-   * producer refuses a record over its {@code max.request.size}, on every retry.
+   * The largest record is a dead letter or a derived event: its JSON carries the payload in base64
+   * (4 bytes per 3) and the topic escaped (at most 6 bytes per byte), and its key and header the
+   * topic again. The producer refuses a record over its {@code max.request.size}, on every retry.
    */
   private static EventLimits eventLimits(Map<String, String> producer) {
     String key = "max.request.size";
