@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A client that shuts its output down after its last frame (half-close, as {@code nc -N} does)
  * still gets the answers to everything it sent, then the server closes; one that never asked for
- * acks is closed at once. Plain sockets, as any client in any language would do it.
+ * acks is closed at once. A client that stops in the middle of a frame for the frame timeout ends
+ * the same way, without that frame. Plain sockets, as any client in any language would do it.
  */
 class HalfCloseTest {
   private static final int FRAMES = 2_000;
@@ -30,7 +31,9 @@ class HalfCloseTest {
   void start() throws Exception {
     service =
         EventStreamService.start(
-            TestConfigs.withOverrides("eventstream.storage.backends = [memory]\n"));
+            TestConfigs.withOverrides(
+                "eventstream.storage.backends = [memory]\n"
+                    + "eventstream.ingest.frame-timeout = 1s\n"));
   }
 
   @AfterEach
@@ -80,6 +83,49 @@ class HalfCloseTest {
       assertThat(socket.getInputStream().read()).as("end of stream, nothing written").isEqualTo(-1);
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> storedEvents() == FRAMES);
+  }
+
+  @Test
+  void aClientStoppedInTheMiddleOfAFrameGetsTheAcksOfTheFramesBeforeThenTheEnd() throws Exception {
+    try (Socket socket = connect(service.ingestAddress())) {
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      for (int i = 1; i <= 10; i++) {
+        writeFrame(out, 0x80 | 0x40 | 2, i);
+      }
+      out.writeInt(100); // a frame of 100 bytes, then nothing more
+      out.writeByte(0x80 | 0x40 | 2);
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      assertThat(readAck(in)).isEqualTo(10);
+      // The server's side probes a peer that goes away without a word.
+      assertThat(serverSideTimers(service.ingestAddress().getPort())).contains("keepalive");
+
+      assertThat(in.read()).as("end of stream, after the timeout").isEqualTo(-1);
+    }
+    assertThat(storedEvents()).isEqualTo(10);
+    assertThat(AdminHttp.metric(service, "eventstream_ingest_frame_timeouts_total")).isEqualTo(1.0);
+  }
+
+  private static long readAck(DataInputStream in) throws IOException {
+    long ack = 0;
+    while (ack < 10) {
+      byte[] body = new byte[in.readInt()];
+      in.readFully(body);
+      assertThat(body[0]).as("frame type (0x01 ACK)").isEqualTo((byte) 0x01);
+      ack = ByteBuffer.wrap(body, 1, 8).getLong();
+    }
+    return ack;
+  }
+
+  /** The socket timers {@code ss} lists for the server's end of connections to {@code port}. */
+  private static String serverSideTimers(int port) throws Exception {
+    Process ss =
+        new ProcessBuilder("ss", "-tnoH", "state", "established", "sport", "= :" + port)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(ss.waitFor()).as(out).isZero();
+    return out;
   }
 
   private static Socket connect(InetSocketAddress address) throws IOException {

@@ -27,6 +27,7 @@ public final class EngineMetrics {
   private final PrometheusRegistry registry;
   private final CounterDataPoint framesReceived;
   private final CounterDataPoint backpressurePauses;
+  private final CounterDataPoint frameTimeouts;
   private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
   private final CounterDataPoint eventsDuplicate;
   private final CounterDataPoint dedupForgottenEarly;
@@ -59,33 +60,33 @@ public final class EngineMetrics {
   public EngineMetrics(PrometheusRegistry registry) {
     this.registry = registry;
     framesReceived =
-        counter(
-                "eventstream_frames_received_total",
-                "Frames read from TCP connections, rejected ones included.")
-            .labelValues();
+        unlabelled(
+            "eventstream_frames_received_total",
+            "Frames read from TCP connections, rejected ones included.");
     backpressurePauses =
-        counter(
-                "eventstream_ingest_backpressure_pauses_total",
-                "Times a connection stopped reading because the ring was full.")
-            .labelValues();
+        unlabelled(
+            "eventstream_ingest_backpressure_pauses_total",
+            "Times a connection stopped reading because the ring was full.");
+    frameTimeouts =
+        unlabelled(
+            "eventstream_ingest_frame_timeouts_total",
+            "Connections closed because a frame stopped arriving half way for"
+                + " ingest.frame-timeout.");
     registerRejected();
     eventsDuplicate =
-        counter(
-                "eventstream_events_duplicate_total",
-                "Events whose event_id was already seen within the dedup window.")
-            .labelValues();
+        unlabelled(
+            "eventstream_events_duplicate_total",
+            "Events whose event_id was already seen within the dedup window.");
     dedupForgottenEarly =
-        counter(
-                "eventstream_dedup_forgotten_early_total",
-                "Event ids the dedup window forgot before the window ended, to hold newer ones"
-                    + " (more than dedup.max-keys ids within a window).")
-            .labelValues();
+        unlabelled(
+            "eventstream_dedup_forgotten_early_total",
+            "Event ids the dedup window forgot before the window ended, to hold newer ones"
+                + " (more than dedup.max-keys ids within a window).");
     registerProcessorCounters();
     priorityDowngrades =
-        counter(
-                "eventstream_priority_downgrades_total",
-                "HIGH events routed as MEDIUM because the realtime processor was behind.")
-            .labelValues();
+        unlabelled(
+            "eventstream_priority_downgrades_total",
+            "HIGH events routed as MEDIUM because the realtime processor was behind.");
     eventsStored =
         labelled(
             "eventstream_events_stored_total",
@@ -116,19 +117,15 @@ public final class EngineMetrics {
     realtimeLatency =
         latency("eventstream_realtime_latency_seconds", "Frame read to realtime processor done.");
     realtimeSlaBreaches =
-        counter("eventstream_realtime_sla_breaches_total", "Realtime latencies over the SLA.")
-            .labelValues();
+        unlabelled("eventstream_realtime_sla_breaches_total", "Realtime latencies over the SLA.");
     windowsClosed =
-        counter(
-                "eventstream_windows_closed_total",
-                "Window summaries written by the batch processor.")
-            .labelValues();
+        unlabelled(
+            "eventstream_windows_closed_total", "Window summaries written by the batch processor.");
     batchLateEvents =
-        counter(
-                "eventstream_batch_late_events_total",
-                "Events whose event-time window had closed (beyond the allowed lateness), written"
-                    + " as dead letters by the batch windows.")
-            .labelValues();
+        unlabelled(
+            "eventstream_batch_late_events_total",
+            "Events whose event-time window had closed (beyond the allowed lateness), written"
+                + " as dead letters by the batch windows.");
     registerDeadLetters();
     connectionsActive = gauge("eventstream_connections_active", "Open ingest TCP connections.");
     eventLatency =
@@ -198,6 +195,10 @@ public final class EngineMetrics {
     return histogram;
   }
 
+  private CounterDataPoint unlabelled(String name, String help) {
+    return counter(name, help).labelValues();
+  }
+
   private Counter counter(String name, String help) {
     return Counter.builder().name(name).help(help).withoutExemplars().register(registry);
   }
@@ -246,6 +247,10 @@ public final class EngineMetrics {
 
   public CounterDataPoint backpressurePauses() {
     return backpressurePauses;
+  }
+
+  public CounterDataPoint frameTimeouts() {
+    return frameTimeouts;
   }
 
   public CounterDataPoint framesRejected(ErrorCode code) {

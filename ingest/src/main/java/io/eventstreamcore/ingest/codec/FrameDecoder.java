@@ -29,9 +29,12 @@ import java.util.concurrent.TimeUnit;
  * boundaries: it is answered with ERROR 3 and the connection closes after its earlier frames are
  * acknowledged. A client may shut its output down after its last frame (half-close): what it sent
  * is decoded, after a backpressure pause too, and the connection closes once a client that asked
- * for acks has had them all ({@link InputEnded}), at once for one that did not. A topic or payload
- * that the storage backends cannot hold ({@link EventLimits}) is rejected on its own, like any
- * other invalid frame.
+ * for acks has had them all ({@link InputEnded}), at once for one that did not. A client that stops
+ * sending in the middle of a frame for the {@linkplain #frameTimeout frame timeout} (not while
+ * backpressure holds it) is treated the same way: the incomplete frame is dropped, never numbered,
+ * and the connection closes after the answers to the frames before it. A topic or payload that the
+ * storage backends cannot hold ({@link EventLimits}) is rejected on its own, like any other invalid
+ * frame.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
   /** Bound on the frames claimed at once, so one connection cannot take the whole ring. */
@@ -53,6 +56,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final CounterDataPoint received;
   private final EngineMetrics metrics;
   private final Runnable resume = this::resume;
+  private final Runnable frameTimer = this::checkFrameTimeout;
+  private long frameTimeoutNanos;
+  private boolean frameTimerScheduled;
+  // The event loop's ticker time of the last read or resume.
+  private long progressNanos;
   private ChannelHandlerContext context;
   private long frameCount;
   private boolean acksRequested;
@@ -90,9 +98,26 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     this.received = metrics.framesReceived();
   }
 
+  /**
+   * Before the channel is registered: closes the connection, as if its input ended there, when it
+   * stops sending in the middle of a frame for {@code nanos} (0, the default: never).
+   */
+  public FrameDecoder frameTimeout(long nanos) {
+    this.frameTimeoutNanos = nanos;
+    return this;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.context = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (frameTimeoutNanos > 0) {
+      progressNanos = ctx.executor().ticker().nanoTime();
+    }
+    super.channelRead(ctx, msg);
   }
 
   @Override
@@ -112,6 +137,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         int needed = FrameDescriptor.LENGTH_FIELD_BYTES + (acksRequested ? 0 : 1);
         if (in.readableBytes() >= needed && in.getUnsignedInt(in.readerIndex()) > maxFrameBytes) {
           rejectOversized(ctx, in, nowMillis, nowNanos);
+        } else if (in.isReadable()) {
+          awaitRestOfFrame(ctx);
         }
         return; // otherwise wait for the rest of the frame
       }
@@ -331,6 +358,38 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       ctx.executor().schedule(resume, nextResumeDelayNanos, TimeUnit.NANOSECONDS);
       nextResumeDelayNanos = Math.min(2 * nextResumeDelayNanos, maxResumeDelayNanos);
     }
+  }
+
+  private void awaitRestOfFrame(ChannelHandlerContext ctx) {
+    if (frameTimeoutNanos > 0 && !frameTimerScheduled) {
+      frameTimerScheduled = true; // one timer per connection, however many reads end mid-frame
+      ctx.executor().schedule(frameTimer, frameTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** On the event loop: ends a connection whose incomplete frame saw no byte for the timeout. */
+  private void checkFrameTimeout() {
+    frameTimerScheduled = false;
+    ChannelHandlerContext ctx = context;
+    // Paused, the server is not reading: the client is not to blame. Complete frames are all
+    // decoded when not paused, so a readable buffer holds the start of one.
+    if (broken || paused || inputEnded || !ctx.channel().isActive()) {
+      return;
+    }
+    if (!internalBuffer().isReadable()) {
+      return;
+    }
+    long idle = ctx.executor().ticker().nanoTime() - progressNanos;
+    if (idle < frameTimeoutNanos) {
+      frameTimerScheduled = true;
+      ctx.executor().schedule(frameTimer, frameTimeoutNanos - idle, TimeUnit.NANOSECONDS);
+      return;
+    }
+    metrics.frameTimeouts().inc();
+    broken = true;
+    ctx.channel().config().setAutoRead(false);
+    internalBuffer().skipBytes(internalBuffer().readableBytes());
+    endInput(ctx);
   }
 
   /** On the event loop: decode what is buffered; read the socket again once it all fits. */

@@ -70,12 +70,16 @@ public final class IngestServer {
     ConnectionLimitHandler limit =
         new ConnectionLimitHandler(settings.maxConnections(), metrics.connectionsActive());
     long resumeNanos = settings.resumeDelay().toNanos();
+    long frameTimeoutNanos = settings.frameTimeout().toNanos();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(bossGroup, ioGroup)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // A peer gone without a word (power cut, cable pulled) would hold its connection,
+            // and a place under max-connections, for ever: the kernel's probes find it.
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
             // A client that shuts its output down still gets the answers to what it sent.
             .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -93,13 +97,14 @@ public final class IngestServer {
                         .addLast(
                             "decoder",
                             new FrameDecoder(
-                                pipeline.publisher(),
-                                connection,
-                                pipeline.clock(),
-                                settings.maxFrameBytes(),
-                                limits,
-                                resumeNanos,
-                                metrics))
+                                    pipeline.publisher(),
+                                    connection,
+                                    pipeline.clock(),
+                                    settings.maxFrameBytes(),
+                                    limits,
+                                    resumeNanos,
+                                    metrics)
+                                .frameTimeout(frameTimeoutNanos))
                         .addLast("limit", limit)
                         .addLast(
                             "half-close",

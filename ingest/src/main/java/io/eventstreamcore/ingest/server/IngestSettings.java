@@ -14,6 +14,7 @@ public final class IngestSettings {
   private final long maxFrameBytes;
   private final int maxConnections;
   private final Duration resumeDelay;
+  private final Duration frameTimeout;
 
   /** Reads and validates the ingest settings from the root configuration. */
   public IngestSettings(Config root) {
@@ -45,6 +46,11 @@ public final class IngestSettings {
       throw EngineSettings.bad(
           "eventstream.ingest.backpressure-retry", resumeDelay, "must be positive");
     }
+    frameTimeout = c.getDuration("frame-timeout");
+    if (frameTimeout.isNegative()) {
+      throw EngineSettings.bad(
+          "eventstream.ingest.frame-timeout", frameTimeout, "must be 0 (never) or positive");
+    }
   }
 
   public String host() {
@@ -67,6 +73,11 @@ public final class IngestSettings {
     return maxConnections;
   }
 
+  /** How long a connection may stop sending in the middle of a frame; zero: for ever. */
+  public Duration frameTimeout() {
+    return frameTimeout;
+  }
+
   /** How soon a connection paused by a full ring tries again. */
   public Duration resumeDelay() {
     return resumeDelay;
@@ -83,6 +94,8 @@ public final class IngestSettings {
         + " max-frame-bytes="
         + maxFrameBytes
         + " max-connections="
-        + maxConnections;
+        + maxConnections
+        + " frame-timeout="
+        + frameTimeout;
   }
 }
