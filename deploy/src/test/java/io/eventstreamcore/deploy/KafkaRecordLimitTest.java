@@ -38,22 +38,10 @@ class KafkaRecordLimitTest {
     // Control characters: JSON escapes each byte to six.
     String longestTopic = "\u0001".repeat(4096);
     try (EventStreamService service =
-            EventStreamService.start(
-                TestConfigs.withOverrides(
-                    "eventstream.storage.backends = [kafka]\n"
-                        + "eventstream.storage.kafka {\n"
-                        + "  bootstrap-servers = \""
-                        + KAFKA.bootstrapServers()
-                        + "\"\n"
-                        + "  events-topic = "
-                        + EVENTS
-                        + "\n  records-topic = "
-                        + RECORDS
-                        + "\n  producer { \"max.request.size\" = 65536 }\n"
-                        + "}\n"
-                        + "eventstream.processors.transactional.handlers = [\n"
-                        + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\","
-                        + " name = refuser }]\n"));
+            start(
+                EVENTS,
+                RECORDS,
+                "{ class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }");
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       // LOW goes to the transactional processor, whose handler dead-letters 'X' payloads.
       client.send(Priority.LOW, longestTopic, 1, refused(MAX_PAYLOAD), true);
@@ -88,21 +76,12 @@ class KafkaRecordLimitTest {
   void derivedEventsARecordCannotHoldAreRefusedAsFailedHandlerCalls() throws Exception {
     String name = "\\u0001".repeat(512); // HOCON escapes: 512 control characters
     try (EventStreamService service =
-            EventStreamService.start(
-                TestConfigs.withOverrides(
-                    "eventstream.storage.backends = [kafka]\n"
-                        + "eventstream.storage.kafka {\n"
-                        + "  bootstrap-servers = \""
-                        + KAFKA.bootstrapServers()
-                        + "\"\n  events-topic = derived-events\n"
-                        + "  records-topic = derived-records\n"
-                        + "  producer { \"max.request.size\" = 65536 }\n"
-                        + "}\n"
-                        + "eventstream.processors.transactional.handlers = [\n"
-                        + "  { class = \"io.eventstreamcore.deploy.RepeatingHandler\","
-                        + " name = \""
-                        + name
-                        + "\", config.times = 4 }]\n"));
+            start(
+                "derived-events",
+                "derived-records",
+                "{ class = \"io.eventstreamcore.deploy.RepeatingHandler\", name = \""
+                    + name
+                    + "\", config.times = 4 }");
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       client.send(Priority.LOW, "orders", 1, refused(MAX_PAYLOAD / 4), true);
       client.send(Priority.LOW, "orders", 2, refused(MAX_PAYLOAD / 4 + 1), true);
@@ -124,6 +103,29 @@ class KafkaRecordLimitTest {
             tuple("DEAD_LETTER", 2L),
             tuple("DEAD_LETTER", 3L),
             tuple("DERIVED_EVENT", 4L));
+  }
+
+  /**
+   * The service storing in Kafka only, in records of at most 64 KiB, with {@code handler} the
+   * transactional processor's one handler (LOW events go to it).
+   */
+  private static EventStreamService start(String eventsTopic, String recordsTopic, String handler)
+      throws Exception {
+    return EventStreamService.start(
+        TestConfigs.withOverrides(
+            "eventstream.storage.backends = [kafka]\n"
+                + "eventstream.storage.kafka {\n"
+                + "  bootstrap-servers = \""
+                + KAFKA.bootstrapServers()
+                + "\"\n  events-topic = "
+                + eventsTopic
+                + "\n  records-topic = "
+                + recordsTopic
+                + "\n  producer { \"max.request.size\" = 65536 }\n"
+                + "}\n"
+                + "eventstream.processors.transactional.handlers = [ "
+                + handler
+                + " ]\n"));
   }
 
   private static long eventId(byte[] json) {
