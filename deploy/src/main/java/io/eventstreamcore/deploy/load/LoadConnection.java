@@ -21,9 +21,14 @@ import org.HdrHistogram.Recorder;
  */
 final class LoadConnection {
   private static final int BUFFER_BYTES = 256 * 1024;
+  private static final int FRAME_BITS = 40;
+  private static final int ID_PREFIXES = (1 << 23) - 1;
   private static final long[] NO_TIMES = new long[0];
 
   private final int index;
+  // The event ids' upper 24 bits, distinct per connection and per run: a second run against the
+  // same server (or two generators at once) must not resend the ids the dedup window holds.
+  private final long idPrefix;
   private final LoadSettings settings;
   private final SocketChannel channel;
   // Index 0 the measured latencies, 1 the warm-up's (see onAck).
@@ -43,13 +48,21 @@ final class LoadConnection {
   private long recordFromNanos;
 
   /**
+   * @param runId this run's, random: the upper bits of every event id with {@code index}
    * @param fromWrite latencies from the socket write, fixed-rate mode only (else null)
    * @param warmup both kinds of latency during the warm-up, not reported
    */
   LoadConnection(
-      int index, LoadSettings settings, Recorder latency, Recorder fromWrite, Recorder warmup)
+      int index,
+      int runId,
+      LoadSettings settings,
+      Recorder latency,
+      Recorder fromWrite,
+      Recorder warmup)
       throws IOException {
     this.index = index;
+    // Never 0, so that no id is 0 (no id); a frame counter of 40 bits never reaches it.
+    this.idPrefix = (Integer.remainderUnsigned(runId + index, ID_PREFIXES) + 1L) << FRAME_BITS;
     this.settings = settings;
     this.latency = new Recorder[] {latency, warmup};
     this.fromWrite = new Recorder[] {fromWrite, warmup};
@@ -89,10 +102,10 @@ final class LoadConnection {
 
   /** Sends until {@code deadlineNanos}; {@code rate} is this connection's events per second. */
   void send(long startNanos, long deadlineNanos, double rate) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    int maxFrame = 4 + 3 + 32 + 16 + payload.length;
+    ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(BUFFER_BYTES, maxFrame));
     SplittableRandom random = new SplittableRandom(31L * index + 7);
     double intervalNanos = rate > 0 ? 1e9 / rate : 0;
-    int maxFrame = 4 + 3 + 32 + 16 + payload.length;
     long frame = 0;
     while (true) {
       long intended = rate > 0 ? startNanos + (long) (frame * intervalNanos) : 0;
@@ -102,7 +115,9 @@ final class LoadConnection {
         waitUntil(intended);
         now = System.nanoTime();
       }
-      if (now >= deadlineNanos) {
+      // At a fixed rate every frame due before the deadline is sent, however late: a server that
+      // stalls across the deadline is charged for the frames it held back, as for any others.
+      if ((rate > 0 ? intended : now) >= deadlineNanos) {
         break;
       }
       if (settings.v2() && !awaitWindow(frame, buffer)) {
@@ -172,7 +187,7 @@ final class LoadConnection {
     b.putInt(3 + topic.length + 16 + payload.length);
     b.put((byte) (priority | 0x80 | (ack ? 0x40 : 0)));
     b.putShort((short) topic.length).put(topic);
-    b.putLong(((long) (index + 1) << 40) | id);
+    b.putLong(idPrefix | id);
     b.putLong(System.currentTimeMillis() * 1000);
     b.put(payload);
   }
@@ -217,8 +232,8 @@ final class LoadConnection {
           long frameNo = in.getLong();
           if (type == 1) {
             onAck(frameNo);
-          } else {
-            rejected.incrementAndGet();
+          } else if (frameNo > 0) {
+            rejected.incrementAndGet(); // the ACK covering it follows
           }
           in.position(start + length);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -33,8 +34,9 @@ public final class LoadGenerator {
     // The warm-up's latencies, recorded (see LoadConnection.onAck) but never reported.
     Recorder warmup = newRecorder();
     List<LoadConnection> connections = new ArrayList<>();
+    int runId = ThreadLocalRandom.current().nextInt();
     for (int i = 0; i < settings.connections(); i++) {
-      connections.add(new LoadConnection(i, settings, recorder, fromWrite, warmup));
+      connections.add(new LoadConnection(i, runId, settings, recorder, fromWrite, warmup));
     }
     List<Thread> threads = new ArrayList<>();
     List<Thread> senders = new ArrayList<>();
@@ -56,7 +58,7 @@ public final class LoadGenerator {
                 }
                 try {
                   connection.send(start, deadline, perConnectionRate);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                   synchronized (failures) {
                     failures.add(e);
                   }
@@ -98,6 +100,9 @@ public final class LoadGenerator {
             settings.v2() ? total : null,
             fromWrite != null ? fromWrite.getIntervalHistogram() : null,
             failures.size());
+    for (Throwable failure : failures) {
+      out.println("a load connection failed: " + failure);
+    }
     out.println(result.summary(settings));
     out.flush();
     return result;

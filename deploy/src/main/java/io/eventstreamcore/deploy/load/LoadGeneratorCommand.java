@@ -116,7 +116,6 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
       return 2;
     }
     LoadResult result = new LoadGenerator(settings, out).run();
-    boolean allAcked = !settings.v2() || result.acked() == result.sent();
-    return result.failures() == 0 && allAcked ? 0 : 1;
+    return result.allTaken(settings) ? 0 : 1;
   }
 }

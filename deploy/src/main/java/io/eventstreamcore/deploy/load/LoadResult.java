@@ -7,8 +7,8 @@ import org.HdrHistogram.Histogram;
  * What a load run measured.
  *
  * @param sent frames sent
- * @param acked frames covered by ACKs (v2)
- * @param rejected ERROR frames received
+ * @param acked frames covered by ACKs (v2), rejected ones included
+ * @param rejected frames rejected with an ERROR (v2): covered by ACKs, but not events taken in
  * @param elapsedNanos from the first send to the last ACK (v2) or the end of sending (v1)
  * @param latency send to ACK, in nanoseconds, from the intended send time at a fixed rate; null in
  *     v1 mode
@@ -24,10 +24,15 @@ public record LoadResult(
     Histogram fromWrite,
     int failures) {
 
-  /** Events per second: acknowledged ones in v2, sent ones in v1. */
+  /** Events per second: acknowledged and not rejected in v2, sent in v1. */
   public double eventsPerSecond() {
-    long events = latency != null ? acked : sent;
+    long events = latency != null ? acked - rejected : sent;
     return events / (elapsedNanos / 1e9);
+  }
+
+  /** Whether the server took every event sent: no connection failed, and in v2 each was acked. */
+  public boolean allTaken(LoadSettings settings) {
+    return failures == 0 && (!settings.v2() || (acked == sent && rejected == 0));
   }
 
   /** Latency at a percentile, in microseconds; NaN without latency. */

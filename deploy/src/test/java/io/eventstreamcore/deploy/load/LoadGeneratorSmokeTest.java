@@ -8,8 +8,10 @@ import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.deploy.EventStreamService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,12 +35,17 @@ class LoadGeneratorSmokeTest {
   }
 
   private static LoadSettings settings(EventStreamService service, boolean v2) {
+    return settings(service, v2, RATE_PER_SECOND, 100);
+  }
+
+  private static LoadSettings settings(
+      EventStreamService service, boolean v2, long rate, int payloadBytes) {
     return new LoadSettings(
         service.ingestAddress(),
         CONNECTIONS,
-        RATE_PER_SECOND,
+        rate,
         RUN,
-        100,
+        payloadBytes,
         16,
         0,
         v2,
@@ -57,7 +64,8 @@ class LoadGeneratorSmokeTest {
           new LoadGenerator(settings(service, true), new PrintWriter(output, true)).run();
 
       assertThat(result.failures()).as("failed connections").isZero();
-      assertThat(result.sent()).isPositive();
+      // At a fixed rate, every frame due within the run.
+      assertThat(result.sent()).isEqualTo(RATE_PER_SECOND * RUN.toSeconds());
       assertThat(result.acked()).isEqualTo(result.sent());
       assertThat(result.rejected()).isZero();
       assertThat(result.latency()).isNotNull();
@@ -89,7 +97,7 @@ class LoadGeneratorSmokeTest {
           new LoadGenerator(settings(service, false), new PrintWriter(output, true)).run();
 
       assertThat(result.failures()).as("failed connections").isZero();
-      assertThat(result.sent()).isPositive();
+      assertThat(result.sent()).isEqualTo(RATE_PER_SECOND * RUN.toSeconds());
       assertThat(result.acked()).isZero();
       assertThat(result.latency()).isNull();
       assertThat(result.fromWrite()).isNull();
@@ -107,5 +115,66 @@ class LoadGeneratorSmokeTest {
     } finally {
       service.close();
     }
+  }
+
+  @Test
+  void aSecondRunAgainstTheSameServiceSendsNewEventIds() throws Exception {
+    EventStreamService service = EventStreamService.start(config());
+    try {
+      PrintWriter out = new PrintWriter(new StringWriter(), true);
+      LoadResult first = new LoadGenerator(settings(service, true), out).run();
+      LoadResult second = new LoadGenerator(settings(service, true), out).run();
+
+      assertThat(second.acked()).isEqualTo(second.sent()).isPositive();
+      assertThat((long) service.metrics().framesReceived().get())
+          .isEqualTo(first.sent() + second.sent());
+      assertThat(service.metrics().eventsDuplicate().get()).as("duplicates").isZero();
+    } finally {
+      service.close();
+    }
+  }
+
+  @Test
+  void payloadsLargerThanTheSendBufferAreSent() throws Exception {
+    EventStreamService service = EventStreamService.start(config());
+    try {
+      StringWriter output = new StringWriter();
+      LoadResult result =
+          new LoadGenerator(settings(service, true, 20, 300_000), new PrintWriter(output, true))
+              .run();
+
+      assertThat(result.failures()).as(output.toString()).isZero();
+      assertThat(result.sent()).isEqualTo(20);
+      assertThat(result.acked()).isEqualTo(20);
+    } finally {
+      service.close();
+    }
+  }
+
+  @Test
+  void rejectedEventsAreNeitherCountedAsTakenNorInTheRate() {
+    LoadSettings settings =
+        new LoadSettings(
+            new InetSocketAddress("127.0.0.1", 9),
+            1,
+            0,
+            RUN,
+            1,
+            1,
+            0,
+            true,
+            1,
+            1,
+            Duration.ZERO,
+            0);
+    Histogram latency = new Histogram(3);
+    LoadResult result = new LoadResult(10, 10, 3, 1_000_000_000L, latency, null, 0);
+
+    assertThat(result.eventsPerSecond()).isEqualTo(7.0);
+    assertThat(result.allTaken(settings)).isFalse();
+    assertThat(new LoadResult(10, 10, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+        .isTrue();
+    assertThat(new LoadResult(10, 9, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+        .isFalse();
   }
 }

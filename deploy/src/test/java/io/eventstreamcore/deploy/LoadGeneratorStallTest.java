@@ -1,0 +1,45 @@
+package io.eventstreamcore.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventstreamcore.deploy.load.LoadGenerator;
+import io.eventstreamcore.deploy.load.LoadResult;
+import io.eventstreamcore.deploy.load.LoadSettings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load generator at a fixed rate against a server that stops acknowledging across the end of
+ * the run: every frame due within the run is still sent and measured from its intended time, so the
+ * stall is charged in full (coordinated omission corrected to the end).
+ */
+class LoadGeneratorStallTest {
+  private static final long RATE = 1_000;
+  private static final Duration RUN = Duration.ofSeconds(1);
+
+  @Test
+  void framesDueDuringAStallAcrossTheDeadlineAreSentAndCounted() throws Exception {
+    try (GatedServer server = GatedServer.start()) {
+      LoadSettings settings =
+          new LoadSettings(
+              server.address(), 1, RATE, RUN, 10, 4, 0, true, 1, 100, Duration.ZERO, 0);
+      // No ACK until after the end: the window of 100 fills a tenth of the way in.
+      CompletableFuture<Void> opened =
+          CompletableFuture.runAsync(
+              server::open, CompletableFuture.delayedExecutor(1_500, TimeUnit.MILLISECONDS));
+      StringWriter output = new StringWriter();
+      LoadResult result = new LoadGenerator(settings, new PrintWriter(output, true)).run();
+      opened.get();
+
+      assertThat(result.failures()).as(output.toString()).isZero();
+      assertThat(result.sent()).isEqualTo(RATE * RUN.toSeconds());
+      assertThat(result.acked()).isEqualTo(result.sent());
+      assertThat(result.latency().getTotalCount()).isEqualTo(result.sent());
+      assertThat(server.framesReceived()).isEqualTo(result.sent());
+    }
+  }
+}
