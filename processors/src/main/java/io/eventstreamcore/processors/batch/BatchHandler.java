@@ -90,6 +90,18 @@ public final class BatchHandler implements ProcessorHandler {
 
   @Override
   public void onEvent(EventView event, RecordSink sink) {
+    // Room for every record this call may emit, checked before any state changes: a call that
+    // threw half way would have its records discarded but not the windows it closed or the event
+    // it counted, and its retry would count the event again. Always there when this handler is
+    // the first of its kind (checked at start); a handler before it may have taken it.
+    if (sink.remainingForEvent() < slots.perTopic() + 1) {
+      throw new IllegalStateException(
+          "room for "
+              + sink.remainingForEvent()
+              + " records left by the handlers before, "
+              + (slots.perTopic() + 1)
+              + " needed: put the windows handler first among batch handlers");
+    }
     int t = event.topicId();
     if (t >= topics.length) {
       growFor(t);

@@ -3,8 +3,10 @@ package io.eventstreamcore.processors.batch;
 import static io.eventstreamcore.processors.TestEvents.event;
 import static io.eventstreamcore.processors.TestEvents.payload;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.DeadLetterReason;
@@ -214,6 +216,22 @@ class BatchHandlerTest {
     assertThat(tight.records()).hasSize(1);
     assertThat(handler.openWindows()).isZero();
     assertThat(metrics.windowsClosed().getLongValue()).isEqualTo(3);
+  }
+
+  @Test
+  void anEventWithoutRoomForTheRecordsItMayCloseChangesNothingAndItsRetryCountsItOnce() {
+    handler = handler(BatchSettings.TimeBasis.PROCESSING, 0, 2);
+    onEvent("t", 1, START + 1, 1, 10);
+    EventView second = event("t", 1, Priority.BATCH, 2, START + 2, payload(10, 1));
+
+    // Other batch handlers took the room: this event would close the window at max-events.
+    assertThatThrownBy(() -> handler.onEvent(second, new ArrayRecordSink(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("put the windows handler first");
+    handler.onEvent(second, sink); // the engine's retry, with room
+
+    assertThat(windows()).containsExactly(window("t", START, 2, 20, 1, 2));
+    assertThat(handler.openWindows()).isZero();
   }
 
   @Test
