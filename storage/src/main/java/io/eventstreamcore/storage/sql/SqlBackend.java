@@ -163,9 +163,19 @@ public final class SqlBackend implements ReadableBackend {
     writer =
         DriverManager.getConnection(
             settings.url(), dialect.connectionProperties(settings, "writer", true));
-    // Auto-commit while idle, a transaction only inside commit(): the SQLite driver begins the
-    // next transaction as soon as one ends, and an idle IMMEDIATE one would hold the write lock.
-    writer.setAutoCommit(true);
+    try {
+      // Auto-commit while idle, a transaction only inside commit(): the SQLite driver begins the
+      // next transaction as soon as one ends, and an idle IMMEDIATE one would hold the write lock.
+      writer.setAutoCommit(true);
+      dialect.enforceWriterSettings(writer, settings);
+    } catch (SQLException e) {
+      try {
+        writer.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
   }
 
   /**

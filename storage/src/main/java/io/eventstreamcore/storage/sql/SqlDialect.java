@@ -1,5 +1,8 @@
 package io.eventstreamcore.storage.sql;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -56,6 +59,24 @@ enum SqlDialect {
     return this == POSTGRESQL
         ? "SELECT pg_advisory_xact_lock(hashtext('eventstream-schema " + tablePrefix + "'))"
         : null;
+  }
+
+  /**
+   * Sets again, on a new PostgreSQL writer connection, what makes its commits durable and its calls
+   * bounded: the driver lets a URL parameter override a property given with it, so a URL that sets
+   * {@code options} (a {@code search_path}, say) or {@code socketTimeout} would otherwise drop what
+   * {@link #connectionProperties} asked for, and an ACK could precede the commit's flush to disk.
+   * (The SQLite driver lets the properties win.)
+   */
+  void enforceWriterSettings(Connection writer, SqlSettings settings) throws SQLException {
+    if (this != POSTGRESQL) {
+      return;
+    }
+    try (Statement s = writer.createStatement()) {
+      s.execute("SET synchronous_commit = on");
+      s.execute("SET idle_in_transaction_session_timeout = " + 2 * settings.timeoutMillis());
+    }
+    writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
   }
 
   /** Driver properties of a connection; {@code role} names it where the server shows names. */

@@ -174,6 +174,48 @@ class PostgresSqlBackendTest extends SqlBackendContract {
   }
 
   @Test
+  void aUrlThatSetsOptionsOrATimeoutTakesNeitherDurabilityNorTheBoundAway() throws Exception {
+    String url =
+        TestPostgres.URL
+            + "?options=-c%20search_path%3Dpublic%20-c%20synchronous_commit%3Doff&socketTimeout=0";
+    SqlSettings settings = settings("url = \"" + url + "\"");
+    try (Connection c =
+        DriverManager.getConnection(
+            url, SqlDialect.POSTGRESQL.connectionProperties(settings, "writer", true))) {
+      assertThat(show(c, "synchronous_commit"))
+          .as("the URL's, over the properties")
+          .isEqualTo("off");
+
+      SqlDialect.POSTGRESQL.enforceWriterSettings(c, settings);
+
+      assertThat(show(c, "synchronous_commit")).isEqualTo("on");
+      try (Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT setting FROM pg_settings"
+                      + " WHERE name = 'idle_in_transaction_session_timeout'")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getLong(1)).as("ms").isEqualTo(2 * settings.timeoutMillis());
+      }
+      assertThat(show(c, "search_path")).as("the user's own option").isEqualTo("public");
+      assertThat(c.getNetworkTimeout()).isEqualTo((int) settings.timeoutMillis());
+    }
+    try (SqlBackend backend = open("url = \"" + url + "\"")) {
+      backend.append(TestEvents.event("t", Priority.LOW, 1, NOW, TestEvents.payload(8, 1)).slot());
+      backend.commit();
+      assertThat(backend.readEvents()).hasSize(1);
+    }
+  }
+
+  private static String show(Connection c, String setting) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SHOW " + setting)) {
+      assertThat(r.next()).isTrue();
+      return r.getString(1);
+    }
+  }
+
+  @Test
   void theWriterAsksForDurableCommitsWhateverTheServersDefault() throws Exception {
     String role = prefix + "lax";
     try (Connection admin = connect();
