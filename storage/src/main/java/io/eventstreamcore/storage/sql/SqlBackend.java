@@ -250,7 +250,7 @@ public final class SqlBackend implements ReadableBackend {
   }
 
   /** Rolls back and closes the writer connection; the next commit opens a new one. */
-  private void dropWriter(Exception cause) {
+  private void dropWriter(Throwable cause) {
     if (writer == null) {
       return;
     }
@@ -373,6 +373,11 @@ public final class SqlBackend implements ReadableBackend {
               + " rows failed, kept for the retry: "
               + e.getMessage(),
           e);
+    } catch (Error e) {
+      // Out of memory half way, say: the transaction left open must not be the next attempt's,
+      // whose claim would find its own token there and take the batch for committed.
+      dropWriter(e);
+      throw e;
     }
   }
 

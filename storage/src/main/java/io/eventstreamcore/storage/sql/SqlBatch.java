@@ -153,8 +153,11 @@ final class SqlBatch {
   void add(EventView event) {
     int length = event.payloadLength();
     growArena(length);
+    // Whatever allocates comes before the row is counted: a row counted and left unfilled would
+    // be written with an earlier batch's values.
+    String topic = event.sentTopic();
     int i = events++;
-    topics[i] = event.sentTopic();
+    topics[i] = topic;
     priorities[i] = event.priority().name();
     routes[i] = event.route().label();
     eventIds[i] = event.eventId();

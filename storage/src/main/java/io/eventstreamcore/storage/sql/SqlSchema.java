@@ -183,7 +183,7 @@ final class SqlSchema {
     }
   }
 
-  static void rollbackQuietly(Connection c, Exception cause) {
+  static void rollbackQuietly(Connection c, Throwable cause) {
     try {
       if (!c.isClosed() && !c.getAutoCommit()) {
         c.rollback();
