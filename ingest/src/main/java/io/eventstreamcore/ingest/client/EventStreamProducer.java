@@ -460,6 +460,7 @@ public final class EventStreamProducer implements AutoCloseable {
           InFlightEvent event = unwritten.pollFirst();
           event.frameNo = ++target.frames;
           event.writtenNanos = now;
+          event.notHandled = false;
           if (event.writes++ > 0) {
             resent++;
           }
@@ -686,11 +687,18 @@ public final class EventStreamProducer implements AutoCloseable {
       lock.lock();
       try {
         // Every event in awaitingAck was written on the current connection, the one being read.
-        int before = awaitingAck.size();
-        while (!awaitingAck.isEmpty() && awaitingAck.peekFirst().frameNo <= frameNo) {
-          awaitingAck.pollFirst();
+        // One the server did not handle (ERROR 6) stays, to be resent after the reconnect.
+        int covered = 0;
+        for (Iterator<InFlightEvent> it = awaitingAck.iterator(); it.hasNext(); ) {
+          InFlightEvent event = it.next();
+          if (event.frameNo > frameNo) {
+            break;
+          }
+          if (!event.notHandled) {
+            it.remove();
+            covered++;
+          }
         }
-        int covered = before - awaitingAck.size();
         if (covered > 0) {
           acknowledged += covered;
           anyAcknowledged = true;
@@ -708,16 +716,21 @@ public final class EventStreamProducer implements AutoCloseable {
       try {
         for (Iterator<InFlightEvent> it = awaitingAck.iterator(); it.hasNext(); ) {
           InFlightEvent event = it.next();
+          if (event.frameNo != frameNo) {
+            continue;
+          }
           // Rejections are final, never resent; "shutting down" only means: not handled, resend.
-          if (event.frameNo == frameNo && code != ErrorCode.SHUTTING_DOWN.code()) {
+          if (code == ErrorCode.SHUTTING_DOWN.code()) {
+            event.notHandled = true;
+          } else {
             it.remove();
             found = event;
             rejected++;
             rejectionsUnreported++;
             queuedRejections++;
             changed.signalAll();
-            break;
           }
+          break;
         }
       } finally {
         lock.unlock();

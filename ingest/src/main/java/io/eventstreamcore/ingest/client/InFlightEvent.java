@@ -20,6 +20,12 @@ final class InFlightEvent {
   /** How many connections it was written on. */
   int writes;
 
+  /**
+   * The server answered its frame on the current connection with ERROR 6 (shutting down, not
+   * handled): an ACK covering the frame does not acknowledge it, and it is resent.
+   */
+  boolean notHandled;
+
   InFlightEvent(ProducerEvent event, byte[] topicUtf8) {
     this.event = event;
     this.topicUtf8 = topicUtf8;
