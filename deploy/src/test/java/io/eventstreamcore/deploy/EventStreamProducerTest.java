@@ -3,6 +3,7 @@ package io.eventstreamcore.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.typesafe.config.Config;
 import io.eventstreamcore.engine.event.ErrorCode;
@@ -180,6 +181,31 @@ class EventStreamProducerTest {
       assertThat(producer.acknowledged()).isEqualTo(10);
       assertThatThrownBy(() -> producer.send(Priority.HIGH, "alerts", 11, payload(11)))
           .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void closeReturnsThoughAListenerCallBlocksTheIoThread() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    ProducerListener blocking =
+        new ProducerListener() {
+          @Override
+          public void connected(InetSocketAddress server) {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (EventStreamService service = EventStreamService.start(SMALL_FRAMES)) {
+      EventStreamProducer producer = quickToReconnect(service, blocking);
+      try {
+        // Before, close joined the I/O thread for as long as the listener held it: for ever here.
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> producer.close(Duration.ZERO));
+      } finally {
+        release.countDown();
+      }
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
@@ -65,6 +66,9 @@ import java.util.function.LongSupplier;
 public final class EventStreamProducer implements AutoCloseable {
   /** Frames the writer takes from the window at once before writing them outside the lock. */
   private static final int WRITE_BATCH = 256;
+
+  // How long close waits for its threads once their sockets are closed (see stop).
+  private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final String host;
   private final int port;
@@ -296,8 +300,10 @@ public final class EventStreamProducer implements AutoCloseable {
 
   /**
    * Refuses further sends, waits up to {@code timeout} for the open events' ACKs, then stops the
-   * threads and closes the connection. If interrupted, stops waiting, keeps the interrupt status
-   * and closes at once. Calling it again returns what is still open.
+   * threads and closes the connection; a thread blocked where that does not reach (resolving the
+   * host name, in a listener call) is waited for 2 s at most, and stops once unblocked. If
+   * interrupted, stops waiting, keeps the interrupt status and closes at once. Calling it again
+   * returns what is still open.
    *
    * @return the events left unacknowledged, in send order (empty when everything was acknowledged)
    */
@@ -356,13 +362,18 @@ public final class EventStreamProducer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    // The threads end promptly, except one blocked where closing a socket does not reach: a
+    // host name being resolved, a listener call that blocks. They are daemons and stop once that
+    // returns; close does not wait for them longer than this.
+    long deadline = System.nanoTime() + STOP_WAIT_NANOS;
     boolean interrupted = false;
     for (Thread thread : List.of(writer, io)) {
-      while (thread.isAlive()) {
+      long left;
+      while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
         try {
-          thread.join();
+          TimeUnit.NANOSECONDS.timedJoin(thread, left);
         } catch (InterruptedException e) {
-          interrupted = true; // the threads end promptly; finish joining, then restore the status
+          interrupted = true; // finish joining, then restore the status
         }
       }
     }
