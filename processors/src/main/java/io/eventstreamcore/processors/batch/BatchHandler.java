@@ -17,7 +17,7 @@ import java.util.Arrays;
  * producer's {@code client_time_us} / 1000, or the received time when the event has none. Each
  * topic has a watermark, its newest event time minus the allowed lateness (0 by processing time);
  * the windows ending at or before it close. On a tick, and before each event, a topic's event time
- * is also taken to have moved on with processing time since its newest event arrived (by processing
+ * is also taken to have moved on with processing time since its last event arrived (by processing
  * time: to the tick's time), so an idle topic's windows close about allowed-lateness after their
  * end, whatever the producer's clock offset. An event whose window has closed is late: by event
  * time it becomes a {@code late} dead letter and is counted; by processing time (received times of
@@ -44,10 +44,11 @@ public final class BatchHandler implements ProcessorHandler {
   private final WindowSlots slots;
   // Per topic id, for the ids seen so far (growFor): the topic's name.
   private String[] topics;
-  // Per topic: newest event time seen (NONE before the first event), the processing time it
-  // arrived at, and the end up to which every window has closed (NONE: none has).
+  // Per topic: newest event time seen (NONE before the first event), the processing time its last
+  // event (late ones too) arrived at, and the end up to which every window has closed (NONE: none
+  // has).
   private long[] newest;
-  private long[] newestArrival;
+  private long[] lastArrival;
   private long[] closedThrough;
   private int[] openPerTopic;
   private int[] openTopics;
@@ -78,7 +79,7 @@ public final class BatchHandler implements ProcessorHandler {
     this.slots = new WindowSlots(initial, settings.windowsPerTopic(), windowMillis);
     this.topics = new String[initial];
     this.newest = new long[initial];
-    this.newestArrival = new long[initial];
+    this.lastArrival = new long[initial];
     this.closedThrough = new long[initial];
     Arrays.fill(newest, NONE);
     Arrays.fill(closedThrough, NONE);
@@ -109,6 +110,11 @@ public final class BatchHandler implements ProcessorHandler {
     topics[t] = event.topic(); // interned by the engine: no copy
     long received = event.receivedMillis();
     advanceByProcessingTime(t, received);
+    // The topic is not idle while events arrive, late ones included: the watermark then moves
+    // with event times only, so after an event far in the future (or a producer's clock set
+    // back) later events are on time again once their times pass it, as with Flink's
+    // watermarks, rather than never (processing time would carry it on from that event).
+    lastArrival[t] = received;
     long time;
     if (eventTime) {
       long clientMicros = event.clientTimeMicros();
@@ -123,7 +129,6 @@ public final class BatchHandler implements ProcessorHandler {
     }
     if (time > newest[t]) {
       newest[t] = time;
-      newestArrival[t] = received;
       closeThrough(t, windowStart(time - latenessMillis));
     }
     // At most windows-per-topic records: every open window of the topic.
@@ -186,7 +191,7 @@ public final class BatchHandler implements ProcessorHandler {
     // event retried) leaves them as they were, never of different lengths.
     String[] newTopics = Arrays.copyOf(topics, n);
     long[] newNewest = Arrays.copyOf(newest, n);
-    long[] newNewestArrival = Arrays.copyOf(newestArrival, n);
+    long[] newLastArrival = Arrays.copyOf(lastArrival, n);
     long[] newClosedThrough = Arrays.copyOf(closedThrough, n);
     int[] newOpenPerTopic = Arrays.copyOf(openPerTopic, n);
     int[] newOpenTopics = Arrays.copyOf(openTopics, n);
@@ -196,7 +201,7 @@ public final class BatchHandler implements ProcessorHandler {
     Arrays.fill(newOpenIndex, from, n, -1);
     topics = newTopics;
     newest = newNewest;
-    newestArrival = newNewestArrival;
+    lastArrival = newLastArrival;
     closedThrough = newClosedThrough;
     openPerTopic = newOpenPerTopic;
     openTopics = newOpenTopics;
@@ -209,8 +214,8 @@ public final class BatchHandler implements ProcessorHandler {
 
   /**
    * Moves topic {@code t}'s watermark on with processing time {@code nowMillis}: by event time, the
-   * newest event time plus the processing time since it arrived, less the lateness; by processing
-   * time, now.
+   * newest event time plus the processing time since the topic's last event arrived, less the
+   * lateness; by processing time, now.
    */
   private void advanceByProcessingTime(int t, long nowMillis) {
     if (newest[t] == NONE) {
@@ -218,7 +223,7 @@ public final class BatchHandler implements ProcessorHandler {
     }
     long watermark =
         eventTime
-            ? newest[t] + Math.max(0, nowMillis - newestArrival[t]) - latenessMillis
+            ? newest[t] + Math.max(0, nowMillis - lastArrival[t]) - latenessMillis
             : nowMillis;
     closeThrough(t, windowStart(watermark));
   }

@@ -521,6 +521,29 @@ class BatchHandlerTest {
   }
 
   @Test
+  void afterAnEventFarInTheFutureLaterEventsAreOnTimeOnceTheirTimesPassIt() {
+    handler = handler(BatchSettings.TimeBasis.EVENT, 2_000, 0);
+    sink = new ArrayRecordSink(128);
+    long minute = 60_000;
+    onEventAt(START + 60 * minute, START, 1); // a producer's clock an hour ahead, once
+
+    // Then events on time by the server's clock, one a minute: late while before the outlier.
+    for (int k = 1; k <= 60; k++) {
+      onEventAt(START + k * minute, START + k * minute, 1 + k);
+    }
+    assertThat(deadLetters()).hasSize(60);
+    sink.clear();
+
+    for (int k = 61; k <= 70; k++) {
+      onEventAt(START + k * minute, START + k * minute, 1 + k);
+    }
+
+    // Before, the topic's processing time ran on from the outlier's arrival: late for good.
+    assertThat(deadLetters()).isEmpty();
+    assertThat(windowRecords()).hasSize(10); // the outlier's window, then one a minute
+  }
+
+  @Test
   void aBusyTopicDoesNotCloseAnIdleTopicsWindows() {
     handler = handler(BatchSettings.TimeBasis.EVENT, 0, 0);
     onEventAt(START + 1, START, 1);
