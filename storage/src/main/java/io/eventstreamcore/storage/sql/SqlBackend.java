@@ -126,10 +126,21 @@ public final class SqlBackend implements ReadableBackend {
   /** Claims the table prefix and reads where the writer state stands. */
   private void takeOver() throws SQLException {
     writer.setAutoCommit(false);
+    // An earlier writer's session cut off inside its transaction holds the row's lock until the
+    // server ends it, after twice the timeout (idle_in_transaction_session_timeout): a restarted
+    // service waits that out instead of failing its start after one timeout.
+    boolean postgres = dialect == SqlDialect.POSTGRESQL;
+    if (postgres) {
+      writer.setNetworkTimeout(Runnable::run, (int) (3 * settings.timeoutMillis()));
+    }
     try (PreparedStatement s =
         writer.prepareStatement("UPDATE " + schema.writer + " SET owner = ? WHERE id = 1")) {
       s.setLong(1, owner);
       s.executeUpdate();
+    } finally {
+      if (postgres) {
+        writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
+      }
     }
     lastBatch = writerState()[1];
     long maxRecordId = 0;

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +148,41 @@ class PostgresSqlBackendTest extends SqlBackendContract {
         }
       }
       assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(events);
+    }
+  }
+
+  @Test
+  void aServiceRestartedWhileACutOffSessionHoldsTheWriterLockWaitsForItAndStarts()
+      throws Exception {
+    open().close(); // the tables
+    Expected event = TestEvents.event("t", Priority.LOW, 300, NOW, TestEvents.payload(8, 1));
+    // The old process's session, cut off inside its commit: the server keeps it, and the writer
+    // row's lock, until idle_in_transaction_session_timeout ends it, twice the timeout.
+    try (Connection cutOff = connect()) {
+      cutOff.setAutoCommit(false);
+      try (Statement s = cutOff.createStatement()) {
+        s.executeUpdate("UPDATE " + prefix + "writer SET owner = owner WHERE id = 1");
+      }
+      CompletableFuture<Void> ended =
+          CompletableFuture.runAsync(
+              () -> rollbackQuietly(cutOff),
+              CompletableFuture.delayedExecutor(2, TimeUnit.SECONDS));
+
+      // Before, the restarted service's start failed after one timeout.
+      try (SqlBackend restarted = new SqlBackend("sql", settings("timeout = 1s"))) {
+        restarted.append(event.slot());
+        restarted.commit();
+        assertThat(read(restarted, EventQuery.all())).containsExactly(event);
+      }
+      ended.get();
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
