@@ -71,14 +71,17 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     }
     TopicIndex.Entry topic = topics.resolve(slot.topicBytes(), slot.topicLength());
     Priority priority = effectivePriority(slot.framePriority(), topic.configured());
-    if (priority == Priority.HIGH && overload.downgradesHigh(sequence)) {
+    boolean downgraded = priority == Priority.HIGH && overload.downgradesHigh(sequence);
+    if (downgraded) {
       priority = Priority.MEDIUM;
-      downgrades.inc();
     }
     boolean duplicate = dedup.checkAndRecord(slot.eventId(), slot.receivedMillis());
     if (duplicate) {
-      duplicates.inc();
-    } else if (dedup.evictedEarly() != forgottenEarlyCounted) {
+      duplicates.inc(); // not routed anywhere: not counted as downgraded either
+    } else if (downgraded) {
+      downgrades.inc();
+    }
+    if (!duplicate && dedup.evictedEarly() != forgottenEarlyCounted) {
       forgottenEarly.inc(dedup.evictedEarly() - forgottenEarlyCounted);
       forgottenEarlyCounted = dedup.evictedEarly();
     }

@@ -91,6 +91,8 @@ class ArrivalOverloadTest {
     handler.onEvent(downgraded, 15, true); // 5 behind
     EventSlot critical = event(Priority.CRITICAL, "alarms", 3);
     handler.onEvent(critical, 16, true);
+    EventSlot resent = event(Priority.HIGH, "sensors", 2); // a duplicate: routed nowhere
+    handler.onEvent(resent, 17, true);
 
     assertThat(onTime.priority()).isEqualTo(Priority.HIGH);
     assertThat(onTime.route()).isEqualTo(Route.REALTIME);
