@@ -168,7 +168,7 @@ public final class KafkaBackend implements StorageBackend {
         new ProducerRecord<>(
             recordsTopic,
             null,
-            KafkaRecordDescriptor.recordTimestamp(record),
+            KafkaRecordDescriptor.recordTimestamp(record, System.currentTimeMillis()),
             topic,
             KafkaRecordDescriptor.recordJson(record),
             List.of(headers)));

@@ -25,8 +25,9 @@ import java.util.Base64;
  * <p>An alert, window summary, dead letter or derived event becomes one Kafka record on the records
  * topic: key = its event topic in UTF-8 (so one topic's records stay in order on one partition),
  * timestamp = the alert's time, the window's end, the dead event's received time or the derived
- * event's time, headers {@code kind} (ALERT | WINDOW | DEAD_LETTER | DERIVED_EVENT) and {@code
- * topic}, and a value of one JSON object in UTF-8:
+ * event's time (the time of sending when that is negative or in the future), headers {@code kind}
+ * (ALERT | WINDOW | DEAD_LETTER | DERIVED_EVENT) and {@code topic}, and a value of one JSON object
+ * in UTF-8:
  *
  * <pre>
  *   {"kind":"ALERT","topic":"t","rule":"r","severity":"s","time_ms":1,"event_id":2,"value":3.5}
@@ -123,9 +124,15 @@ final class KafkaRecordDescriptor {
         .append('"');
   }
 
-  /** The Kafka timestamp of a record: the window's end, or the time of any other. */
-  static long recordTimestamp(RecordView record) {
-    return record.kind() == RecordKind.WINDOW ? record.endMillis() : record.timeMillis();
+  /**
+   * The Kafka timestamp of a record: the window's end, or the time of any other; {@code nowMillis}
+   * instead when that is negative, which the producer refuses on every retry, or in the future,
+   * which brokers may refuse ({@code message.timestamp.after.max.ms}): an event time from a client
+   * clock that is wrong, say. The JSON keeps the record's own times.
+   */
+  static long recordTimestamp(RecordView record, long nowMillis) {
+    long time = record.kind() == RecordKind.WINDOW ? record.endMillis() : record.timeMillis();
+    return time < 0 || time > nowMillis ? nowMillis : time;
   }
 
   /** Appends {@code value} as a JSON number, or null when it is not finite. */

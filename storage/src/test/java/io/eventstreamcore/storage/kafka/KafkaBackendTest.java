@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
@@ -214,6 +215,31 @@ class KafkaBackendTest {
     assertThat(read)
         .extracting(r -> r.timestamp())
         .containsExactly(1_000L, 10_000L, 15_000L, 2_000L, 3_000L, 4_000L);
+  }
+
+  @Test
+  void recordTimesANegativeOrFutureClientClockGaveAreSentAtTheTimeOfSending() throws Exception {
+    long future = System.currentTimeMillis() + TimeUnit.DAYS.toMillis(1);
+    long before = System.currentTimeMillis();
+    try (KafkaBackend backend =
+        backend(
+            "eventstream.storage.kafka { records-topic = records-times, compression = none }")) {
+      Record record = new Record();
+      // An event time of 2^63 us or more (client_time_us is unsigned) reads as negative.
+      backend.append(record.window("metrics", -10_000L, -5_000L, 1, 1, 1, 1));
+      backend.append(record.alert("rule", "INFO", "metrics", future, 2, 1.0));
+      backend.commit(); // before, the negative time was refused at append, on every retry
+    }
+    long after = System.currentTimeMillis();
+    List<ConsumerRecord<byte[], byte[]>> read =
+        KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "records-times");
+    assertThat(read)
+        .extracting(ConsumerRecord::timestamp)
+        .allSatisfy(t -> assertThat(t).isBetween(before, after));
+    assertThat(new String(read.get(0).value(), StandardCharsets.UTF_8))
+        .contains("\"end_ms\":-5000");
+    assertThat(new String(read.get(1).value(), StandardCharsets.UTF_8))
+        .contains("\"time_ms\":" + future);
   }
 
   @Test
