@@ -34,6 +34,7 @@ class LauncherTest {
     String printed = launch(version);
     assertThat(printed).contains("io.eventstreamcore.deploy.Main serve");
     assertThat(printed.contains("-XX:TrimNativeHeapInterval=")).isEqualTo(trims);
+    assertThat(printed).contains("-XX:+ExitOnOutOfMemoryError");
   }
 
   /** Runs the launcher with no arguments (serve) under a JDK of {@code version}. */
