@@ -114,6 +114,35 @@ class AdminHttpTest {
     }
   }
 
+  @Test
+  void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
+    AdminHttpServer server =
+        new AdminHttpServer(
+            new AdminSettings(TestConfigs.withOverrides("eventstream.admin.max-connections = 2")),
+            new PrometheusRegistry(),
+            () -> true,
+            () -> true,
+            () -> "{}");
+    int port = server.start().getPort();
+    try (Socket first = new Socket("127.0.0.1", port);
+        Socket second = new Socket("127.0.0.1", port);
+        Socket third = new Socket("127.0.0.1", port)) {
+      third.setSoTimeout(10_000);
+      assertThat(third.getInputStream().read()).as("closed by the server").isEqualTo(-1);
+      for (Socket kept : new Socket[] {first, second}) {
+        kept.setSoTimeout(10_000);
+        kept.getOutputStream()
+            .write(
+                "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] head = new byte[12];
+        new java.io.DataInputStream(kept.getInputStream()).readFully(head);
+        assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+      }
+    } finally {
+      server.close();
+    }
+  }
+
   /** Sends {@code request} on a new connection; returns what came back until the server closed. */
   private static String rawExchange(String request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", service.adminAddress().getPort())) {

@@ -61,6 +61,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
       throws IOException {
+    if (!ctx.channel().isWritable()) {
+      // A client sending requests without reading the answers: each would be buffered here
+      // (tens of KB for /metrics, per request of forty bytes), without bound. Scrapers and probes
+      // wait for each answer before the next request.
+      ctx.close();
+      return;
+    }
     String path = request.decoderResult().isSuccess() ? path(request.uri()) : null;
     if (path == null) {
       // Netty passes on what it could parse of a malformed request (a header too long, say) and

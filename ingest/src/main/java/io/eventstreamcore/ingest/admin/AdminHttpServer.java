@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,6 +28,8 @@ public final class AdminHttpServer {
 
   private final AdminSettings settings;
   private final AdminHandler handler;
+  // Connections open now, on the admin event loop and its acceptor.
+  private final AtomicInteger open = new AtomicInteger();
   private EventLoopGroup group;
   private Channel channel;
 
@@ -60,6 +63,12 @@ public final class AdminHttpServer {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (open.incrementAndGet() > settings.maxConnections()) {
+                      open.decrementAndGet();
+                      ch.close();
+                      return;
+                    }
+                    ch.closeFuture().addListener(closed -> open.decrementAndGet());
                     ch.pipeline()
                         .addLast(
                             new ReadTimeoutHandler(

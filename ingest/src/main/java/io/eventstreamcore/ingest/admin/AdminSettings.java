@@ -10,6 +10,7 @@ public final class AdminSettings {
   private final String host;
   private final int port;
   private final Duration idleTimeout;
+  private final int maxConnections;
 
   /** Reads and validates the admin settings from the root configuration. */
   public AdminSettings(Config root) {
@@ -24,6 +25,11 @@ public final class AdminSettings {
     if (idleTimeout.toMillis() < 1) {
       throw EngineSettings.bad(
           "eventstream.admin.idle-timeout", c.getString("idle-timeout"), "must be at least 1ms");
+    }
+    maxConnections = c.getInt("max-connections");
+    if (maxConnections < 1) {
+      throw EngineSettings.bad(
+          "eventstream.admin.max-connections", maxConnections, "must be at least 1");
     }
   }
 
@@ -42,5 +48,10 @@ public final class AdminSettings {
   /** How long a connection may send nothing before it is closed. */
   public Duration idleTimeout() {
     return idleTimeout;
+  }
+
+  /** Open connections beyond this are closed at once. */
+  public int maxConnections() {
+    return maxConnections;
   }
 }
