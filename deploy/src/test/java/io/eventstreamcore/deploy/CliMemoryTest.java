@@ -70,6 +70,39 @@ class CliMemoryTest {
         .endsWith(EVENTS + " dead letter(s)\n");
   }
 
+  @Test
+  void theSqlTablesRecordsAreReadInPagesInASmallHeap() throws Exception {
+    Path conf = dir.resolve("service.conf");
+    Files.writeString(
+        conf,
+        "eventstream.storage.backends = [sql]\n"
+            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
+            + dir.toString().replace("\\", "/")
+            + "/events.db\"\n"
+            + "eventstream.processors.transactional.handlers = [\n"
+            + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n");
+    byte[] refused = new byte[PAYLOAD_BYTES];
+    refused[0] = 'X'; // the handler dead-letters these: 38 MB of payloads in the records too
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(Files.readString(conf)));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      long frame = 0;
+      for (int id = 1; id <= EVENTS; id++) {
+        frame = client.send(Priority.LOW, "blobs", id, refused, true);
+      }
+      client.flush();
+      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
+    }
+
+    // Before, every record was read into a list first: out of memory.
+    assertThat(runIn32MegaBytes("dead-letters", "list", "--backend", "sql", "-c", conf.toString()))
+        .endsWith(EVENTS + " dead letter(s)\n");
+    assertThat(
+            runIn32MegaBytes(
+                "inspect", "--records", "--backend", "sql", "-c", conf.toString(), "-n", "1"))
+        .endsWith(" event(s)\n");
+  }
+
   /** Runs the CLI in a JVM of 32 MB, its output discarded; returns its standard error. */
   private static String runIn32MegaBytes(String... args) throws Exception {
     Process cli =

@@ -72,9 +72,11 @@ public final class DeadLettersCommand implements Callable<Integer> {
         // until everything stored so far was seen
       }
       if (!taker.stopped()) {
-        for (StoredRecord record : source.separateRecords()) {
-          taker.record(-1, record);
-        }
+        source.separateRecords(
+            record -> {
+              taker.record(-1, record);
+              return !taker.stopped();
+            });
       }
     }
     if (taker.interrupted) {

@@ -2,7 +2,6 @@ package io.eventstreamcore.deploy.cli;
 
 import io.eventstreamcore.deploy.Main;
 import io.eventstreamcore.engine.spi.EventQuery;
-import io.eventstreamcore.engine.spi.StoredRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -58,9 +57,11 @@ public final class InspectCommand implements Callable<Integer> {
           // polls on
         }
         if (options.records && !out.checkError()) {
-          for (StoredRecord record : source.separateRecords()) {
-            matching.record(-1, record);
-          }
+          source.separateRecords(
+              record -> {
+                matching.record(-1, record);
+                return !out.checkError();
+              });
         }
         printed = matching.events();
       }

@@ -1,6 +1,5 @@
 package io.eventstreamcore.deploy.cli;
 
-import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.storage.file.FileLogReader;
 import io.eventstreamcore.storage.file.FileLogTail;
 import io.eventstreamcore.storage.sql.SqlReader;
@@ -31,8 +30,11 @@ interface LogSource extends AutoCloseable {
   /** What the position of an item is called: {@code offset} in the file log, {@code row} in SQL. */
   String positionName();
 
-  /** Alerts and window summaries not delivered by {@link #poll}, oldest first. */
-  List<StoredRecord> separateRecords() throws IOException;
+  /**
+   * Hands {@code visitor} the records (alerts, windows, dead letters, derived events) not delivered
+   * by {@link #poll}, oldest first, one at a time, until it says stop.
+   */
+  void separateRecords(SqlReader.RecordVisitor visitor) throws IOException;
 
   @Override
   void close() throws IOException;
@@ -52,8 +54,8 @@ interface LogSource extends AutoCloseable {
       }
 
       @Override
-      public List<StoredRecord> separateRecords() {
-        return List.of();
+      public void separateRecords(SqlReader.RecordVisitor visitor) {
+        // the file log delivers its records through poll, in log order
       }
 
       @Override
@@ -89,8 +91,8 @@ interface LogSource extends AutoCloseable {
       }
 
       @Override
-      public List<StoredRecord> separateRecords() throws IOException {
-        return reader.readRecords();
+      public void separateRecords(SqlReader.RecordVisitor visitor) throws IOException {
+        reader.forEachRecord(visitor);
       }
 
       @Override

@@ -16,8 +16,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -298,7 +298,28 @@ public final class SqlReader implements AutoCloseable {
 
   /** Alerts, window summaries, dead letters and derived events, in the order they were appended. */
   public List<StoredRecord> readRecords() throws IOException {
-    List<IdRecord> rows = new ArrayList<>();
+    List<StoredRecord> records = new ArrayList<>();
+    forEachRecord(
+        record -> {
+          records.add(record);
+          return true;
+        });
+    return records;
+  }
+
+  /** Receives records one at a time. */
+  @FunctionalInterface
+  public interface RecordVisitor {
+    /** Takes {@code record}; false to stop reading. */
+    boolean visit(StoredRecord record) throws IOException;
+  }
+
+  /**
+   * Hands {@code visitor} the alerts, window summaries, dead letters and derived events in the
+   * order they were appended, until it says stop, holding no more than a page of each table: a
+   * store may hold more records (dead letters carry payloads) than a command's heap does.
+   */
+  public void forEachRecord(RecordVisitor visitor) throws IOException {
     try (Connection c = pool.getConnection()) {
       // One snapshot for every table, so the reads see the same commits. SQLite's read
       // transactions are snapshots already; PostgreSQL's default isolation is per statement.
@@ -306,21 +327,30 @@ public final class SqlReader implements AutoCloseable {
       if (dialect == SqlDialect.POSTGRESQL) {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       }
-      readAlerts(c, rows);
-      readWindows(c, rows);
-      readDeadLetters(c, rows);
-      readDerivedEvents(c, rows);
+      List<RecordTable> tables = List.of(alerts(c), windows(c), deadLetters(c), derivedEvents(c));
+      try {
+        // Record tables take ids from the writer's one counter: the smallest id next is the next
+        // record appended.
+        while (true) {
+          RecordTable next = null;
+          for (RecordTable table : tables) {
+            if (table.head() != null && (next == null || table.head().id() < next.head().id())) {
+              next = table;
+            }
+          }
+          if (next == null || !visitor.visit(next.take().record())) {
+            break;
+          }
+        }
+      } finally {
+        for (RecordTable table : tables) {
+          table.close();
+        }
+      }
       c.commit();
     } catch (SQLException e) {
       throw failure("reading records", e);
     }
-    // Record tables take ids from the writer's one counter: ordering by id restores append order.
-    rows.sort(Comparator.comparingLong(IdRecord::id));
-    List<StoredRecord> records = new ArrayList<>(rows.size());
-    for (IdRecord row : rows) {
-      records.add(row.record());
-    }
-    return records;
   }
 
   /** A record with the id of its row. */
@@ -332,16 +362,45 @@ public final class SqlReader implements AutoCloseable {
     StoredRecord read(ResultSet r) throws SQLException;
   }
 
-  /** Reads every row of {@code table}, id first, in id order. */
-  private static void readTable(
-      Connection c, String columns, String table, RowReader reader, List<IdRecord> rows)
-      throws SQLException {
-    try (PreparedStatement s =
-            c.prepareStatement("SELECT id, " + columns + " FROM " + table + " ORDER BY id");
-        ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        rows.add(new IdRecord(r.getLong(1), reader.read(r)));
+  /** One record table read in id order, a page of rows at a time. */
+  private static final class RecordTable {
+    private static final int PAGE_ROWS = 64;
+
+    private final PreparedStatement select;
+    private final RowReader reader;
+    private final ArrayDeque<IdRecord> page = new ArrayDeque<>();
+    private long lastId;
+    private boolean exhausted;
+
+    RecordTable(Connection c, String columns, String table, RowReader reader) throws SQLException {
+      this.select =
+          c.prepareStatement(
+              "SELECT id, " + columns + " FROM " + table + " WHERE id > ? ORDER BY id LIMIT ?");
+      this.reader = reader;
+    }
+
+    /** The next row, or null when the table has no more. */
+    IdRecord head() throws SQLException {
+      if (page.isEmpty() && !exhausted) {
+        select.setLong(1, lastId);
+        select.setInt(2, PAGE_ROWS);
+        try (ResultSet r = select.executeQuery()) {
+          while (r.next()) {
+            lastId = r.getLong(1);
+            page.add(new IdRecord(lastId, reader.read(r)));
+          }
+        }
+        exhausted = page.size() < PAGE_ROWS;
       }
+      return page.peekFirst();
+    }
+
+    IdRecord take() {
+      return page.pollFirst();
+    }
+
+    void close() throws SQLException {
+      select.close();
     }
   }
 
@@ -351,8 +410,8 @@ public final class SqlReader implements AutoCloseable {
     return value == 0 && "NaN".equals(r.getString(column)) ? Double.NaN : value;
   }
 
-  private void readAlerts(Connection c, List<IdRecord> rows) throws SQLException {
-    readTable(
+  private RecordTable alerts(Connection c) throws SQLException {
+    return new RecordTable(
         c,
         "topic, rule, severity, time_ms, event_id, value",
         schema.alerts,
@@ -363,12 +422,11 @@ public final class SqlReader implements AutoCloseable {
                 r.getString(4),
                 r.getLong(5),
                 r.getLong(6),
-                doubleOf(r, 7)),
-        rows);
+                doubleOf(r, 7)));
   }
 
-  private void readWindows(Connection c, List<IdRecord> rows) throws SQLException {
-    readTable(
+  private RecordTable windows(Connection c) throws SQLException {
+    return new RecordTable(
         c,
         "topic, start_ms, end_ms, event_count, payload_bytes, min_event_id, max_event_id,"
             + " min_payload_bytes, max_payload_bytes, first_ms, last_ms, aggregate_name,"
@@ -385,12 +443,11 @@ public final class SqlReader implements AutoCloseable {
                     r.getLong(8))
                 .withPayloadSizes(r.getLong(9), r.getLong(10))
                 .withEventTimes(r.getLong(11), r.getLong(12))
-                .withAggregate(r.getString(13), doubleOf(r, 14)),
-        rows);
+                .withAggregate(r.getString(13), doubleOf(r, 14)));
   }
 
-  private void readDeadLetters(Connection c, List<IdRecord> rows) throws SQLException {
-    readTable(
+  private RecordTable deadLetters(Connection c) throws SQLException {
+    return new RecordTable(
         c,
         "reason, topic, priority, event_id, client_time_us, received_ms, payload",
         schema.deadLetters,
@@ -402,12 +459,11 @@ public final class SqlReader implements AutoCloseable {
                 r.getLong(6),
                 r.getLong(7),
                 Priority.valueOf(r.getString(4)),
-                r.getBytes(8)),
-        rows);
+                r.getBytes(8)));
   }
 
-  private void readDerivedEvents(Connection c, List<IdRecord> rows) throws SQLException {
-    readTable(
+  private RecordTable derivedEvents(Connection c) throws SQLException {
+    return new RecordTable(
         c,
         "name, topic, priority, event_id, time_ms, payload",
         schema.derivedEvents,
@@ -418,8 +474,7 @@ public final class SqlReader implements AutoCloseable {
                 r.getLong(5),
                 r.getLong(6),
                 Priority.valueOf(r.getString(4)),
-                r.getBytes(7)),
-        rows);
+                r.getBytes(7)));
   }
 
   private IOException failure(String what, SQLException e) {
