@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The load generator at a fixed rate against a server that stops acknowledging across the end of
  * the run: every frame due within the run is still sent and measured from its intended time, so the
- * stall is charged in full (coordinated omission corrected to the end).
+ * stall is charged in full (coordinated omission corrected to the end); past a run's length after
+ * the end, the frames still due are charged unsent.
  */
 class LoadGeneratorStallTest {
   private static final long RATE = 1_000;
@@ -40,6 +41,31 @@ class LoadGeneratorStallTest {
       assertThat(result.acked()).isEqualTo(result.sent());
       assertThat(result.latency().getTotalCount()).isEqualTo(result.sent());
       assertThat(server.framesReceived()).isEqualTo(result.sent());
+      assertThat(result.unsent()).isZero();
+    }
+  }
+
+  @Test
+  void framesStillDueWhenTheSenderGivesUpAreChargedUnsent() throws Exception {
+    try (GatedServer server = GatedServer.start()) {
+      LoadSettings settings =
+          new LoadSettings(
+              server.address(), 1, RATE, RUN, 10, 4, 0, true, 1, 100, Duration.ZERO, 0);
+      // No ACK until long after the end: the sender gives up one run's length after it.
+      CompletableFuture<Void> opened =
+          CompletableFuture.runAsync(
+              server::open, CompletableFuture.delayedExecutor(3_000, TimeUnit.MILLISECONDS));
+      StringWriter output = new StringWriter();
+      LoadResult result = new LoadGenerator(settings, new PrintWriter(output, true)).run();
+      opened.get();
+
+      assertThat(result.failures()).as(output.toString()).isZero();
+      assertThat(result.unsent()).isPositive();
+      assertThat(result.sent() + result.unsent()).isEqualTo(RATE * RUN.toSeconds());
+      assertThat(result.acked()).isEqualTo(result.sent());
+      assertThat(result.latency().getTotalCount()).isEqualTo(RATE * RUN.toSeconds());
+      assertThat(result.allTaken(settings)).isFalse();
+      assertThat(output.toString()).contains("not sent: ");
     }
   }
 }

@@ -43,6 +43,7 @@ final class LoadConnection {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private volatile long sent;
+  private volatile long unsent;
   private volatile boolean readerDone;
   // A System.nanoTime() value, set before the threads start: see recordFrom.
   private long recordFromNanos;
@@ -100,8 +101,18 @@ final class LoadConnection {
     return rejected.get();
   }
 
-  /** Sends until {@code deadlineNanos}; {@code rate} is this connection's events per second. */
-  void send(long startNanos, long deadlineNanos, double rate) throws IOException {
+  /** Frames due at a fixed rate that were never sent (see {@link #send}). */
+  long unsent() {
+    return unsent;
+  }
+
+  /**
+   * Sends until {@code deadlineNanos}; {@code rate} is this connection's events per second. At a
+   * fixed rate every frame due before the deadline is sent, however late, until {@code
+   * giveUpNanos}: frames still due then were held back by a server that fell too far behind, and
+   * are charged to the latency as if answered at that moment, and counted as unsent.
+   */
+  void send(long startNanos, long deadlineNanos, long giveUpNanos, double rate) throws IOException {
     int maxFrame = 4 + 3 + 32 + 16 + payload.length;
     ByteBuffer buffer = ByteBuffer.allocateDirect(Math.max(BUFFER_BYTES, maxFrame));
     SplittableRandom random = new SplittableRandom(31L * index + 7);
@@ -118,6 +129,10 @@ final class LoadConnection {
       // At a fixed rate every frame due before the deadline is sent, however late: a server that
       // stalls across the deadline is charged for the frames it held back, as for any others.
       if ((rate > 0 ? intended : now) >= deadlineNanos) {
+        break;
+      }
+      if (rate > 0 && now >= giveUpNanos) {
+        chargeUnsent(frame, startNanos, deadlineNanos, intervalNanos, now);
         break;
       }
       if (settings.v2() && !awaitWindow(frame, buffer)) {
@@ -148,6 +163,22 @@ final class LoadConnection {
       sent = frame;
     }
     flush(buffer);
+  }
+
+  /** Records the frames from index {@code next} on that were due before the deadline, unsent. */
+  private void chargeUnsent(
+      long next, long startNanos, long deadlineNanos, double intervalNanos, long nowNanos) {
+    long count = 0;
+    for (long f = next; ; f++) {
+      long intended = startNanos + (long) (f * intervalNanos);
+      if (intended >= deadlineNanos) {
+        break;
+      }
+      int warm = (int) ((intended - recordFromNanos) >>> 63);
+      latency[warm].recordValue(bounded(nowNanos - intended));
+      count++;
+    }
+    unsent = count;
   }
 
   /**

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -17,6 +18,9 @@ import org.HdrHistogram.Recorder;
 public final class LoadGenerator {
   /** How long after the sending deadline the last writes and ACKs may take. */
   private static final long DRAIN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** Longest a fixed-rate sender goes on after the deadline with frames due before it. */
+  private static final long MAX_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final LoadSettings settings;
   private final PrintWriter out;
@@ -42,6 +46,9 @@ public final class LoadGenerator {
     List<Thread> senders = new ArrayList<>();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
     long deadline = start + settings.duration().toNanos();
+    // Frames due within the run are sent after it for as long again at most (and within the
+    // drain), then charged unsent: a server that cannot keep up must not stretch a run for ever.
+    long giveUp = deadline + Math.min(settings.duration().toNanos(), MAX_CATCH_UP_NANOS);
     double perConnectionRate = (double) settings.ratePerSecond() / settings.connections();
     List<Throwable> failures = new ArrayList<>();
     for (LoadConnection connection : connections) {
@@ -57,7 +64,7 @@ public final class LoadGenerator {
                   setTimerSlack();
                 }
                 try {
-                  connection.send(start, deadline, perConnectionRate);
+                  connection.send(start, deadline, giveUp, perConnectionRate);
                 } catch (IOException | RuntimeException e) {
                   synchronized (failures) {
                     failures.add(e);
@@ -67,8 +74,8 @@ public final class LoadGenerator {
     }
     threads.addAll(senders);
     Histogram total = progress(connections, recorder, warmup, start, deadline);
-    // A sender stops at the deadline on its own, but may still be writing its last buffer or (v2)
-    // waiting for room in its in-flight window: closing the channel under it would fail the
+    // A sender stops on its own by the give-up time, but may still be writing its last buffer or
+    // (v2) waiting for room in its in-flight window: closing the channel under it would fail the
     // connection and count frames that never reached the server as sent. So wait for the senders,
     // then for the ACKs, all within one drain deadline.
     long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
@@ -88,14 +95,12 @@ public final class LoadGenerator {
     for (Thread thread : threads) {
       thread.join(TimeUnit.SECONDS.toMillis(10));
     }
-    long sent = connections.stream().mapToLong(LoadConnection::sent).sum();
-    long acked = connections.stream().mapToLong(LoadConnection::acked).sum();
-    long rejected = connections.stream().mapToLong(LoadConnection::rejected).sum();
     LoadResult result =
         new LoadResult(
-            sent,
-            acked,
-            rejected,
+            sum(connections, LoadConnection::sent),
+            sum(connections, LoadConnection::acked),
+            sum(connections, LoadConnection::rejected),
+            sum(connections, LoadConnection::unsent),
             elapsedNanos,
             settings.v2() ? total : null,
             fromWrite != null ? fromWrite.getIntervalHistogram() : null,
@@ -106,6 +111,10 @@ public final class LoadGenerator {
     out.println(result.summary(settings));
     out.flush();
     return result;
+  }
+
+  private static long sum(List<LoadConnection> connections, ToLongFunction<LoadConnection> count) {
+    return connections.stream().mapToLong(count).sum();
   }
 
   /** Highest latency the histograms hold; a longer one is recorded as this. */
@@ -140,8 +149,8 @@ public final class LoadGenerator {
     while (System.nanoTime() < deadline) {
       tick += TimeUnit.SECONDS.toNanos(1);
       TimeUnit.NANOSECONDS.sleep(Math.max(0, Math.min(tick, deadline) - System.nanoTime()));
-      long sent = connections.stream().mapToLong(LoadConnection::sent).sum();
-      long acked = connections.stream().mapToLong(LoadConnection::acked).sum();
+      long sent = sum(connections, LoadConnection::sent);
+      long acked = sum(connections, LoadConnection::acked);
       interval = recorder.getIntervalHistogram(interval);
       total.add(interval);
       dropped = warmup.getIntervalHistogram(dropped); // drained like the measured one

@@ -9,6 +9,8 @@ import org.HdrHistogram.Histogram;
  * @param sent frames sent
  * @param acked frames covered by ACKs (v2), rejected ones included
  * @param rejected frames rejected with an ERROR (v2): covered by ACKs, but not events taken in
+ * @param unsent at a fixed rate, frames due within the run never sent: the server was too far
+ *     behind when the sender gave up (their latency counts to that moment)
  * @param elapsedNanos from the first send to the last ACK (v2) or the end of sending (v1)
  * @param latency send to ACK, in nanoseconds, from the intended send time at a fixed rate; null in
  *     v1 mode
@@ -19,6 +21,7 @@ public record LoadResult(
     long sent,
     long acked,
     long rejected,
+    long unsent,
     long elapsedNanos,
     Histogram latency,
     Histogram fromWrite,
@@ -30,9 +33,12 @@ public record LoadResult(
     return events / (elapsedNanos / 1e9);
   }
 
-  /** Whether the server took every event sent: no connection failed, and in v2 each was acked. */
+  /**
+   * Whether the server took every event: none left unsent, no connection failed, and in v2 each
+   * sent was acked and none rejected.
+   */
   public boolean allTaken(LoadSettings settings) {
-    return failures == 0 && (!settings.v2() || (acked == sent && rejected == 0));
+    return failures == 0 && unsent == 0 && (!settings.v2() || (acked == sent && rejected == 0));
   }
 
   /** Latency at a percentile, in microseconds; NaN without latency. */
@@ -62,6 +68,13 @@ public record LoadResult(
             failures,
             elapsedNanos / 1e9,
             eventsPerSecond()));
+    if (unsent > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  not sent: %,d events due within the run (the server fell too far behind)%n",
+              unsent));
+    }
     if (latency != null) {
       s.append("  latency send->ACK: ").append(percentiles(latency));
     }

@@ -168,13 +168,16 @@ class LoadGeneratorSmokeTest {
             Duration.ZERO,
             0);
     Histogram latency = new Histogram(3);
-    LoadResult result = new LoadResult(10, 10, 3, 1_000_000_000L, latency, null, 0);
+    LoadResult result = new LoadResult(10, 10, 3, 0, 1_000_000_000L, latency, null, 0);
 
     assertThat(result.eventsPerSecond()).isEqualTo(7.0);
     assertThat(result.allTaken(settings)).isFalse();
-    assertThat(new LoadResult(10, 10, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+    assertThat(new LoadResult(10, 10, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
         .isTrue();
-    assertThat(new LoadResult(10, 9, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+    assertThat(new LoadResult(10, 9, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+        .isFalse();
+    assertThat(new LoadResult(10, 10, 0, 5, 1_000_000_000L, latency, null, 0).allTaken(settings))
+        .as("events due, never sent")
         .isFalse();
   }
 }

@@ -138,7 +138,8 @@ public final class SqlBackend implements ReadableBackend {
       s.setLong(1, owner);
       s.executeUpdate();
     } finally {
-      if (postgres) {
+      // A timed-out call closes the connection: then its own failure is the one to report.
+      if (postgres && !writer.isClosed()) {
         writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
       }
     }
