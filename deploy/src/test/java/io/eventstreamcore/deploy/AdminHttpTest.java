@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eventstreamcore.ingest.admin.AdminHttpServer;
 import io.eventstreamcore.ingest.admin.AdminSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,13 +75,7 @@ class AdminHttpTest {
   @Test
   void livenessFailsOnceTheServiceCannotRecoverWithoutARestart() throws Exception {
     AtomicBoolean live = new AtomicBoolean(true);
-    AdminHttpServer server =
-        new AdminHttpServer(
-            new AdminSettings(TestConfigs.withOverrides("")),
-            new PrometheusRegistry(),
-            live::get,
-            () -> true,
-            () -> "{}");
+    AdminHttpServer server = standalone("", live::get);
     int port = server.start().getPort();
     try {
       String url = "http://127.0.0.1:" + port + "/health/live";
@@ -97,13 +93,7 @@ class AdminHttpTest {
 
   @Test
   void aConnectionThatSendsNothingIsClosedAfterTheIdleTimeout() throws Exception {
-    AdminHttpServer server =
-        new AdminHttpServer(
-            new AdminSettings(TestConfigs.withOverrides("eventstream.admin.idle-timeout = 300ms")),
-            new PrometheusRegistry(),
-            () -> true,
-            () -> true,
-            () -> "{}");
+    AdminHttpServer server = standalone("eventstream.admin.idle-timeout = 300ms", () -> true);
     int port = server.start().getPort();
     try (Socket idle = new Socket("127.0.0.1", port)) {
       idle.setSoTimeout(10_000); // without the timeout: SocketTimeoutException after 10 s
@@ -116,13 +106,7 @@ class AdminHttpTest {
 
   @Test
   void connectionsBeyondTheBoundAreClosedAtOnce() throws Exception {
-    AdminHttpServer server =
-        new AdminHttpServer(
-            new AdminSettings(TestConfigs.withOverrides("eventstream.admin.max-connections = 2")),
-            new PrometheusRegistry(),
-            () -> true,
-            () -> true,
-            () -> "{}");
+    AdminHttpServer server = standalone("eventstream.admin.max-connections = 2", () -> true);
     int port = server.start().getPort();
     try (Socket first = new Socket("127.0.0.1", port);
         Socket second = new Socket("127.0.0.1", port);
@@ -135,12 +119,22 @@ class AdminHttpTest {
             .write(
                 "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         byte[] head = new byte[12];
-        new java.io.DataInputStream(kept.getInputStream()).readFully(head);
+        new DataInputStream(kept.getInputStream()).readFully(head);
         assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
       }
     } finally {
       server.close();
     }
+  }
+
+  /** An admin server of its own, always ready, with {@code overrides} and liveness {@code live}. */
+  private static AdminHttpServer standalone(String overrides, BooleanSupplier live) {
+    return new AdminHttpServer(
+        new AdminSettings(TestConfigs.withOverrides(overrides)),
+        new PrometheusRegistry(),
+        live,
+        () -> true,
+        () -> "{}");
   }
 
   /** Sends {@code request} on a new connection; returns what came back until the server closed. */

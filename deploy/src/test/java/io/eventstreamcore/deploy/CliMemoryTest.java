@@ -32,16 +32,7 @@ class CliMemoryTest {
             + "eventstream.storage.sql.url = \"jdbc:sqlite:"
             + dir.toString().replace("\\", "/")
             + "/events.db\"\n");
-    try (EventStreamService service =
-            EventStreamService.start(TestConfigs.withOverrides(Files.readString(conf)));
-        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
-      long frame = 0;
-      for (int id = 1; id <= EVENTS; id++) {
-        frame = client.send(Priority.LOW, "blobs", id, new byte[PAYLOAD_BYTES], true);
-      }
-      client.flush();
-      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
-    }
+    store(Files.readString(conf), new byte[PAYLOAD_BYTES]);
 
     assertThat(runIn32MegaBytes("inspect", "--backend", "sql", "-c", conf.toString()))
         .endsWith(EVENTS + " event(s)\n");
@@ -56,15 +47,7 @@ class CliMemoryTest {
             + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n";
     byte[] refused = new byte[PAYLOAD_BYTES];
     refused[0] = 'X'; // the handler dead-letters these
-    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
-        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
-      long frame = 0;
-      for (int id = 1; id <= EVENTS; id++) {
-        frame = client.send(Priority.LOW, "blobs", id, refused, true);
-      }
-      client.flush();
-      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
-    }
+    store(config, refused);
 
     assertThat(runIn32MegaBytes("dead-letters", "list", "-d", dir.toString()))
         .endsWith(EVENTS + " dead letter(s)\n");
@@ -83,16 +66,7 @@ class CliMemoryTest {
             + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n");
     byte[] refused = new byte[PAYLOAD_BYTES];
     refused[0] = 'X'; // the handler dead-letters these: 38 MB of payloads in the records too
-    try (EventStreamService service =
-            EventStreamService.start(TestConfigs.withOverrides(Files.readString(conf)));
-        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
-      long frame = 0;
-      for (int id = 1; id <= EVENTS; id++) {
-        frame = client.send(Priority.LOW, "blobs", id, refused, true);
-      }
-      client.flush();
-      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
-    }
+    store(Files.readString(conf), refused);
 
     // Before, every record was read into a list first: out of memory.
     assertThat(runIn32MegaBytes("dead-letters", "list", "--backend", "sql", "-c", conf.toString()))
@@ -101,6 +75,21 @@ class CliMemoryTest {
             runIn32MegaBytes(
                 "inspect", "--records", "--backend", "sql", "-c", conf.toString(), "-n", "1"))
         .endsWith(" event(s)\n");
+  }
+
+  /**
+   * Sends {@code EVENTS} LOW events of {@code payload} to a service on {@code config}, all acked.
+   */
+  private static void store(String config, byte[] payload) throws Exception {
+    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      long frame = 0;
+      for (int id = 1; id <= EVENTS; id++) {
+        frame = client.send(Priority.LOW, "blobs", id, payload, true);
+      }
+      client.flush();
+      assertThat(client.awaitAck(frame, Duration.ofSeconds(60))).isTrue();
+    }
   }
 
   /** Runs the CLI in a JVM of 32 MB, its output discarded; returns its standard error. */

@@ -25,16 +25,9 @@ class LoadGeneratorStallTest {
   @Test
   void framesDueDuringAStallAcrossTheDeadlineAreSentAndCounted() throws Exception {
     try (GatedServer server = GatedServer.start()) {
-      LoadSettings settings =
-          new LoadSettings(
-              server.address(), 1, RATE, RUN, 10, 4, 0, true, 1, 100, Duration.ZERO, 0);
       // No ACK until after the end: the window of 100 fills a tenth of the way in.
-      CompletableFuture<Void> opened =
-          CompletableFuture.runAsync(
-              server::open, CompletableFuture.delayedExecutor(1_500, TimeUnit.MILLISECONDS));
       StringWriter output = new StringWriter();
-      LoadResult result = new LoadGenerator(settings, new PrintWriter(output, true)).run();
-      opened.get();
+      LoadResult result = runOpeningAfter(server, 1_500, output);
 
       assertThat(result.failures()).as(output.toString()).isZero();
       assertThat(result.sent()).isEqualTo(RATE * RUN.toSeconds());
@@ -48,24 +41,33 @@ class LoadGeneratorStallTest {
   @Test
   void framesStillDueWhenTheSenderGivesUpAreChargedUnsent() throws Exception {
     try (GatedServer server = GatedServer.start()) {
-      LoadSettings settings =
-          new LoadSettings(
-              server.address(), 1, RATE, RUN, 10, 4, 0, true, 1, 100, Duration.ZERO, 0);
       // No ACK until long after the end: the sender gives up one run's length after it.
-      CompletableFuture<Void> opened =
-          CompletableFuture.runAsync(
-              server::open, CompletableFuture.delayedExecutor(3_000, TimeUnit.MILLISECONDS));
       StringWriter output = new StringWriter();
-      LoadResult result = new LoadGenerator(settings, new PrintWriter(output, true)).run();
-      opened.get();
+      LoadResult result = runOpeningAfter(server, 3_000, output);
 
       assertThat(result.failures()).as(output.toString()).isZero();
       assertThat(result.unsent()).isPositive();
       assertThat(result.sent() + result.unsent()).isEqualTo(RATE * RUN.toSeconds());
       assertThat(result.acked()).isEqualTo(result.sent());
       assertThat(result.latency().getTotalCount()).isEqualTo(RATE * RUN.toSeconds());
-      assertThat(result.allTaken(settings)).isFalse();
+      assertThat(result.allTaken(settings(server))).isFalse();
       assertThat(output.toString()).contains("not sent: ");
     }
+  }
+
+  private static LoadSettings settings(GatedServer server) {
+    return new LoadSettings(
+        server.address(), 1, RATE, RUN, 10, 4, 0, true, 1, 100, Duration.ZERO, 0);
+  }
+
+  /** One run at {@code RATE} for {@code RUN}, the server's gate opened {@code millis} after now. */
+  private static LoadResult runOpeningAfter(GatedServer server, long millis, StringWriter output)
+      throws Exception {
+    CompletableFuture<Void> opened =
+        CompletableFuture.runAsync(
+            server::open, CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+    LoadResult result = new LoadGenerator(settings(server), new PrintWriter(output, true)).run();
+    opened.get();
+    return result;
   }
 }
