@@ -25,13 +25,7 @@ class CliMemoryTest {
 
   @Test
   void inspectOfTheSqlTablesPagesThroughThemInASmallHeap() throws Exception {
-    Path conf = dir.resolve("service.conf");
-    Files.writeString(
-        conf,
-        "eventstream.storage.backends = [sql]\n"
-            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
-            + dir.toString().replace("\\", "/")
-            + "/events.db\"\n");
+    Path conf = sqliteConf("");
     store(Files.readString(conf), new byte[PAYLOAD_BYTES]);
 
     assertThat(runIn32MegaBytes("inspect", "--backend", "sql", "-c", conf.toString()))
@@ -55,15 +49,10 @@ class CliMemoryTest {
 
   @Test
   void theSqlTablesRecordsAreReadInPagesInASmallHeap() throws Exception {
-    Path conf = dir.resolve("service.conf");
-    Files.writeString(
-        conf,
-        "eventstream.storage.backends = [sql]\n"
-            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
-            + dir.toString().replace("\\", "/")
-            + "/events.db\"\n"
-            + "eventstream.processors.transactional.handlers = [\n"
-            + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n");
+    Path conf =
+        sqliteConf(
+            "eventstream.processors.transactional.handlers = [\n"
+                + "  { class = \"io.eventstreamcore.deploy.DeadLetterHandler\", name = refuser }]\n");
     byte[] refused = new byte[PAYLOAD_BYTES];
     refused[0] = 'X'; // the handler dead-letters these: 38 MB of payloads in the records too
     store(Files.readString(conf), refused);
@@ -75,6 +64,19 @@ class CliMemoryTest {
             runIn32MegaBytes(
                 "inspect", "--records", "--backend", "sql", "-c", conf.toString(), "-n", "1"))
         .endsWith(" event(s)\n");
+  }
+
+  /** A configuration file storing in an SQLite file in {@code dir}, with {@code extra}. */
+  private Path sqliteConf(String extra) throws Exception {
+    Path conf = dir.resolve("service.conf");
+    Files.writeString(
+        conf,
+        "eventstream.storage.backends = [sql]\n"
+            + "eventstream.storage.sql.url = \"jdbc:sqlite:"
+            + dir.toString().replace("\\", "/")
+            + "/events.db\"\n"
+            + extra);
+    return conf;
   }
 
   /**
