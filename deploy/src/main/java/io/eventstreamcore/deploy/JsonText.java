@@ -37,6 +37,13 @@ public final class JsonText {
     return this;
   }
 
+  /** A number already formatted as JSON (e.g. an unsigned 64-bit one). */
+  public JsonText numberField(String name, String number) {
+    separate(name);
+    out.append(number);
+    return this;
+  }
+
   public JsonText field(String name, double value) {
     separate(name);
     out.append(Double.isFinite(value) ? String.format(Locale.ROOT, "%.6g", value) : "null");

@@ -9,6 +9,7 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,38 @@ class LogCommandsTest {
     out.getBuffer().setLength(0);
     assertThat(run("inspect", "-d", dir.toString(), "--format", "json", "-n", "3")).isZero();
     assertThat(jsonLines()).extracting(n -> n.get("event_id").asLong()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void idsAndClientTimesPrintAsUnsigned64BitNumbers() throws Exception {
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(config()));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      // head LOW | ACK | extended, topic "big", event_id 2^64 - 2, client_time_us 2^63
+      byte[] body =
+          ByteBuffer.allocate(22)
+              .put((byte) 0xC1)
+              .putShort((short) 3)
+              .put("big".getBytes(StandardCharsets.US_ASCII))
+              .putLong(-2L)
+              .putLong(Long.MIN_VALUE)
+              .array();
+      long frame = client.sendRaw(body);
+      client.flush();
+      assertThat(client.awaitAck(frame, DEADLINE)).isTrue();
+    }
+
+    String id = "18446744073709551614";
+    assertThat(run("inspect", "-d", dir.toString(), "--format", "json", "--id", id)).isZero();
+    assertThat(out.toString())
+        .contains("\"event_id\":" + id + ",\"client_time_us\":9223372036854775808,");
+
+    out.getBuffer().setLength(0);
+    assertThat(run("inspect", "-d", dir.toString(), "--id", id)).isZero();
+    assertThat(out.toString()).contains("event_id: " + id + "\n");
+
+    assertThat(run("inspect", "-d", dir.toString(), "--id", "-2")).isEqualTo(2);
+    assertThat(err.toString()).contains("-2 is not a number from 0 to 18446744073709551615");
   }
 
   @Test

@@ -204,6 +204,30 @@ class SendCommandTest {
   }
 
   @Test
+  void idsAndClientTimesAreUnsigned64BitNumbers() throws Exception {
+    Path input = dir.resolve("u64.jsonl");
+    Files.writeString(
+        input,
+        "{\"topic\":\"a\",\"event_id\":18446744073709551615,"
+            + "\"client_time_us\":9223372036854775808}\n"
+            + "{\"topic\":\"a\",\"event_id\":-1}\n"
+            + "{\"topic\":\"a\",\"event_id\":18446744073709551616}\n");
+
+    assertThat(send(input.toString())).isEqualTo(1);
+
+    assertThat(stored())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.eventId()).isEqualTo(-1L); // the same 64 bits
+              assertThat(e.clientTimeMicros()).isEqualTo(Long.MIN_VALUE);
+            });
+    assertThat(err.toString())
+        .contains("line 2: \"event_id\" -1 is not a number from 0 to 18446744073709551615")
+        .contains("line 3: \"event_id\" 18446744073709551616 is not a number from 0 to");
+  }
+
+  @Test
   void rawWithoutATopicIsAUsageError() {
     assertThat(send("--format=raw", dir.resolve("none").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--format raw needs --topic");

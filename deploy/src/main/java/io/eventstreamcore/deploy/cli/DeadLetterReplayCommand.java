@@ -135,7 +135,12 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         // A frame larger than the producer sends, say: the others go on.
         skipped++;
-        err.println("dead letter of event " + d.eventId() + ": " + e.getMessage() + "; skipped");
+        err.println(
+            "dead letter of event "
+                + Long.toUnsignedString(d.eventId())
+                + ": "
+                + e.getMessage()
+                + "; skipped");
       }
       return true;
     }

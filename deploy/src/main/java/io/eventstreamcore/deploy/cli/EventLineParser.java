@@ -50,8 +50,8 @@ final class EventLineParser {
         switch (field) {
           case "topic" -> topic = text(p, value, field);
           case "priority" -> priority = priority(p, value);
-          case "id", "event_id" -> id = number(p, value, field);
-          case "client_time_us" -> clientTime = number(p, value, field);
+          case "id", "event_id" -> id = unsigned64(p, value, field);
+          case "client_time_us" -> clientTime = unsigned64(p, value, field);
           case "kind" -> {
             String kind = text(p, value, field);
             if (!kind.equals("event")) {
@@ -84,11 +84,16 @@ final class EventLineParser {
     return p.getText();
   }
 
-  private static long number(JsonParser p, JsonToken value, String field) throws IOException {
+  /** A protocol u64 field: 0 to 2^64 - 1, as the long with the same 64 bits. */
+  private static long unsigned64(JsonParser p, JsonToken value, String field) throws IOException {
     if (value != JsonToken.VALUE_NUMBER_INT) {
       throw new IllegalArgumentException("\"" + field + "\" must be an integer");
     }
-    return p.getLongValue();
+    try {
+      return UnsignedIds.parse(p.getText());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("\"" + field + "\" " + e.getMessage(), e);
+    }
   }
 
   private static Priority priority(JsonParser p, JsonToken value) throws IOException {

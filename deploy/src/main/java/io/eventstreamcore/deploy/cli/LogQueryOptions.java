@@ -63,7 +63,11 @@ final class LogQueryOptions {
       description = "Only events received before TIME (same forms as --since).")
   String until;
 
-  @Option(names = "--id", paramLabel = "EVENT_ID", description = "Only the event with this id.")
+  @Option(
+      names = "--id",
+      paramLabel = "EVENT_ID",
+      converter = UnsignedIds.class,
+      description = "Only the event with this id (0 to 2^64 - 1).")
   long eventId;
 
   @Option(

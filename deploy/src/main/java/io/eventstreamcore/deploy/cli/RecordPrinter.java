@@ -49,8 +49,8 @@ final class RecordPrinter implements FileLogReader.Visitor {
     f.text("topic", e.topic());
     f.text("priority", e.priority().name());
     f.text("route", e.route().label());
-    f.number("event_id", e.eventId());
-    f.number("client_time_us", e.clientTimeMicros());
+    f.unsigned("event_id", e.eventId());
+    f.unsigned("client_time_us", e.clientTimeMicros());
     f.number("received_ms", e.receivedMillis());
     f.text("received", Instant.ofEpochMilli(e.receivedMillis()).toString());
     payload(f, e.payload());
@@ -73,15 +73,15 @@ final class RecordPrinter implements FileLogReader.Visitor {
     if (r.kind() == RecordKind.DEAD_LETTER) {
       f.text("reason", r.reason().label());
       f.text("priority", r.priority().name());
-      f.number("event_id", r.eventId());
-      f.number("client_time_us", r.clientTimeMicros());
+      f.unsigned("event_id", r.eventId());
+      f.unsigned("client_time_us", r.clientTimeMicros());
       f.number("received_ms", r.timeMillis());
       f.text("received", Instant.ofEpochMilli(r.timeMillis()).toString());
       payload(f, r.payload());
     } else if (r.kind() == RecordKind.DERIVED_EVENT) {
       f.text("name", r.name());
       f.text("priority", r.priority().name());
-      f.number("event_id", r.eventId());
+      f.unsigned("event_id", r.eventId());
       f.number("time_ms", r.timeMillis());
       f.text("time", Instant.ofEpochMilli(r.timeMillis()).toString());
       payload(f, r.payload());
@@ -89,7 +89,7 @@ final class RecordPrinter implements FileLogReader.Visitor {
       f.text("rule", r.name());
       f.text("severity", r.severity());
       f.number("time_ms", r.timeMillis());
-      f.number("event_id", r.eventId());
+      f.unsigned("event_id", r.eventId());
       f.text("value", Double.toString(r.value()));
     } else {
       f.number("start_ms", r.startMillis());
@@ -101,8 +101,8 @@ final class RecordPrinter implements FileLogReader.Visitor {
       f.decimal("mean_payload_bytes", r.meanPayloadBytes());
       f.number("first_ms", r.firstMillis());
       f.number("last_ms", r.lastMillis());
-      f.number("min_event_id", r.minEventId());
-      f.number("max_event_id", r.maxEventId());
+      f.unsigned("min_event_id", r.minEventId());
+      f.unsigned("max_event_id", r.maxEventId());
       if (!r.name().isEmpty()) {
         f.text("aggregate_name", r.name());
         f.decimal("aggregate_value", r.value());
@@ -139,7 +139,17 @@ final class RecordPrinter implements FileLogReader.Visitor {
   private interface Fields {
     void text(String name, String value);
 
-    void number(String name, long value);
+    default void number(String name, long value) {
+      raw(name, Long.toString(value));
+    }
+
+    /** A protocol u64 (event id, client time), printed as the unsigned number it is. */
+    default void unsigned(String name, long value) {
+      raw(name, Long.toUnsignedString(value));
+    }
+
+    /** A number already formatted. */
+    void raw(String name, String number);
 
     void decimal(String name, double value);
 
@@ -155,8 +165,8 @@ final class RecordPrinter implements FileLogReader.Visitor {
     }
 
     @Override
-    public void number(String name, long value) {
-      json.field(name, value);
+    public void raw(String name, String number) {
+      json.numberField(name, number);
     }
 
     @Override
@@ -183,8 +193,8 @@ final class RecordPrinter implements FileLogReader.Visitor {
     }
 
     @Override
-    public void number(String name, long value) {
-      yaml.append(name).append(": ").append(value).append('\n');
+    public void raw(String name, String number) {
+      yaml.append(name).append(": ").append(number).append('\n');
     }
 
     @Override

@@ -17,7 +17,8 @@ final class RejectionReport implements ProducerListener {
   @Override
   public void rejected(ProducerEvent event, int code, String message) {
     rejected.incrementAndGet();
-    err.println("event " + event.eventId() + " rejected: " + code + " " + message);
+    err.println(
+        "event " + Long.toUnsignedString(event.eventId()) + " rejected: " + code + " " + message);
   }
 
   /** Events rejected so far. */

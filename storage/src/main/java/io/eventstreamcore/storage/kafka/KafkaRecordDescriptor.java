@@ -78,15 +78,15 @@ final class KafkaRecordDescriptor {
       b.append(",\"reason\":");
       string(b, record.reason().label());
       b.append(",\"priority\":\"").append(record.priority().name()).append('"');
-      b.append(",\"event_id\":").append(record.eventId());
-      b.append(",\"client_time_us\":").append(record.clientTimeMicros());
+      b.append(",\"event_id\":").append(Long.toUnsignedString(record.eventId()));
+      b.append(",\"client_time_us\":").append(Long.toUnsignedString(record.clientTimeMicros()));
       b.append(",\"received_ms\":").append(record.timeMillis());
       payload(b, record);
     } else if (record.kind() == RecordKind.DERIVED_EVENT) {
       b.append(",\"name\":");
       string(b, record.name());
       b.append(",\"priority\":\"").append(record.priority().name()).append('"');
-      b.append(",\"event_id\":").append(record.eventId());
+      b.append(",\"event_id\":").append(Long.toUnsignedString(record.eventId()));
       b.append(",\"time_ms\":").append(record.timeMillis());
       payload(b, record);
     } else if (record.kind() == RecordKind.ALERT) {
@@ -95,7 +95,7 @@ final class KafkaRecordDescriptor {
       b.append(",\"severity\":");
       string(b, record.severity());
       b.append(",\"time_ms\":").append(record.timeMillis());
-      b.append(",\"event_id\":").append(record.eventId());
+      b.append(",\"event_id\":").append(Long.toUnsignedString(record.eventId()));
       b.append(",\"value\":");
       number(b, record.value());
     } else {
@@ -103,8 +103,8 @@ final class KafkaRecordDescriptor {
       b.append(",\"end_ms\":").append(record.endMillis());
       b.append(",\"count\":").append(record.count());
       b.append(",\"payload_bytes\":").append(record.payloadBytes());
-      b.append(",\"min_event_id\":").append(record.minEventId());
-      b.append(",\"max_event_id\":").append(record.maxEventId());
+      b.append(",\"min_event_id\":").append(Long.toUnsignedString(record.minEventId()));
+      b.append(",\"max_event_id\":").append(Long.toUnsignedString(record.maxEventId()));
       b.append(",\"min_payload_bytes\":").append(record.minPayloadBytes());
       b.append(",\"max_payload_bytes\":").append(record.maxPayloadBytes());
       b.append(",\"mean_payload_bytes\":").append(record.meanPayloadBytes());

@@ -162,7 +162,8 @@ class KafkaBackendTest {
         backend("eventstream.storage.kafka { records-topic = records-json, compression = none }")) {
       Record record = new Record();
       backend.append(record.alert("large \"payload\"", "WARNING", "orders/eu", 1_000L, 42, 2048.5));
-      backend.append(record.window("metrics", 5_000L, 10_000L, 12, 3456, 7, 99));
+      // Event ids are u64: the largest prints as 2^64 - 1, not -1.
+      backend.append(record.window("metrics", 5_000L, 10_000L, 12, 3456, 7, -1L));
       backend.append(
           record
               .window("metrics", 10_000L, 15_000L, 4, 10, 0, 0)
@@ -177,7 +178,7 @@ class KafkaBackendTest {
               TestEvents.event("orders", Priority.HIGH, 7, 3_000L, payload).slot()));
       backend.append(
           record
-              .derived("\"celsius\"", "sensor/boiler", 8, 4_000L, Priority.CRITICAL)
+              .derived("\"celsius\"", "sensor/boiler", -8L, 4_000L, Priority.CRITICAL)
               .payload(payload, 1, 2));
       backend.commit();
     }
@@ -190,7 +191,8 @@ class KafkaBackendTest {
             "{\"kind\":\"ALERT\",\"topic\":\"orders/eu\",\"rule\":\"large \\\"payload\\\"\","
                 + "\"severity\":\"WARNING\",\"time_ms\":1000,\"event_id\":42,\"value\":2048.5}",
             "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":5000,\"end_ms\":10000,"
-                + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,\"max_event_id\":99,"
+                + "\"count\":12,\"payload_bytes\":3456,\"min_event_id\":7,"
+                + "\"max_event_id\":18446744073709551615,"
                 + "\"min_payload_bytes\":0,\"max_payload_bytes\":0,\"mean_payload_bytes\":288.0,"
                 + "\"first_ms\":0,\"last_ms\":0,\"aggregate_name\":\"\",\"aggregate_value\":0.0}",
             "{\"kind\":\"WINDOW\",\"topic\":\"metrics\",\"start_ms\":10000,\"end_ms\":15000,"
@@ -204,7 +206,8 @@ class KafkaBackendTest {
                 + "\"priority\":\"HIGH\",\"event_id\":7,\"client_time_us\":21,"
                 + "\"received_ms\":3000,\"payload\":\"WGFi\"}",
             "{\"kind\":\"DERIVED_EVENT\",\"topic\":\"sensor/boiler\","
-                + "\"name\":\"\\\"celsius\\\"\",\"priority\":\"CRITICAL\",\"event_id\":8,"
+                + "\"name\":\"\\\"celsius\\\"\",\"priority\":\"CRITICAL\","
+                + "\"event_id\":18446744073709551608,"
                 + "\"time_ms\":4000,\"payload\":\"YWI=\"}");
     assertThat(read)
         .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
