@@ -30,10 +30,10 @@ public interface ReadableBackend extends StorageBackend {
 
   /**
    * Hands {@code sink} the id and received time of every stored event with a non-zero id received
-   * at or after {@code sinceMillis}, oldest first (in the order stored), without building a list of
-   * them: the rebuild of the dedup window at start, before the ring runs. Backends that can hold
-   * many events override this to stream them; the default reads them through {@link
-   * #readEvents(EventQuery)}, which suits a store bounded in memory.
+   * at or after {@code sinceMillis}, oldest first (in the order stored or received), without
+   * building a list of them: the rebuild of the dedup window at start, before the ring runs.
+   * Backends that can hold many events override this to stream them; the default reads them through
+   * {@link #readEvents(EventQuery)}, which suits a store bounded in memory.
    */
   default void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
     for (StoredEvent event : readEvents(EventQuery.all().between(sinceMillis, Long.MAX_VALUE))) {

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqlBackend implements ReadableBackend {
   private static final Logger LOG = LoggerFactory.getLogger(SqlBackend.class);
+  private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(30);
 
   private final String name;
   private final SqlSettings settings;
@@ -90,7 +92,7 @@ public final class SqlBackend implements ReadableBackend {
     try {
       openWriter();
       checkEncoding();
-      int before = schema.migrate(writer);
+      int before = migrate();
       if (before < SqlSchema.VERSION) {
         LOG.info(
             "sql backend '{}': schema with table prefix '{}' migrated from version {} to {}",
@@ -120,6 +122,26 @@ public final class SqlBackend implements ReadableBackend {
     Path parent = SqlReader.sqliteFile(settings.url()).getParent();
     if (parent != null) {
       Files.createDirectories(parent);
+    }
+  }
+
+  /**
+   * Migrates the schema. On PostgreSQL its calls are bounded by {@code MIGRATION_TIMEOUT} rather
+   * than {@code timeout}: a migration may build an index over a long events table (version 5: about
+   * a minute per 10^8 rows), which must not fail every start.
+   */
+  private int migrate() throws SQLException, IOException {
+    if (dialect != SqlDialect.POSTGRESQL) {
+      return schema.migrate(writer);
+    }
+    writer.setNetworkTimeout(
+        Runnable::run, (int) Math.max(settings.timeoutMillis(), MIGRATION_TIMEOUT.toMillis()));
+    try {
+      return schema.migrate(writer);
+    } finally {
+      if (!writer.isClosed()) {
+        writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
+      }
     }
   }
 

@@ -221,32 +221,32 @@ public final class SqlReader implements AutoCloseable {
 
   /**
    * Hands {@code sink} the id and received time of every event with a non-zero id received at or
-   * after {@code sinceMillis}, in insertion order: the dedup rebuild at start. Reads pages of
-   * {@code REPLAY_PAGE_ROWS} rows following the row id, on one connection, so neither this process
-   * nor the driver holds more than a page.
+   * after {@code sinceMillis}, oldest first: the dedup rebuild at start. Reads pages of {@code
+   * REPLAY_PAGE_ROWS} rows along the index on (received_ms, id), on one connection, so neither this
+   * process nor the driver holds more than a page, and the rows before the window are never read: a
+   * start costs what the window holds, however long the table.
    */
   public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
     replayEventIds(sinceMillis, sink, REPLAY_PAGE_ROWS);
   }
 
   void replayEventIds(long sinceMillis, EventIdSink sink, int pageRows) throws IOException {
-    String sql =
-        "SELECT id, event_id, received_ms FROM "
-            + schema.events
-            + " WHERE id > ? AND received_ms >= ? AND event_id <> 0 ORDER BY id LIMIT ?";
     try (Connection c = pool.getConnection();
-        PreparedStatement s = c.prepareStatement(sql)) {
-      long afterId = 0;
+        PreparedStatement s = c.prepareStatement(replayQuery())) {
+      // Keyset paging: each page starts after the last (received_ms, id) of the one before.
+      long afterMillis = sinceMillis;
+      long afterId = 0; // row ids start at 1: the first page takes every row at sinceMillis
       int rows;
       do {
-        s.setLong(1, afterId);
-        s.setLong(2, sinceMillis);
+        s.setLong(1, afterMillis);
+        s.setLong(2, afterId);
         s.setInt(3, pageRows);
         rows = 0;
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             afterId = r.getLong(1);
-            sink.accept(r.getLong(2), r.getLong(3));
+            afterMillis = r.getLong(3);
+            sink.accept(r.getLong(2), afterMillis);
             rows++;
           }
         }
@@ -254,6 +254,13 @@ public final class SqlReader implements AutoCloseable {
     } catch (SQLException e) {
       throw failure("replaying event ids", e);
     }
+  }
+
+  /** The dedup rebuild's page query, an index range scan on (received_ms, id). */
+  String replayQuery() {
+    return "SELECT id, event_id, received_ms FROM "
+        + schema.events
+        + " WHERE (received_ms, id) > (?, ?) AND event_id <> 0 ORDER BY received_ms, id LIMIT ?";
   }
 
   /** The id of the newest event row, 0 when there is none. */

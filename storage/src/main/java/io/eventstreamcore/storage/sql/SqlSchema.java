@@ -27,12 +27,13 @@ import java.util.List;
  *   derived_events (version 4) id (same order as the other records), name, topic, priority,
  *            event_id (of the source event, 0 for none), time_ms, payload; index on
  *            (name, time_ms)
+ *            (version 5) events gain an index on (received_ms, id), for the dedup rebuild
  *   writer   one row: the owning writer and the token of its last committed batch
  * </pre>
  */
 final class SqlSchema {
   /** The newest schema version this build knows. */
-  static final int VERSION = 4;
+  static final int VERSION = 5;
 
   final String events;
   final String alerts;
@@ -133,7 +134,10 @@ final class SqlSchema {
                 + derivedEvents
                 + "_name_time ON "
                 + derivedEvents
-                + " (name, time_ms)"));
+                + " (name, time_ms)"),
+        List.of(
+            // The dedup rebuild reads the window's rows along it, not the whole table.
+            "CREATE INDEX " + events + "_received ON " + events + " (received_ms, id)"));
   }
 
   /**

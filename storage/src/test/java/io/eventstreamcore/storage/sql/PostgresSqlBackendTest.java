@@ -68,6 +68,11 @@ class PostgresSqlBackendTest extends SqlBackendContract {
     // Database test is there (assumed above); this test's prefix is new.
   }
 
+  @Override
+  String plan(String query) throws SQLException {
+    return planLines(connect(), "EXPLAIN " + query);
+  }
+
   /** Ends the writer's server session, as a server restart or a network cut would. */
   private int terminateWriter() throws SQLException {
     try (Connection c = connect();

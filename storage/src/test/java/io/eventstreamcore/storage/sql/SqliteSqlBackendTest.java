@@ -41,6 +41,11 @@ class SqliteSqlBackendTest extends SqlBackendContract {
     connect().close(); // creates the file
   }
 
+  @Override
+  String plan(String query) throws SQLException {
+    return planLines(connect(), "EXPLAIN QUERY PLAN " + query);
+  }
+
   @Test
   void aReaderRefusesAMissingDatabaseFileAndDoesNotCreateIt() {
     assertThatThrownBy(() -> SqlReader.open(settings("")))
