@@ -202,6 +202,12 @@ public final class Main implements Callable<Integer> {
         return EventStreamService.start(resolved);
       } catch (ConfigException e) {
         err.println("configuration error: " + e.getMessage());
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof ConfigException)) {
+          throw e;
+        }
+        // A handler's start() read a bad value from its own config: as bad as any other key.
+        err.println("configuration error: " + e.getMessage());
       } catch (OutOfMemoryError e) {
         // The ring, the dedup window and the memory backend are allocated whole at start.
         err.println(
@@ -223,8 +229,10 @@ public final class Main implements Callable<Integer> {
     private void reload(EventStreamService service) {
       try {
         service.reload(load(config));
-      } catch (ConfigException e) {
-        LOG.warn("reload refused, configuration unchanged: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        // A bad file (ConfigException, an invalid path, a handler factory that fails to load)
+        // must never stop the running service.
+        LOG.warn("reload refused, configuration unchanged: {}", e.toString());
       }
     }
   }

@@ -76,22 +76,48 @@ class StartupFailureTest {
 
   /** Runs {@code serve} in a JVM with {@code heap}; returns its standard error, having exited 2. */
   private static String serveInHeapOf(Path dir, String heap, int ringSize) throws Exception {
-    Path conf = dir.resolve("large.conf");
+    return serve(
+        dir, "-Xmx" + heap, "eventstream.ring.size = " + ringSize + "\n", Main.EXIT_CONFIG);
+  }
+
+  /**
+   * Runs {@code serve} in a JVM with {@code jvmOption} on memory storage and {@code conf}; returns
+   * its standard error, having exited with {@code exit}.
+   */
+  private static String serve(Path dir, String jvmOption, String conf, int exit) throws Exception {
+    Path file = dir.resolve("service.conf");
     Files.writeString(
-        conf,
+        file,
         "eventstream.storage.backends = [memory]\n"
             + "eventstream.ingest.port = 0\n"
             + "eventstream.admin.port = 0\n"
-            + "eventstream.ring.size = "
-            + ringSize
-            + "\n");
+            + conf);
     List<String> command =
-        ChildService.mainCommand("-Xmx" + heap, "serve", "--config", conf.toString());
+        ChildService.mainCommand(jvmOption, "serve", "--config", file.toString());
     Process serve = new ProcessBuilder(command).redirectOutput(dir.resolve("out").toFile()).start();
     String err = new String(serve.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(serve.exitValue()).as(err).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(serve.exitValue()).as(err).isEqualTo(exit);
     return err;
+  }
+
+  @Test
+  void aHandlerThatFindsABadValueInItsConfigWhenStartingExitsTwo(@TempDir Path dir)
+      throws Exception {
+    String handler =
+        "eventstream.processors.transactional.handlers = [ { class ="
+            + " \"io.eventstreamcore.deploy.ProbeHandler\", name = probe, config { %s } } ]\n";
+
+    // Its start() reads a number and finds a word: a configuration error, which a restart
+    // cannot mend (systemd's RestartPreventExitStatus=2).
+    String err = serve(dir, "-Xmx256m", handler.formatted("fail-on-id = hot"), Main.EXIT_CONFIG);
+    assertThat(err.strip().lines().reduce((first, second) -> second).orElse(""))
+        .startsWith("configuration error: transactional handler 'probe' failed to start:")
+        .contains("fail-on-id");
+
+    // Any other failure of start() may pass (a service it needs is down): exit 1, restarted.
+    err = serve(dir, "-Xmx256m", handler.formatted("fail-on-start = unreachable"), 1);
+    assertThat(err).contains("handler 'probe' failed to start: unreachable");
   }
 
   @Test
