@@ -65,7 +65,10 @@ class ReloadTest {
         // Good rules, but a handler class a restart could not load.
         "eventstream.processors.realtime.rules = [\n"
             + "  { name = vip-seen, topic = vip, payload-bytes-over = 0, severity = INFO }]\n"
-            + "eventstream.processors.batch.handlers = [{ class = \"no.such.Handler\" }]"
+            + "eventstream.processors.batch.handlers = [{ class = \"no.such.Handler\" }]",
+        // A file log directory no path can name (threw InvalidPathException, which ended the
+        // running service when SIGHUP read it).
+        "eventstream.storage.file.directory = \"data\\u0000\""
       })
   void aConfigurationARestartWouldRefuseIsRefusedAndChangesNothing(String change) throws Exception {
     try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(BASE));

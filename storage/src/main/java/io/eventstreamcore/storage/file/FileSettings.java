@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.eventstreamcore.engine.config.EngineSettings;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -76,8 +77,15 @@ public record FileSettings(
     if (buffer > 1 << 30) {
       throw EngineSettings.bad(PREFIX + "buffer-bytes", buffer, "must be at most 1GiB");
     }
+    String directory = c.getString("directory");
+    Path path;
+    try {
+      path = Path.of(directory);
+    } catch (InvalidPathException e) {
+      throw EngineSettings.bad(PREFIX + "directory", directory, "is not a path: " + e.getReason());
+    }
     return new FileSettings(
-        Path.of(c.getString("directory")),
+        path,
         policy,
         c.getDuration("sync-interval"),
         bytes(c, "segment-bytes"),
