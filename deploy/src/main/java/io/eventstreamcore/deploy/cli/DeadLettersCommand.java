@@ -67,7 +67,7 @@ public final class DeadLettersCommand implements Callable<Integer> {
   static long forEach(LogQueryOptions options, Filter filter, Each each)
       throws IOException, InterruptedException {
     Taker taker = new Taker(filter, each);
-    try (LogSource source = options.open()) {
+    try (LogSource source = options.open(false)) {
       while (!taker.stopped() && source.poll(taker, 4096) > 0) {
         // until everything stored so far was seen
       }

@@ -43,7 +43,7 @@ public final class InspectCommand implements Callable<Integer> {
     try {
       EventQuery query = options.query(Instant.now()).limit(limit);
       long printed;
-      try (LogSource source = options.open()) {
+      try (LogSource source = options.open(false)) {
         MatchingItems matching =
             new MatchingItems(
                 query,

@@ -83,11 +83,14 @@ final class LogQueryOptions {
       description = "yaml (default) or json (one object per line).")
   RecordPrinter.Format format = RecordPrinter.Format.YAML;
 
-  /** Opens the chosen backend for reading. */
-  LogSource open() throws IOException {
+  /**
+   * Opens the chosen backend for reading: with {@code follow}, to go on reading what the service
+   * stores; without, what it had stored when opened.
+   */
+  LogSource open(boolean follow) throws IOException {
     try {
       if (backend == Backend.SQL) {
-        return LogSource.sql(new SqlSettings(Main.load(config)));
+        return LogSource.sql(new SqlSettings(Main.load(config)), follow);
       }
       // Only the file block: a reader needs neither a writable directory nor the other backends'
       // settings (a SQL URL set only in the service's environment, say).
@@ -98,7 +101,7 @@ final class LogQueryOptions {
       if (!Files.isDirectory(dir)) {
         throw new NoSuchFileException(dir.toString(), null, "no file log directory");
       }
-      return LogSource.file(dir);
+      return LogSource.file(dir, follow);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("configuration error: " + e.getMessage(), e);
     }

@@ -6,7 +6,6 @@ import io.eventstreamcore.storage.sql.SqlReader;
 import io.eventstreamcore.storage.sql.SqlSettings;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What {@code inspect} and {@code tail} read: a readable backend's stored items, delivered in order
@@ -39,9 +38,13 @@ interface LogSource extends AutoCloseable {
   @Override
   void close() throws IOException;
 
-  /** The file log in {@code directory}; events and records come interleaved, in log order. */
-  static LogSource file(Path directory) {
-    FileLogTail tail = FileLogTail.open(directory, 0);
+  /**
+   * The file log in {@code directory}; events and records come interleaved, in log order. With
+   * {@code follow}, {@link #poll} goes on delivering what the service writes; without, it stops at
+   * what the log held when opened.
+   */
+  static LogSource file(Path directory, boolean follow) throws IOException {
+    FileLogTail tail = follow ? FileLogTail.open(directory, 0) : FileLogTail.openAsOfNow(directory);
     return new LogSource() {
       @Override
       public int poll(FileLogReader.Visitor visitor, int max) throws IOException {
@@ -67,22 +70,38 @@ interface LogSource extends AutoCloseable {
 
   /**
    * The SQL backend's tables, read through a reader that leaves the writer alone; {@link #poll}
-   * delivers events only, by row id.
+   * delivers events only, by row id: with {@code follow}, on as the service writes them; without,
+   * up to the newest row when opened.
    */
-  static LogSource sql(SqlSettings settings) throws IOException {
+  static LogSource sql(SqlSettings settings, boolean follow) throws IOException {
     SqlReader reader = SqlReader.open(settings);
+    long lastRow;
+    try {
+      lastRow = follow ? Long.MAX_VALUE : reader.lastEventId();
+    } catch (IOException e) {
+      reader.close();
+      throw e;
+    }
     return new LogSource() {
       private long lastId;
 
       @Override
       public int poll(FileLogReader.Visitor visitor, int max) throws IOException {
-        List<SqlReader.EventRow> rows =
-            reader.readEventsAfter(lastId, Math.min(max, SQL_PAGE_ROWS));
-        for (SqlReader.EventRow row : rows) {
+        if (lastId >= lastRow) {
+          return 0;
+        }
+        int delivered = 0;
+        for (SqlReader.EventRow row :
+            reader.readEventsAfter(lastId, Math.min(max, SQL_PAGE_ROWS))) {
+          if (row.id() > lastRow) {
+            lastId = lastRow;
+            break;
+          }
           visitor.event(row.id(), row.event());
           lastId = row.id();
+          delivered++;
         }
-        return rows.size();
+        return delivered;
       }
 
       @Override

@@ -64,7 +64,7 @@ public final class TailCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     try {
       EventQuery query = options.query(Instant.now());
-      try (LogSource source = options.open()) {
+      try (LogSource source = options.open(follow)) {
         RecordPrinter printer = new RecordPrinter(out, options.format, source.positionName(), true);
         Latest latest = new Latest(Math.max(0, last));
         MatchingItems existing = new MatchingItems(query, options, latest);

@@ -62,6 +62,26 @@ public final class FileLogTail implements AutoCloseable {
     return new FileLogTail(directory, fromOffset, UNBOUNDED, Segments::list);
   }
 
+  /**
+   * A tail of the log in {@code directory} as it stands now: it delivers the records written before
+   * this call, from the oldest, and none written after it, so that a reader of a log the service
+   * goes on writing comes to an end (and one that resends what it reads never reads its own).
+   * Counts the newest segment's frames to find that end.
+   */
+  public static FileLogTail openAsOfNow(Path directory) throws IOException {
+    List<Segment> all = Segments.list(directory);
+    if (all.isEmpty()) {
+      return open(directory, 0, () -> 0);
+    }
+    try (FileLogTail counter = open(directory, all.get(all.size() - 1).baseOffset())) {
+      while (counter.poll((offset, body) -> true, 4096) > 0) {
+        // every frame of the newest segment (and of any rolled since the listing)
+      }
+      long end = counter.nextOffset();
+      return open(directory, 0, () -> end);
+    }
+  }
+
   /** A tail that never reads at or beyond the offset {@code endOffset} gives at the time. */
   static FileLogTail open(Path directory, long fromOffset, LongSupplier endOffset) {
     return new FileLogTail(directory, fromOffset, endOffset, Segments::list);
