@@ -1,6 +1,7 @@
 package io.eventstreamcore.engine.classify;
 
 import com.lmax.disruptor.EventHandler;
+import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.SlotKind;
@@ -69,6 +70,17 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     if (slot.kind() != SlotKind.EVENT) {
       return;
     }
+    try {
+      classify(slot, sequence);
+    } catch (RuntimeException | Error e) {
+      // The slot still holds the last event's route and topic id: processors and writers must not
+      // take it for an event. Its ERROR tells the client to send it again. Counted by the caller.
+      slot.reject(ErrorCode.NOT_HANDLED, false);
+      throw e;
+    }
+  }
+
+  private void classify(EventSlot slot, long sequence) {
     TopicIndex.Entry topic = topics.resolve(slot.topicBytes(), slot.topicLength());
     Priority priority = effectivePriority(slot.framePriority(), topic.configured());
     boolean downgraded = priority == Priority.HIGH && overload.downgradesHigh(sequence);

@@ -16,6 +16,11 @@ public enum ErrorCode {
   TRUNCATED_HEADER(4, "truncated_header", "extended header flag set but frame too short for it"),
   OVERLOAD(5, "overload", "rejected by overload policy"),
   SHUTTING_DOWN(6, "shutting_down", "server shutting down"),
+  /**
+   * Wire code 6: the server failed while classifying the frame (not the frame's fault); like a
+   * frame cut off by a shutdown, it was not handled and may be sent again.
+   */
+  NOT_HANDLED(6, "not_handled", "server failed to handle this frame; send it again"),
   NOT_AUTHORISED(7, "not_authorised", "not authorised");
 
   private final int code;

@@ -1,13 +1,16 @@
 package io.eventstreamcore.engine.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.lmax.disruptor.Sequence;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
+import io.eventstreamcore.engine.ring.OverloadPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,6 +54,41 @@ class ClassifyHandlerTest {
     System.arraycopy(t, 0, slot.topicBuffer(t.length), 0, t.length);
     slot.payloadBuffer(1)[0] = 1;
     slot.received(millis, 0);
+  }
+
+  @Test
+  void aSlotThatFailsToClassifyIsRejectedAndDoesNotKeepTheLastEventsRoute() {
+    // A batch overload decision that fails (any failure inside classify: a bug, an out-of-memory).
+    OverloadPolicy[] policies = new OverloadPolicy[Route.values().length];
+    Sequence[] progress = new Sequence[Route.values().length];
+    for (Route route : Route.values()) {
+      policies[route.ordinal()] = new OverloadPolicy.Backpressure();
+      progress[route.ordinal()] = new Sequence();
+    }
+    policies[Route.BATCH.ordinal()] = new OverloadPolicy.DropNewest(100);
+    progress[Route.BATCH.ordinal()] =
+        new Sequence() {
+          @Override
+          public long get() {
+            throw new IllegalStateException("broken");
+          }
+        };
+    handler =
+        new ClassifyHandler(
+            new TopicIndex(Map.of("alarms", Priority.CRITICAL), 64),
+            new DedupWindow(WINDOW_MILLIS, 1024),
+            new ArrivalOverload(policies, progress, -1),
+            metrics);
+    EventSlot slot = classify("alarms", Priority.CRITICAL, 1, 1_000);
+    assertThat(slot.route()).isEqualTo(Route.REALTIME);
+
+    fill(slot, "bulk", Priority.BATCH, 2, 1_000); // the slot reused
+    assertThatThrownBy(() -> handler.onEvent(slot, sequence++, true))
+        .hasMessage("broken"); // for the stage's exception handler to count
+
+    assertThat(slot.kind()).isEqualTo(SlotKind.REJECTED); // not an event for any stage
+    assertThat(slot.error()).isEqualTo(ErrorCode.NOT_HANDLED);
+    assertThat(slot.error().code()).isEqualTo(6); // the client sends it again
   }
 
   @Test
