@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,10 +157,11 @@ public final class EventPipeline {
     for (Route route : Route.values()) {
       policies[route.ordinal()] = overloadPolicy(route);
     }
+    BooleanSupplier isHalted = () -> halted;
     for (Route route : Route.values()) {
       queues[route.ordinal()] =
           new RecordQueue(
-              settings.recordQueueSize(), backends.size(), () -> halted, progressed, storageLimits);
+              settings.recordQueueSize(), backends.size(), isHalted, progressed, storageLimits);
       processors.add(
           new ProcessorStage(
               route,
@@ -168,7 +170,7 @@ public final class EventPipeline {
               settings.route(route).retry(),
               policies[route.ordinal()],
               ring::getCursor,
-              ParkingWaitStrategy::parkAtLeast,
+              nanos -> ParkingWaitStrategy.parkAtLeast(nanos, isHalted),
               metrics));
     }
     dedup = new DedupWindow(settings.dedupWindow().toMillis(), settings.dedupMaxKeys());

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A wait strategy for few cores: the first stage blocks while nothing new is published; a later
@@ -45,6 +46,7 @@ public final class ParkingWaitStrategy implements WaitStrategy {
   private static final long FIRST_POLL_NANOS = 1_000;
   private static final long MAX_POLL_NANOS = 1_000_000;
   private static final int SPINS_FOR_PUBLISHER = 64;
+  private static final long STOP_CHECK_NANOS = 1_000_000;
 
   private final Object mutex = new Object();
   private final AtomicBoolean signalNeeded = new AtomicBoolean();
@@ -154,6 +156,25 @@ public final class ParkingWaitStrategy implements WaitStrategy {
       LockSupport.parkNanos(left);
       left = deadline - System.nanoTime();
     }
+  }
+
+  /**
+   * Parks for at least {@code nanos}, or until {@code stop} turns true (looked at every
+   * millisecond): a retry's backoff that a halting pipeline must not wait out.
+   *
+   * @return false when {@code stop} turned true
+   */
+  static boolean parkAtLeast(long nanos, BooleanSupplier stop) {
+    long deadline = System.nanoTime() + nanos;
+    long left = nanos;
+    while (left > 0) {
+      if (stop.getAsBoolean()) {
+        return false;
+      }
+      LockSupport.parkNanos(Math.min(left, STOP_CHECK_NANOS));
+      left = deadline - System.nanoTime();
+    }
+    return !stop.getAsBoolean();
   }
 
   private int registeredWaiters() {

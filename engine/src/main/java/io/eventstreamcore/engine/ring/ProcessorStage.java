@@ -13,7 +13,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.LongConsumer;
+import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +45,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   // Reading the ring's claim cursor contends with every publisher: only when the policy needs it.
   private final boolean watchesBacklog;
   private final LongSupplier claimed;
-  private final LongConsumer pause;
+  private final LongPredicate pause;
   private final CounterDataPoint processed;
   private final CounterDataPoint retries;
   private final CounterDataPoint shed;
@@ -69,6 +69,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
    * @param claimed the ring's highest claimed sequence, for {@link
    *     OverloadPolicy#shedsBeforeHandling}
    * @param pause waits the given nanoseconds between attempts (parks the thread in service)
+   * @param halted true once the pipeline halts: a failing call is then not tried again (a stop must
+   *     not wait on backoffs; the event becomes a dead letter)
    */
   ProcessorStage(
       Route route,
@@ -77,7 +79,7 @@ final class ProcessorStage implements EventHandler<EventSlot> {
       RetryPolicy retry,
       OverloadPolicy overload,
       LongSupplier claimed,
-      LongConsumer pause,
+      LongPredicate pause,
       EngineMetrics metrics) {
     this.route = route;
     this.handlers = new ProcessorHandler[members.size()];
@@ -218,7 +220,9 @@ final class ProcessorStage implements EventHandler<EventSlot> {
           return false;
         }
         retries.inc();
-        pause.accept(retry.backoffNanos(attempt));
+        if (!pause.test(retry.backoffNanos(attempt))) {
+          return false;
+        }
       }
     }
   }

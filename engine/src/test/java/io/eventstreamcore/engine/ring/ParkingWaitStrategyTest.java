@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,17 @@ class ParkingWaitStrategyTest {
     strategy.signalProgress();
 
     assertThat(available.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+  }
+
+  @Test
+  void aRetryBackoffEndsWhenThePipelineHalts() throws Exception {
+    AtomicBoolean halted = new AtomicBoolean();
+    CompletableFuture<Boolean> backoff =
+        CompletableFuture.supplyAsync(
+            () -> ParkingWaitStrategy.parkAtLeast(TimeUnit.HOURS.toNanos(1), halted::get));
+    halted.set(true);
+    assertThat(backoff.get(10, TimeUnit.SECONDS)).isFalse(); // not the hour
+    assertThat(ParkingWaitStrategy.parkAtLeast(1_000, () -> false)).isTrue();
   }
 
   @Test

@@ -38,6 +38,7 @@ class ProcessorStageTest {
   private final EventSlot slot = new EventSlot(64);
   private long claimed;
   private long sequence;
+  private boolean haltDuringPause;
 
   private ProcessorStage stage(RetryPolicy retry, OverloadPolicy overload, ProcessorHandler... hs) {
     List<ProcessorStage.Member> members = new ArrayList<>();
@@ -53,7 +54,10 @@ class ProcessorStageTest {
         retry,
         overload,
         () -> claimed,
-        pauses::add,
+        nanos -> {
+          pauses.add(nanos);
+          return !haltDuringPause;
+        },
         metrics);
   }
 
@@ -197,6 +201,22 @@ class ProcessorStageTest {
 
     assertThat(emitted).isEmpty();
     assertThat(metrics.processorHandlerErrors("transactional", "h0").getLongValue()).isEqualTo(1);
+  }
+
+  @Test
+  void aPipelineHaltingDuringABackoffEndsTheRetriesWithADeadLetter() {
+    haltDuringPause = true; // the stop's deadline passed while the handler's retry waited
+    ProcessorStage stage =
+        stage(
+            new RetryPolicy(5, 10 * MS, 100 * MS),
+            new OverloadPolicy.Backpressure(),
+            failing("tx", new HashMap<>(Map.of(1L, 9))));
+
+    offer(stage, 1);
+
+    assertThat(calls).containsExactly("tx:1");
+    assertThat(pauses).containsExactly(10 * MS);
+    assertThat(deadLetters(DeadLetterReason.HANDLER_GAVE_UP)).isEqualTo(1);
   }
 
   @Test
