@@ -32,6 +32,7 @@ class ResponseEncoderTest {
           ErrorCode.TRUNCATED_HEADER, 4,
           ErrorCode.OVERLOAD, 5,
           ErrorCode.SHUTTING_DOWN, 6,
+          ErrorCode.NOT_HANDLED, 6,
           ErrorCode.NOT_AUTHORISED, 7);
 
   private static byte[] drain(ByteBuf buf) {
