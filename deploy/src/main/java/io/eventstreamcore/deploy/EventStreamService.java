@@ -25,6 +25,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.List;
@@ -109,8 +110,11 @@ public final class EventStreamService implements AutoCloseable {
       closeQuietly(backends, e);
       throw e;
     }
+    String listening =
+        "eventstream.ingest " + settings.ingest().host() + ":" + settings.ingest().port();
     try {
       ingestAddress = ingest.start();
+      listening = "eventstream.admin " + adminSettings.host() + ":" + adminSettings.port();
       adminAddress = admin != null ? admin.start() : null;
     } catch (Exception e) {
       // e.g. a port in use (Netty rethrows the BindException unchecked): undo what started, or
@@ -121,8 +125,19 @@ public final class EventStreamService implements AutoCloseable {
       if (admin != null) {
         admin.close();
       }
+      if (e instanceof BindException bind) {
+        throw named(bind, listening);
+      }
       throw e;
     }
+  }
+
+  /** Netty's own message names neither the address nor which of the two servers it was. */
+  private static BindException named(BindException e, String listening) {
+    BindException named =
+        new BindException("cannot listen on " + listening + ": " + e.getMessage());
+    named.initCause(e);
+    return named;
   }
 
   /** Where handler classes named in configuration are found: the application's class path. */

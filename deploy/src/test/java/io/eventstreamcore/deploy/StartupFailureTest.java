@@ -29,7 +29,8 @@ class StartupFailureTest {
                           "eventstream.storage.backends = [memory]\n"
                               + "eventstream.ingest.port = "
                               + taken.getLocalPort())))
-          .isInstanceOf(BindException.class);
+          .isInstanceOf(BindException.class)
+          .hasMessageContaining("eventstream.ingest 127.0.0.1:" + taken.getLocalPort());
     }
     await()
         .atMost(Duration.ofSeconds(10))
