@@ -120,6 +120,18 @@ class SendCommandTest {
   }
 
   @Test
+  void rawEmptyAndBlankLinesAreEmptyAndBlankPayloads() throws Exception {
+    Path input = dir.resolve("lines.txt");
+    Files.writeString(input, "a\n\n \nb\n"); // the last newline ends "b": no fifth line
+
+    assertThat(send("--format=raw", "--topic=logs", input.toString())).isZero();
+
+    assertThat(stored())
+        .extracting(e -> new String(e.payload(), StandardCharsets.UTF_8))
+        .containsExactly("a", "", " ", "b");
+  }
+
+  @Test
   void aServerThatStopsAcknowledgingEndsTheSendWithExitOne() throws Exception {
     Path input = dir.resolve("lines.txt");
     Files.writeString(

@@ -105,8 +105,8 @@ public final class SendCommand implements Callable<Integer> {
       long lineNo = 0;
       while ((line = in.next()) != null) {
         lineNo++;
-        if (isBlank(line)) {
-          continue;
+        if (format == Format.JSONL && isBlank(line)) {
+          continue; // a raw line is a payload, an empty one too
         }
         try {
           if (!send(producer, parser, in, line)) {
