@@ -112,7 +112,14 @@ public final class JsonText {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
+          // Control characters, and those YAML may not hold raw or reads as line breaks
+          // (DEL, C1, U+2028/2029, a BOM, U+FFFE/FFFF): escaped, valid in JSON and YAML alike.
+          if (c < 0x20
+              || c >= 0x7F && c <= 0x9F
+              || c == 0x2028
+              || c == 0x2029
+              || c == 0xFEFF
+              || c >= 0xFFFE) {
             out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);

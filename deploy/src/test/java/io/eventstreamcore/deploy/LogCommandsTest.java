@@ -144,6 +144,21 @@ class LogCommandsTest {
   }
 
   @Test
+  void textPayloadsWithCharactersYamlCannotHoldRawPrintEscaped() throws Exception {
+    try (EventStreamService service =
+            EventStreamService.start(TestConfigs.withOverrides(config()));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      byte[] payload = "a\u007fb\u0085c\u2028d\uFEFFe".getBytes(StandardCharsets.UTF_8);
+      long frame = client.send(Priority.LOW, "text", 1, payload, true);
+      client.flush();
+      assertThat(client.awaitAck(frame, DEADLINE)).isTrue();
+    }
+
+    assertThat(run("inspect", "-d", dir.toString())).isZero();
+    assertThat(out.toString()).contains("payload: \"a\\u007fb\\u0085c\\u2028d\\ufeffe\"\n");
+  }
+
+  @Test
   void inspectFromTheServicesConfigurationNeedsOnlyItsFileBlock() throws Exception {
     writeLog();
     // The service's file also lists sql, whose URL its environment alone sets.
