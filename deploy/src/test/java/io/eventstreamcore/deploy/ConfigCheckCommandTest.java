@@ -54,12 +54,16 @@ class ConfigCheckCommandTest {
             + "}\n"
             + "eventstream.storage.kafka {\n"
             + "  bootstrap-servers = \"kafka:9092\"\n"
-            + "  producer { \"sasl.jaas.config\" = \"PlainLoginModule password=jaas-secret;\" }\n"
+            + "  producer {\n"
+            + "    \"sasl.jaas.config\" = \"PlainLoginModule password=jaas-secret;\"\n"
+            + "    \"ssl.keystore.key\" = \"-----BEGIN PRIVATE KEY----- pem-secret\"\n"
+            + "  }\n"
             + "}\n");
 
     assertThat(run("config", "check", "--json", "-c", file.toString())).isZero();
 
-    assertThat(out.toString()).doesNotContain("url-secret", "sql-secret", "jaas-secret");
+    assertThat(out.toString())
+        .doesNotContain("url-secret", "sql-secret", "jaas-secret", "pem-secret");
     JsonNode effective = new ObjectMapper().readTree(out.toString());
     assertThat(effective.at("/eventstream/storage/sql/password").asText()).isEqualTo("[hidden]");
     assertThat(effective.at("/eventstream/storage/sql/url").asText())

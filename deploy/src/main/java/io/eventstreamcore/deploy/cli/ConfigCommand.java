@@ -45,7 +45,9 @@ public final class ConfigCommand implements Callable<Integer> {
   static final class Check implements Callable<Integer> {
     private static final String HIDDEN = "[hidden]";
     private static final Pattern SECRET_KEY =
-        Pattern.compile("password|secret|jaas|token|credential", Pattern.CASE_INSENSITIVE);
+        Pattern.compile(
+            "password|secret|jaas|token|credential|keystore\\.key|certificate",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern URL_PASSWORD =
         Pattern.compile("([?&;]password=)[^&;]*", Pattern.CASE_INSENSITIVE);
 
