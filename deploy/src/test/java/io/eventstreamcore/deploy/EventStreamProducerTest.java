@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -171,13 +172,19 @@ class EventStreamProducerTest {
         producer.send(Priority.HIGH, "alerts", i, payload(i));
       }
       await().atMost(DEADLINE).until(() -> server.framesReceived() == 10);
-      Future<List<ProducerEvent>> closing = threads.submit(() -> producer.close(DEADLINE));
-      assertThat(closing.isDone()).as("close waits while nothing can be acknowledged").isFalse();
+      CompletableFuture<List<ProducerEvent>> closing = new CompletableFuture<>();
+      Thread closer = new Thread(() -> closing.complete(producer.close(DEADLINE)), "test-closer");
+      closer.start();
+      await()
+          .atMost(DEADLINE)
+          .until(() -> closer.getState() == Thread.State.TIMED_WAITING); // inside close()
+      assertThat(closing).as("close waits while nothing can be acknowledged").isNotDone();
 
       server.open();
       assertThat(closing.get(DEADLINE.toSeconds(), TimeUnit.SECONDS))
           .as("close returned once every ACK came: nothing left open")
           .isEmpty();
+      closer.join();
       assertThat(producer.acknowledged()).isEqualTo(10);
       assertThatThrownBy(() -> producer.send(Priority.HIGH, "alerts", 11, payload(11)))
           .isInstanceOf(IllegalStateException.class);

@@ -80,6 +80,8 @@ class ProducerRestartTest {
         doubled);
     assertThat(missing).as("events lost").isEmpty();
     assertThat(byId.keySet()).hasSize(EVENTS);
+    // The restart cut the stream: what the first server never acknowledged was sent again.
+    assertThat(resent).as("events resent").isPositive();
     // An event stored by the first server whose ACK was lost at its stop is resent: the second
     // server rebuilt its dedup window from the file log, so it is a duplicate, not a second copy.
     assertThat(doubled).as("stored twice").isEmpty();

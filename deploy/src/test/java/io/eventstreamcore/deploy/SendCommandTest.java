@@ -64,7 +64,7 @@ class SendCommandTest {
         input,
         "{\"topic\":\"orders\",\"priority\":\"BATCH\",\"id\":42,\"payload\":\"hello\"}\n"
             + "\n"
-            + "{\"topic\":\"orders\",\"priority\":1,\"id\":43,\"payload_base64\":\"AAEC\"}\n"
+            + "{\"topic\":\"orders\",\"priority\":2,\"id\":43,\"payload_base64\":\"AAEC\"}\n"
             + "{\"topic\":\"orders\",\"payload\":\"no id: one is generated\"}\n");
 
     assertThat(send(input.toString())).isZero();
@@ -74,7 +74,8 @@ class SendCommandTest {
     assertThat(events.get(0).eventId()).isEqualTo(42);
     assertThat(events.get(0).priority()).isEqualTo(Priority.BATCH);
     assertThat(new String(events.get(0).payload(), StandardCharsets.UTF_8)).isEqualTo("hello");
-    assertThat(events.get(1).priority()).isEqualTo(Priority.LOW);
+    assertThat(events.get(1).priority()).isEqualTo(Priority.MEDIUM); // by its code, not --priority
+    assertThat(events.get(1).eventId()).isEqualTo(43);
     assertThat(events.get(1).payload()).containsExactly(0, 1, 2);
     assertThat(events.get(2).eventId()).isNotZero();
     assertThat(events.get(2).priority()).isEqualTo(Priority.LOW); // --priority default

@@ -11,7 +11,7 @@ import io.eventstreamcore.engine.metrics.EngineMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,16 +23,18 @@ class AckAtStopTest {
 
   /** Refuses every ACK until a moment, as a connection whose client reads late. */
   private static final class LateReader extends AckTarget {
-    private final long acceptFromNanos;
+    private final AtomicInteger refusalsLeft;
+    private final AtomicInteger refused = new AtomicInteger();
     private volatile long lastAck;
 
-    LateReader(long acceptFromNanos) {
-      this.acceptFromNanos = acceptFromNanos;
+    LateReader(int refusals) {
+      this.refusalsLeft = new AtomicInteger(refusals);
     }
 
     @Override
     public boolean sendAck(long frameNo) {
-      if (System.nanoTime() - acceptFromNanos < 0) {
+      if (refusalsLeft.getAndDecrement() > 0) {
+        refused.incrementAndGet();
         return false;
       }
       lastAck = frameNo;
@@ -69,13 +71,14 @@ class AckAtStopTest {
             List.of(),
             List.of(backend));
     pipeline.start();
-    LateReader connection = new LateReader(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300));
+    LateReader connection = new LateReader(3);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, 0);
 
     long last = frames.event(Priority.LOW, "orders", 1, "p".getBytes(StandardCharsets.UTF_8));
     pipeline.stop();
 
     assertThat(backend.eventIds()).containsExactly(1L);
+    assertThat(connection.refused.get()).isEqualTo(3); // the last batch's ACK, and two retries
     assertThat(connection.lastAck).isEqualTo(last);
   }
 }

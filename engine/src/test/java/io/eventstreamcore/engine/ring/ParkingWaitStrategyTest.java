@@ -70,10 +70,23 @@ class ParkingWaitStrategyTest {
   @Test
   void aRetryBackoffEndsWhenThePipelineHalts() throws Exception {
     AtomicBoolean halted = new AtomicBoolean();
-    CompletableFuture<Boolean> backoff =
-        CompletableFuture.supplyAsync(
-            () -> ParkingWaitStrategy.parkAtLeast(TimeUnit.HOURS.toNanos(1), halted::get));
+    CompletableFuture<Boolean> backoff = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () ->
+                backoff.complete(
+                    ParkingWaitStrategy.parkAtLeast(TimeUnit.HOURS.toNanos(1), halted::get)),
+            "test-backoff");
+    thread.start();
+    threads.add(thread);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (thread.getState() != Thread.State.TIMED_WAITING) { // parked inside the backoff
+      assertThat(System.nanoTime()).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+
     halted.set(true);
+
     assertThat(backoff.get(10, TimeUnit.SECONDS)).isFalse(); // not the hour
     assertThat(ParkingWaitStrategy.parkAtLeast(1_000, () -> false)).isTrue();
   }

@@ -538,21 +538,23 @@ abstract class SqlBackendContract {
   @Test
   void aSecondWriterOnTheSamePrefixTakesItOverAndTheFirstStops() throws IOException {
     List<Expected> events = sampleEvents();
-    try (SqlBackend first = open()) {
-      first.append(events.get(0).slot());
-      first.commit();
-      try (SqlBackend second = open()) {
-        first.append(events.get(1).slot());
-        assertThatThrownBy(first::commit)
-            .isInstanceOf(IOException.class)
-            .hasMessageContaining("taken over by another writer");
-        second.append(events.get(2).slot());
-        second.commit();
-        assertThat(read(second, EventQuery.all())).containsExactly(events.get(0), events.get(2));
-      }
-    } catch (IOException expectedAtClose) {
+    SqlBackend first = open();
+    first.append(events.get(0).slot());
+    first.commit();
+    try (SqlBackend second = open()) {
+      first.append(events.get(1).slot());
+      assertThatThrownBy(first::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("taken over by another writer");
+      second.append(events.get(2).slot());
+      second.commit();
+      assertThat(read(second, EventQuery.all())).containsExactly(events.get(0), events.get(2));
       // The first writer's close commits its pending event, which fails the same way.
-      assertThat(expectedAtClose).hasMessageContaining("taken over by another writer");
+      assertThatThrownBy(first::close).hasMessageContaining("taken over by another writer");
+      second.append(events.get(3).slot());
+      second.commit(); // the second writes on: the first took nothing back
+      assertThat(read(second, EventQuery.all()))
+          .containsExactly(events.get(0), events.get(2), events.get(3));
     }
   }
 
