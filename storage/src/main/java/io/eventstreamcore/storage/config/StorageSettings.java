@@ -12,6 +12,8 @@ import java.util.List;
 
 /** Settings of the storage backends, read once from {@code eventstream.storage} and checked. */
 public final class StorageSettings {
+  private static final long MAX_ARENA_BYTES = Integer.MAX_VALUE - 8;
+
   /** Backend names this build knows. */
   public static final List<String> KNOWN_BACKENDS = List.of("memory", "file", "sql", "kafka");
 
@@ -49,7 +51,15 @@ public final class StorageSettings {
           "needs at least one backend with durable = true (acknowledgements wait for those)");
     }
     memoryMaxEvents = positiveInt(c, "memory.max-events");
-    memoryMaxBytes = (int) Math.min(Integer.MAX_VALUE - 8, positiveBytes(c, "memory.max-bytes"));
+    long maxBytes = positiveBytes(c, "memory.max-bytes");
+    if (maxBytes > MAX_ARENA_BYTES) {
+      // One Java array: a larger value would be cut down without a word.
+      throw EngineSettings.bad(
+          "eventstream.storage.memory.max-bytes",
+          maxBytes,
+          "must be at most 2GiB - 8 bytes (one arena)");
+    }
+    memoryMaxBytes = (int) maxBytes;
     memoryMaxRecords = positiveInt(c, "memory.max-records");
     file = FileSettings.read(c);
     if (backends.contains("file")) {

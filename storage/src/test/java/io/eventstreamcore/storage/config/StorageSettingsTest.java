@@ -240,6 +240,12 @@ class StorageSettingsTest {
     assertThatThrownBy(() -> new StorageSettings(with("eventstream.storage.memory.max-bytes = 0")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("eventstream.storage.memory.max-bytes");
+    // Beyond one Java array: refused, not cut down to it without a word.
+    assertThatThrownBy(
+            () -> new StorageSettings(with("eventstream.storage.memory.max-bytes = 3GiB")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.storage.memory.max-bytes")
+        .hasMessageContaining("3221225472");
   }
 
   @Test
