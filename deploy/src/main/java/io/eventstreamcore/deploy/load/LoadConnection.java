@@ -42,7 +42,10 @@ final class LoadConnection {
   private final byte[] payload;
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private static final int RECENT_IDS = 128;
+  private final long[] recentIds = new long[RECENT_IDS];
   private volatile long sent;
+  private volatile long repeated;
   private volatile long unsent;
   private volatile boolean readerDone;
   // A System.nanoTime() value, set before the threads start: see recordFrom.
@@ -95,6 +98,11 @@ final class LoadConnection {
 
   long acked() {
     return acked.get();
+  }
+
+  /** Frames sent with the id of an earlier one ({@code --duplicates}): duplicates to the server. */
+  long repeated() {
+    return repeated;
   }
 
   long rejected() {
@@ -210,10 +218,13 @@ final class LoadConnection {
       return;
     }
     long id = frame;
-    if (settings.duplicateRatio() > 0
-        && frame > 100
-        && random.nextDouble() < settings.duplicateRatio()) {
-      id = frame - 1 - random.nextInt(100); // resend of a recent event_id
+    if (settings.duplicateRatio() > 0) {
+      if (frame > RECENT_IDS && random.nextDouble() < settings.duplicateRatio()) {
+        // A resend of one of the last ids actually sent (a repeat's own id never was).
+        id = recentIds[(int) ((frame - 1 - random.nextInt(RECENT_IDS)) & (RECENT_IDS - 1))];
+        repeated++;
+      }
+      recentIds[(int) (frame & (RECENT_IDS - 1))] = id;
     }
     b.putInt(3 + topic.length + 16 + payload.length);
     b.put((byte) (priority | 0x80 | (ack ? 0x40 : 0)));

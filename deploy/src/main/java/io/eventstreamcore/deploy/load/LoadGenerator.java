@@ -74,19 +74,7 @@ public final class LoadGenerator {
     }
     threads.addAll(senders);
     Histogram total = progress(connections, recorder, warmup, start, deadline);
-    // A sender stops on its own by the give-up time, but may still be writing its last buffer or
-    // (v2) waiting for room in its in-flight window: closing the channel under it would fail the
-    // connection and count frames that never reached the server as sent. So wait for the senders,
-    // then for the ACKs, all within one drain deadline.
-    long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
-    for (Thread sender : senders) {
-      TimeUnit.NANOSECONDS.timedJoin(sender, drainDeadline - System.nanoTime());
-    }
-    for (LoadConnection connection : connections) {
-      if (settings.v2()) {
-        connection.awaitAcks(Math.max(0, drainDeadline - System.nanoTime()));
-      }
-    }
+    drain(senders, connections);
     long elapsedNanos = System.nanoTime() - start;
     total.add(recorder.getIntervalHistogram());
     for (LoadConnection connection : connections) {
@@ -98,6 +86,7 @@ public final class LoadGenerator {
     LoadResult result =
         new LoadResult(
             sum(connections, LoadConnection::sent),
+            sum(connections, LoadConnection::repeated),
             sum(connections, LoadConnection::acked),
             sum(connections, LoadConnection::rejected),
             sum(connections, LoadConnection::unsent),
@@ -111,6 +100,25 @@ public final class LoadGenerator {
     out.println(result.summary(settings));
     out.flush();
     return result;
+  }
+
+  /**
+   * A sender stops on its own by the give-up time, but may still be writing its last buffer or (v2)
+   * waiting for room in its in-flight window: closing the channel under it would fail the
+   * connection and count frames that never reached the server as sent. So this waits for the
+   * senders, then for the ACKs, all within one drain deadline.
+   */
+  private void drain(List<Thread> senders, List<LoadConnection> connections)
+      throws InterruptedException {
+    long drainDeadline = System.nanoTime() + DRAIN_TIMEOUT_NANOS;
+    for (Thread sender : senders) {
+      TimeUnit.NANOSECONDS.timedJoin(sender, drainDeadline - System.nanoTime());
+    }
+    for (LoadConnection connection : connections) {
+      if (settings.v2()) {
+        connection.awaitAcks(Math.max(0, drainDeadline - System.nanoTime()));
+      }
+    }
   }
 
   private static long sum(List<LoadConnection> connections, ToLongFunction<LoadConnection> count) {

@@ -19,6 +19,7 @@ import org.HdrHistogram.Histogram;
  */
 public record LoadResult(
     long sent,
+    long repeated,
     long acked,
     long rejected,
     long unsent,
@@ -68,6 +69,14 @@ public record LoadResult(
             failures,
             elapsedNanos / 1e9,
             eventsPerSecond()));
+    if (repeated > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  repeated event ids: %,d of the frames sent (%.1f%%), duplicates to the server%n",
+              repeated,
+              100.0 * repeated / sent));
+    }
     if (unsent > 0) {
       s.append(
           String.format(

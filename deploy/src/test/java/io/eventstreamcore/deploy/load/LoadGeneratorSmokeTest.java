@@ -40,6 +40,11 @@ class LoadGeneratorSmokeTest {
 
   private static LoadSettings settings(
       EventStreamService service, boolean v2, long rate, int payloadBytes) {
+    return settings(service, v2, rate, payloadBytes, 0);
+  }
+
+  private static LoadSettings settings(
+      EventStreamService service, boolean v2, long rate, int payloadBytes, double duplicates) {
     return new LoadSettings(
         service.ingestAddress(),
         CONNECTIONS,
@@ -47,7 +52,7 @@ class LoadGeneratorSmokeTest {
         RUN,
         payloadBytes,
         16,
-        0,
+        duplicates,
         v2,
         1,
         65_536,
@@ -135,6 +140,28 @@ class LoadGeneratorSmokeTest {
   }
 
   @Test
+  void everyRepeatedIdIsADuplicateToTheServer() throws Exception {
+    EventStreamService service = EventStreamService.start(config());
+    try {
+      StringWriter output = new StringWriter();
+      LoadResult result =
+          new LoadGenerator(
+                  settings(service, true, RATE_PER_SECOND, 100, 0.1), new PrintWriter(output, true))
+              .run();
+
+      assertThat(result.acked()).isEqualTo(result.sent());
+      // A tenth of the frames, give or take, each an id sent before: the server agrees on each.
+      assertThat(result.repeated()).isBetween(result.sent() / 20, result.sent() / 5);
+      assertThat(service.metrics().eventsDuplicate().get())
+          .as("duplicates the server saw")
+          .isEqualTo(result.repeated());
+      assertThat(output.toString()).contains("repeated event ids: ");
+    } finally {
+      service.close();
+    }
+  }
+
+  @Test
   void payloadsLargerThanTheSendBufferAreSent() throws Exception {
     EventStreamService service = EventStreamService.start(config());
     try {
@@ -168,15 +195,15 @@ class LoadGeneratorSmokeTest {
             Duration.ZERO,
             0);
     Histogram latency = new Histogram(3);
-    LoadResult result = new LoadResult(10, 10, 3, 0, 1_000_000_000L, latency, null, 0);
+    LoadResult result = new LoadResult(10, 0, 10, 3, 0, 1_000_000_000L, latency, null, 0);
 
     assertThat(result.eventsPerSecond()).isEqualTo(7.0);
     assertThat(result.allTaken(settings)).isFalse();
-    assertThat(new LoadResult(10, 10, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+    assertThat(new LoadResult(10, 0, 10, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
         .isTrue();
-    assertThat(new LoadResult(10, 9, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
+    assertThat(new LoadResult(10, 0, 9, 0, 0, 1_000_000_000L, latency, null, 0).allTaken(settings))
         .isFalse();
-    assertThat(new LoadResult(10, 10, 0, 5, 1_000_000_000L, latency, null, 0).allTaken(settings))
+    assertThat(new LoadResult(10, 0, 10, 0, 5, 1_000_000_000L, latency, null, 0).allTaken(settings))
         .as("events due, never sent")
         .isFalse();
   }
