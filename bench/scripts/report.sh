@@ -33,12 +33,15 @@ ADMIN_PORT="${ADMIN_PORT:-19464}"
 results=bench/RESULTS.md
 begin='<!-- report.sh: begin (generated, replaced by each run) -->'
 end='<!-- report.sh: end -->'
-work="$(mktemp -d)"
-trap 'stop_service; rm -rf "$work"' EXIT
-
-if [[ ! -f bench/target/eventstream-bench.jar ]]; then
+# What is measured is this checkout, built now (SKIP_BUILD=1 to measure the build already there).
+if [[ "${SKIP_BUILD:-}" != 1 || ! -f bench/target/eventstream-bench.jar ]]; then
   mvn -B -q -DskipTests -Dspotless.check.skip -Dcheckstyle.skip install
 fi
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || commit+=" with local changes"
+# Under the build tree, not /tmp, which may be a tmpfs where S3's fsync would cost nothing.
+work="$(mktemp -d "$root/bench/target/report.XXXXXX")"
+trap 'stop_service; rm -rf "$work"' EXIT
 # The load generator is the CLI's bench command; its JVM gets a larger heap for the histograms.
 loadgen=(env EVENTSTREAM_OPTS=-Xmx512m ./eventstream bench --port "$PORT")
 service_pid=""
@@ -66,10 +69,16 @@ stop_service() {
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
-# Runs the load generator while sampling the server every second. Prints the summary lines,
-# then "rss_max=<MB> rss_first=<MB> rss_last=<MB> cpu=<cores>".
+gc_count() { # young and full collections so far, from the service's own metrics
+  curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" |
+    awk '/^jvm_gc_collection_seconds_count/ {n += $NF} END {printf "%d", n}'
+}
+
+# Runs the load generator while sampling the server every second (RSS) and every 30 s (GC).
+# Prints the generator's summary lines, then "rss_max=<MB> rss_first=<MB> rss_last=<MB>
+# cpu=<cores> exit=<the generator's exit status>".
 measure() {
-  local pid="$service_pid" t0 t1 start end rss first="" last="" max=0
+  local pid="$service_pid" t0 t1 start end rss first="" last="" max=0 seconds=0 rc=0
   t0=$(cpu_ticks "$pid"); start=$(date +%s.%N)
   "${loadgen[@]}" "$@" >"$work/load.out" 2>&1 &
   local lg=$!
@@ -77,12 +86,14 @@ measure() {
     rss=$(rss_mb "$pid"); [[ -z "$first" ]] && first=$rss; last=$rss
     (( rss > max )) && max=$rss
     echo "$(date +%s) $rss" >>"$work/rss.log"
+    (( seconds % 30 == 0 )) && echo "$(date +%s) $(gc_count)" >>"$work/gc.log"
+    seconds=$((seconds + 1))
     sleep 1
   done
-  wait "$lg" || true
+  wait "$lg" || rc=$?
   t1=$(cpu_ticks "$pid"); end=$(date +%s.%N)
-  grep -E "sent|latency|socket write" "$work/load.out" | tail -3
-  echo "rss_max=$max rss_first=$first rss_last=$last cpu=$(awk -v a="$t0" -v b="$t1" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b-a)/100/(e-s)}')"
+  grep -E "^  (sent|repeated|not sent|latency|from the socket write)" "$work/load.out" || true
+  echo "rss_max=$max rss_first=$first rss_last=$last cpu=$(awk -v a="$t0" -v b="$t1" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b-a)/100/(e-s)}') exit=$rc"
 }
 
 field() { # key from "key value" style summary
@@ -91,7 +102,9 @@ field() { # key from "key value" style summary
     p50|p99|p99.9) grep -v 'socket write' | grep -oE "$1 [0-9,]+ us" | head -1 | grep -oE '[0-9,]+ us' | tr -d ', us' ;;
     write-p50|write-p99|write-p99.9) grep 'socket write' | grep -oE "${1#write-} [0-9,]+ us" | head -1 | grep -oE '[0-9,]+ us' | tr -d ', us' ;;
     acked) grep -oE 'acked [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
-    sent) grep -oE 'sent [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
+    sent) grep -oE '^  sent [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
+    rejected) grep -oE 'rejected [0-9,]+' | head -1 | grep -oE '[0-9,]+' | tr -d , ;;
+    failed) grep -oE 'failed connections [0-9]+' | head -1 | grep -oE '[0-9]+$' ;;
   esac
 }
 
@@ -116,7 +129,12 @@ scenario() { # name, -D options, loadgen args...
     fi
     cpus+=("$(echo "$result" | grep -oE 'cpu=[0-9.]+' | cut -d= -f2)")
     local r; r=$(echo "$result" | grep -oE 'rss_max=[0-9]+' | cut -d= -f2); (( r > rss )) && rss=$r
-    [[ "$(echo "$result" | field sent)" == "$(echo "$result" | field acked)" ]] || complete=no
+    # Complete: every frame sent and acknowledged, none rejected, none left unsent, no connection
+    # failed, and the generator itself said so (exit 0).
+    local sent; sent=$(echo "$result" | field sent)
+    [[ -n "$sent" && "$sent" == "$(echo "$result" | field acked)" \
+      && "$(echo "$result" | field rejected)" == 0 && "$(echo "$result" | field failed)" == 0 ]] \
+      && ! grep -q 'not sent' <<<"$result" && grep -q 'exit=0' <<<"$result" || complete=no
   done
   if ((${#w50s[@]} > 0)); then
     from_write+=("- $name from the socket write (medians): p50 $(printf '%s\n' "${w50s[@]}" | median) us, p99 $(printf '%s\n' "${w99s[@]}" | median) us, p99.9 $(printf '%s\n' "${w999s[@]}" | median) us")
@@ -139,6 +157,7 @@ scenario S4 "$memory" -c 4 -d "$DURATION" "${w[@]}" --payload 100 --duplicates 0
 
 # S5: one long run at a fixed rate; RSS over time and GC from the service's own metrics.
 : >"$work/rss.log"
+: >"$work/gc.log"
 start_service "$memory"
 s5=$(measure -c 1 -r 100000 -d "$S5_DURATION" "${w[@]}" --payload 100)
 gc=$(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep -E '^jvm_gc_collection_seconds_(count|sum)' | sed 's/jvm_gc_collection_seconds_//' | tr '\n' ';')
@@ -147,12 +166,17 @@ t0=$(cpu_ticks "$service_pid"); sleep 20; t1=$(cpu_ticks "$service_pid")
 idle=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f%%", (b-a)/20}')
 stop_service
 rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
+rss_range=$(awk 'NR == 1 || $2 < min {min = $2} $2 > max {max = $2} END {printf "%s-%s", min, max}' "$work/rss.log")
+gc_series=$(awk '{printf "%s ", $2}' "$work/gc.log")
 
 {
   echo "## Load scenarios (generated)"
   echo
   echo "Produced by \`bench/scripts/report.sh\` (RUNS=$RUNS, DURATION=$DURATION, S5_DURATION=$S5_DURATION, TOPOLOGY=$TOPOLOGY) on $(date -u +%Y-%m-%d)."
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)."
+  echo "Build: $commit. Machine: $(nproc) cores ($(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), $(java -version 2>&1 | head -1)."
+  echo "Service: \`EVENTSTREAM_OPTS=\"-Deventstream.ingest.port=$PORT -Deventstream.admin.port=$ADMIN_PORT -Deventstream.storage.file.directory=<work>/data -Deventstream.ring.topology=$TOPOLOGY <scenario options>\" ./eventstream\`,"
+  echo "a fresh one per run; scenario options: S1, S2, S4, S5 \`${memory%%$listed}\`, S3 \`${file_always%%$listed}\` (the data directory on $(stat -f -c %T "$work")), each with the topic list below."
+  echo "Load generator: \`${loadgen[*]} <arguments below>\`."
   echo "The load generator runs on the same machine and shares its cores with the service."
   echo
   echo "| scenario | load generator arguments | events/s (median) | p50 us | p99 us | p99.9 us | server CPU (cores, max) | server RSS MB (max) | all acked | events/s per run |"
@@ -172,8 +196,9 @@ rss_series=$(awk 'NR % 30 == 1 {printf "%s ", $2}' "$work/rss.log")
   echo "S5 ($S5_DURATION at 100,000 events/s, memory storage):"
   echo
   echo "- $(echo "$s5" | tr '\n' ' ')"
-  echo "- RSS every 30 s (MB): $rss_series"
-  echo "- GC: $gc"
+  echo "- RSS every 30 s (MB): $rss_series(every second: $rss_range)"
+  echo "- GC collections so far, every 30 s from the start of the load: $gc_series"
+  echo "- GC at the end: $gc"
   echo "- Idle CPU afterwards (no traffic, 20 s): $idle of one core"
   echo
   echo "Latencies leave out the first $WARMUP of each run (JIT warm-up of both JVMs), $S2_WARMUP in S2"
