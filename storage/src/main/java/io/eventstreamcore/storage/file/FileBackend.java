@@ -190,20 +190,25 @@ public final class FileBackend implements ReadableBackend {
     FileLogReader.SegmentScan scan = FileLogReader.scan(active.path());
     FileChannel opened = openForWrite(active.path());
     long cut = scan.sizeBytes() - scan.validBytes();
-    if (cut > 0) {
-      LOG.warn(
-          "file log {}: torn or corrupt tail of {} bytes after {} records in {}; truncating",
-          directory,
-          cut,
-          scan.records(),
-          active.path().getFileName());
-      try {
+    try {
+      if (cut > 0) {
+        LOG.warn(
+            "file log {}: torn or corrupt tail of {} bytes after {} records in {}; truncating",
+            directory,
+            cut,
+            scan.records(),
+            active.path().getFileName());
         opened.truncate(scan.validBytes());
         opened.force(true);
-      } catch (IOException e) {
-        opened.close();
-        throw e;
+      } else if (settings.sync() != SyncPolicy.NEVER) {
+        // What a killed process wrote and never synced is in the page cache only, yet the dedup
+        // rebuild takes its ids as stored and acknowledges their resends as duplicates: made
+        // durable now, before anything rests on it (this process keeps no copy to write again).
+        fsync.force(opened);
       }
+    } catch (IOException e) {
+      opened.close();
+      throw e;
     }
     channel = opened;
     filePosition = scan.validBytes();

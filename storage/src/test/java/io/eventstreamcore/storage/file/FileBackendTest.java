@@ -235,6 +235,45 @@ class FileBackendTest {
   }
 
   @Test
+  void whatAKilledProcessLeftUnsyncedIsSyncedWhenTheLogOpens() throws IOException {
+    FileSettings settings =
+        new FileSettings(
+            dir,
+            SyncPolicy.ALWAYS,
+            Duration.ofMillis(100),
+            64L << 20,
+            0,
+            Duration.ZERO,
+            1 << 20,
+            true);
+    // Written, never synced: as a process killed before its fsync leaves the file.
+    FileBackend first =
+        new FileBackend(
+            "file",
+            settings,
+            channel -> {
+              throw new IOException("killed before its fsync");
+            });
+    assertThatThrownBy(() -> writeSample(first)).hasMessage("killed before its fsync");
+    assertThatThrownBy(first::close).hasMessage("killed before its fsync");
+    assertThat(Files.size(onlySegment())).isPositive();
+
+    int[] forced = {0};
+    try (FileBackend reopened =
+        new FileBackend(
+            "file",
+            settings,
+            channel -> {
+              forced[0]++;
+              channel.force(false);
+            })) {
+      // Before any commit: the dedup rebuild reads these ids next, and resends of them are ACKed.
+      assertThat(forced[0]).isEqualTo(1);
+      assertThat(reopened.readEvents()).isNotEmpty();
+    }
+  }
+
+  @Test
   void aBatchBeyondTwiceTheBufferIsSyncedInPartsSoThatWhatIsKeptToWriteAgainStaysBounded()
       throws IOException {
     try (FileBackend backend = open(SyncPolicy.ALWAYS, 1024)) { // 130 KiB kept at most
