@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import net.openhft.chronicle.bytes.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,12 @@ public final class FileBackend implements ReadableBackend {
   }
 
   FileBackend(String name, FileSettings settings, Fsync fsync) throws IOException {
+    this(name, settings, fsync, System::nanoTime);
+  }
+
+  /** With the clock that paces retention's checks after commits; tests set it. */
+  FileBackend(String name, FileSettings settings, Fsync fsync, LongSupplier nanoClock)
+      throws IOException {
     this.name = name;
     this.fsync = fsync;
     this.settings = settings;
@@ -115,7 +122,8 @@ public final class FileBackend implements ReadableBackend {
       throw new IOException("storage directory is not writable: " + directory.toAbsolutePath());
     }
     this.retention =
-        new SegmentRetention(directory, settings.retentionBytes(), settings.retentionAge());
+        new SegmentRetention(
+            directory, settings.retentionBytes(), settings.retentionAge(), nanoClock);
     this.lock = lockDirectory(directory);
     try {
       this.truncatedBytes = recover();
@@ -406,9 +414,12 @@ public final class FileBackend implements ReadableBackend {
       retainAfterFailure();
       throw e;
     }
+    // Retention may take only what earlier commits hold: those were acknowledged, while this
+    // batch's ACK comes after this call (a batch larger than retention-bytes stays until then).
+    long acknowledged = committedOffset;
     committedOffset = nextOffset;
     if (retention.due()) {
-      retention.enforce(filePosition, committedOffset); // ages segments out even when nothing rolls
+      retention.enforce(filePosition, acknowledged); // ages segments out even when nothing rolls
     }
   }
 

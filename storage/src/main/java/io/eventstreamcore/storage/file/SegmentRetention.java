@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +30,15 @@ final class SegmentRetention {
   private final long maxAgeMillis;
   private final ArrayDeque<ClosedSegment> closed = new ArrayDeque<>();
   private long closedBytes;
+  private final LongSupplier nanoClock;
   private long lastCheckNanos;
   private boolean failureReported;
 
-  SegmentRetention(Path directory, long maxBytes, Duration maxAge) {
+  SegmentRetention(Path directory, long maxBytes, Duration maxAge, LongSupplier nanoClock) {
     this.directory = directory;
     this.maxBytes = maxBytes;
     this.maxAgeMillis = maxAge.toMillis();
+    this.nanoClock = nanoClock;
   }
 
   /**
@@ -49,7 +52,7 @@ final class SegmentRetention {
 
   /** True when a second has passed since the last check: commits check no more often. */
   boolean due() {
-    return System.nanoTime() - lastCheckNanos >= CHECK_INTERVAL_NANOS;
+    return nanoClock.getAsLong() - lastCheckNanos >= CHECK_INTERVAL_NANOS;
   }
 
   /**
@@ -57,7 +60,7 @@ final class SegmentRetention {
    * far as the records before {@code committedOffset}.
    */
   void enforce(long activeBytes, long committedOffset) {
-    lastCheckNanos = System.nanoTime();
+    lastCheckNanos = nanoClock.getAsLong();
     if (maxBytes <= 0 && maxAgeMillis <= 0) {
       return;
     }

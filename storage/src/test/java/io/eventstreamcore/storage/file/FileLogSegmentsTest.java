@@ -229,6 +229,32 @@ class FileLogSegmentsTest {
   }
 
   @Test
+  void sizeRetentionDueAtTheCommitKeepsTheBatchItCommitsUntilItsAck() throws IOException {
+    long[] nanos = {0};
+    try (FileBackend backend =
+        new FileBackend(
+            "file",
+            settings(SyncPolicy.NEVER, SEGMENT_BYTES, Duration.ZERO),
+            channel -> channel.force(false),
+            () -> nanos[0])) {
+      for (int i = 1; i <= 100; i++) {
+        backend.append(event("t", Priority.HIGH, i, NOW + i, payload(100, i)).slot());
+      }
+      nanos[0] += TimeUnit.SECONDS.toNanos(2); // retention's periodic check is due at the commit
+      backend.commit();
+
+      // The commit returns, then the batch is acknowledged: it must still be there.
+      assertThat(backend.readEvents()).hasSize(100);
+
+      backend.append(event("t", Priority.HIGH, 101, NOW + 101, payload(100, 101)).slot());
+      nanos[0] += TimeUnit.SECONDS.toNanos(2);
+      backend.commit();
+      // Acknowledged since: now retention's to take, down to its bound.
+      assertThat(backend.readEvents()).hasSizeLessThan(100);
+    }
+  }
+
+  @Test
   void aFullDiskAgesOldSegmentsOutSoThatTheRetriedWriteGoesThrough() throws Exception {
     Path mount = Files.createDirectories(dir.resolve("tmpfs"));
     Assumptions.assumeTrue(
