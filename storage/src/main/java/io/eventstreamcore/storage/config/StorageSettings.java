@@ -73,6 +73,9 @@ public final class StorageSettings {
   /** What every configured backend holds of one event; ingest rejects frames beyond it. */
   public EventLimits eventLimits() {
     EventLimits limits = EventLimits.PROTOCOL;
+    if (backends.contains("file")) {
+      limits = limits.and(FileSettings.EVENT_LIMITS);
+    }
     if (sql != null) {
       limits = limits.and(sql.eventLimits());
     }

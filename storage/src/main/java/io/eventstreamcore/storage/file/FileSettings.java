@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.file;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.eventstreamcore.engine.config.EngineSettings;
+import io.eventstreamcore.engine.event.EventLimits;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -31,6 +32,25 @@ public record FileSettings(
     Duration retentionAge,
     int bufferBytes,
     boolean durable) {
+  /**
+   * Room a record's body takes besides its topic and payload, with plenty to spare: field names,
+   * numbers, a dead letter's reason, a derived event's name (as long as a topic may be).
+   */
+  static final int RECORD_OVERHEAD_BYTES = 1 << 20;
+
+  /**
+   * What the file log holds of one event: a record body is at most {@link
+   * LogRecordDescriptor#MAX_BODY_BYTES} (what recovery reads as a record), so payloads near the
+   * protocol's 1 GiB frame bound do not fit.
+   */
+  public static final EventLimits EVENT_LIMITS =
+      new EventLimits(
+          EventLimits.PROTOCOL.maxTopicBytes(),
+          true,
+          LogRecordDescriptor.MAX_BODY_BYTES
+              - EventLimits.PROTOCOL.maxTopicBytes()
+              - RECORD_OVERHEAD_BYTES);
+
   private static final String PREFIX = "eventstream.storage.file.";
 
   /** Smallest segment: below it, a record per file. */

@@ -142,7 +142,10 @@ class StorageSettingsTest {
 
   @Test
   void eventLimitsAreWhatEveryConfiguredBackendHolds() {
-    assertThat(new StorageSettings(with("")).eventLimits()).isEqualTo(EventLimits.PROTOCOL);
+    // The file log (the default): a record body recovery reads, payloads just under 1 GiB.
+    assertThat(new StorageSettings(with("")).eventLimits()).isEqualTo(FileSettings.EVENT_LIMITS);
+    assertThat(FileSettings.EVENT_LIMITS.maxPayloadBytes())
+        .isEqualTo((1 << 30) - 65_535 - (1 << 20));
     String sqlite = "eventstream.storage.sql.url = \"jdbc:sqlite:/tmp/x.db\"\n";
     String postgres = "eventstream.storage.sql.url = \"jdbc:postgresql://127.0.0.1/test\"\n";
     String kafka = "eventstream.storage.kafka.bootstrap-servers = \"127.0.0.1:9092\"\n";
@@ -153,7 +156,7 @@ class StorageSettingsTest {
     assertThat(
             new StorageSettings(with("eventstream.storage.backends = [file, sql]\n" + postgres))
                 .eventLimits())
-        .isEqualTo(new EventLimits(2048, false, Integer.MAX_VALUE));
+        .isEqualTo(new EventLimits(2048, false, FileSettings.EVENT_LIMITS.maxPayloadBytes()));
     // The producer's default max.request.size, 1 MiB: (1,048,576 - 1,024 - 6 x 512 - 8 x 4,096) / 4
     // x 3: a derived event's name may take 6 bytes a character.
     assertThat(

@@ -5,6 +5,7 @@ import static io.eventstreamcore.storage.TestEvents.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
@@ -232,6 +233,30 @@ class FileBackendTest {
     List<Object> twice = new ArrayList<>(sample);
     twice.addAll(sample);
     assertThat(readLog()).containsExactlyElementsOf(twice);
+  }
+
+  @Test
+  void theLargestEventIngestLetsThroughFitsARecordRecoveryReads() {
+    // A 1 GiB payload cannot be encoded here; what a record adds to its topic and payload can.
+    String topic = "t".repeat(EventLimits.PROTOCOL.maxTopicBytes());
+    EventSlot slot = event(topic, Priority.LOW, 1, NOW, payload(100, 1)).slot();
+    RecordEncoder encoder = new RecordEncoder(1 << 20);
+    try {
+      encoder.event(slot);
+      long eventBody = encoder.pending() - LogRecordDescriptor.HEADER_BYTES;
+      encoder.clear();
+      encoder.record(new Record().deadLetter(DeadLetterReason.HANDLER_GAVE_UP, slot));
+      long deadLetterBody = encoder.pending() - LogRecordDescriptor.HEADER_BYTES;
+
+      long largestPayload = FileSettings.EVENT_LIMITS.maxPayloadBytes();
+      for (long body : new long[] {eventBody, deadLetterBody}) {
+        assertThat(body - 100 + largestPayload)
+            .isLessThanOrEqualTo(LogRecordDescriptor.MAX_BODY_BYTES);
+      }
+      assertThat(largestPayload).isGreaterThan(1_000_000_000); // still near the protocol's bound
+    } finally {
+      encoder.close();
+    }
   }
 
   @Test
