@@ -127,12 +127,17 @@ public final class FileBackend implements ReadableBackend {
     this.lock = lockDirectory(directory);
     try {
       this.truncatedBytes = recover();
-    } catch (IOException | RuntimeException e) {
+      this.committedOffset = nextOffset;
+      // Direct memory: may fail with a large buffer-bytes, after the segment is open.
+      this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
+    } catch (IOException | RuntimeException | Error e) {
+      // Nothing of this backend may stay open: the directory would read as in use until exit.
+      if (channel != null) {
+        channel.close();
+      }
       lock.channel().close();
       throw e;
     }
-    this.committedOffset = nextOffset;
-    this.encoder = new RecordEncoder(settings.bufferBytes() + BUFFER_SLACK_BYTES);
     this.unsynced = settings.sync() == SyncPolicy.ALWAYS ? new UnsyncedTail(filePosition) : null;
     retention.enforce(filePosition, committedOffset);
     if (settings.sync() == SyncPolicy.INTERVAL) {
