@@ -3,6 +3,7 @@ package io.eventstreamcore.ingest.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
 import io.prometheus.metrics.core.metrics.Gauge;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,8 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private final int maxConnections;
   private final Gauge active;
   private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+  private static final AttributeKey<Boolean> REFUSED =
+      AttributeKey.valueOf(ConnectionLimitHandler.class, "refused");
 
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
@@ -30,12 +33,16 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     int now = open.incrementAndGet();
-    active.inc();
     if (now > maxConnections) {
+      // Uncounted at once, not when its close has run: a refused connection must not hold a
+      // place an accepted one frees meanwhile.
+      open.decrementAndGet();
+      ctx.channel().attr(REFUSED).set(Boolean.TRUE);
       warnRefused();
       ctx.close();
       return;
     }
+    active.inc();
     LOG.debug("connection opened: {}", ctx.channel().remoteAddress());
     super.channelActive(ctx);
   }
@@ -55,8 +62,10 @@ final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    open.decrementAndGet();
-    active.dec();
+    if (ctx.channel().attr(REFUSED).get() == null) {
+      open.decrementAndGet();
+      active.dec();
+    }
     LOG.debug("connection closed: {}", ctx.channel().remoteAddress());
     super.channelInactive(ctx);
   }
