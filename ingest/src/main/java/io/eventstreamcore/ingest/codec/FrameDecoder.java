@@ -316,6 +316,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     return null;
   }
 
+  /**
+   * The connection is gone (a reset, or closed on a failed write): the base class decodes what is
+   * still buffered. A client that asked for acks gets none for those frames and sends them again,
+   * so they are dropped rather than stored twice (an id-less event would be); a v1 client never
+   * learns either way, and its frames are kept.
+   */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (acksRequested) {
+      broken = true;
+    }
+    super.channelInactive(ctx);
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof ChannelInputShutdownEvent) {

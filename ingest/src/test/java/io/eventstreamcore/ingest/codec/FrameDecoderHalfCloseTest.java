@@ -96,6 +96,31 @@ class FrameDecoderHalfCloseTest {
     assertThat(fixture.channel.isOpen()).isFalse();
   }
 
+  @Test
+  void framesHeldByAPauseWhenAClientThatAskedForAcksIsGoneAreDropped() {
+    fixture.write(frames(12, true));
+    assertThat(fixture.publishedCount()).isEqualTo(RING);
+
+    fixture.consumeUpTo(RING - 1); // room again, then the connection is reset before the resume
+    fixture.channel.close();
+    fixture.channel.runPendingTasks();
+
+    // Stored, they would never be acknowledged, and the client resends them.
+    assertThat(fixture.publishedCount()).isEqualTo(RING);
+  }
+
+  @Test
+  void framesHeldByAPauseWhenAV1ClientIsGoneAreStored() {
+    fixture.write(frames(12, false));
+    assertThat(fixture.publishedCount()).isEqualTo(RING);
+
+    fixture.consumeUpTo(RING - 1);
+    fixture.channel.close();
+    fixture.channel.runPendingTasks();
+
+    assertThat(fixture.publishedCount()).isEqualTo(12); // v1 sends and closes: nothing is resent
+  }
+
   /** Moves the frozen clock on by {@code millis} and runs what is then due. */
   private void after(long millis) {
     fixture.channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
