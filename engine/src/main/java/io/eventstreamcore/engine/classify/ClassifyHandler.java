@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.EventSlot;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
@@ -87,6 +88,9 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     if (downgraded) {
       priority = Priority.MEDIUM;
     }
+    // Whatever may fail comes before the window records the id: a slot rejected for a failure
+    // here is sent again with the same id, which must not then read as a duplicate.
+    boolean shed = overload.sheds(Route.of(priority), sequence);
     boolean duplicate = dedup.checkAndRecord(slot.eventId(), slot.receivedMillis());
     if (duplicate) {
       duplicates.inc(); // not routed anywhere: not counted as downgraded either
@@ -101,7 +105,7 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     if (topic.shared()) {
       slot.topicShared();
     }
-    if (!duplicate && overload.sheds(slot.route(), sequence)) {
+    if (!duplicate && shed) {
       slot.shed();
     }
   }

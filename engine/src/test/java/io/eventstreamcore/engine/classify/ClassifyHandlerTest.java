@@ -66,11 +66,15 @@ class ClassifyHandlerTest {
       progress[route.ordinal()] = new Sequence();
     }
     policies[Route.BATCH.ordinal()] = new OverloadPolicy.DropNewest(100);
+    boolean[] broken = {true};
     progress[Route.BATCH.ordinal()] =
         new Sequence() {
           @Override
           public long get() {
-            throw new IllegalStateException("broken");
+            if (broken[0]) {
+              throw new IllegalStateException("broken");
+            }
+            return super.get();
           }
         };
     handler =
@@ -89,6 +93,14 @@ class ClassifyHandlerTest {
     assertThat(slot.kind()).isEqualTo(SlotKind.REJECTED); // not an event for any stage
     assertThat(slot.error()).isEqualTo(ErrorCode.NOT_HANDLED);
     assertThat(slot.error().code()).isEqualTo(6); // the client sends it again
+
+    // The resend, with the same id, is that event, not a duplicate acknowledged and never stored.
+    broken[0] = false;
+    fill(slot, "bulk", Priority.BATCH, 2, 1_000);
+    handler.onEvent(slot, sequence++, true);
+    assertThat(slot.kind()).isEqualTo(SlotKind.EVENT);
+    assertThat(slot.duplicate()).isFalse();
+    assertThat(slot.route()).isEqualTo(Route.BATCH);
   }
 
   @Test
