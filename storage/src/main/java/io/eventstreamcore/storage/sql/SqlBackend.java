@@ -127,8 +127,8 @@ public final class SqlBackend implements ReadableBackend {
 
   /**
    * Migrates the schema. On PostgreSQL its calls are bounded by {@code MIGRATION_TIMEOUT} rather
-   * than {@code timeout}: a migration may build an index over a long events table (version 5: about
-   * a minute per 10^8 rows), which must not fail every start.
+   * than {@code timeout}: the first start of this build builds an index over the events table
+   * (about a minute per 10^8 rows), which must not fail every start.
    */
   private int migrate() throws SQLException, IOException {
     if (dialect != SqlDialect.POSTGRESQL) {

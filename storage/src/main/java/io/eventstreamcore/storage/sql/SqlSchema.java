@@ -27,13 +27,14 @@ import java.util.List;
  *   derived_events (version 4) id (same order as the other records), name, topic, priority,
  *            event_id (of the source event, 0 for none), time_ms, payload; index on
  *            (name, time_ms)
- *            (version 5) events gain an index on (received_ms, id), for the dedup rebuild
+ *   and, whatever the version, an index on events (received_ms, id) for the dedup rebuild,
+ *   created at start when missing: builds of any version read and write the tables with it
  *   writer   one row: the owning writer and the token of its last committed batch
  * </pre>
  */
 final class SqlSchema {
   /** The newest schema version this build knows. */
-  static final int VERSION = 5;
+  static final int VERSION = 4;
 
   final String events;
   final String alerts;
@@ -134,10 +135,7 @@ final class SqlSchema {
                 + derivedEvents
                 + "_name_time ON "
                 + derivedEvents
-                + " (name, time_ms)"),
-        List.of(
-            // The dedup rebuild reads the window's rows along it, not the whole table.
-            "CREATE INDEX " + events + "_received ON " + events + " (received_ms, id)"));
+                + " (name, time_ms)"));
   }
 
   /**
@@ -178,6 +176,10 @@ final class SqlSchema {
         }
         s.execute("INSERT INTO " + versions + " (version) VALUES (" + version + ")");
       }
+      // The dedup rebuild reads the window's rows along it, not the whole table. Not a version of
+      // its own: a build that does not know it reads and writes the tables all the same.
+      s.execute(
+          "CREATE INDEX IF NOT EXISTS " + events + "_received ON " + events + " (received_ms, id)");
       c.commit();
       c.setAutoCommit(true);
       return found;
