@@ -82,10 +82,7 @@ public final class EventStreamService implements AutoCloseable {
       closeQuietly(backends, e); // e.g. out of memory for the ring: release the files first
       throw e;
     }
-    if (!limits.equals(EventLimits.PROTOCOL)) {
-      LOG.info(
-          "storage holds {}: ingest rejects frames beyond that, handlers' records too", limits);
-    }
+    logLimits(limits, settings.ingest().maxFrameBytes());
     ingest = new IngestServer(settings.ingest(), limits, pipeline, metrics);
     admin =
         adminSettings.enabled()
@@ -129,6 +126,16 @@ public final class EventStreamService implements AutoCloseable {
         throw named(bind, listening);
       }
       throw e;
+    }
+  }
+
+  /** Says what storage refuses, if anything a frame within {@code maxFrameBytes} can carry. */
+  private static void logLimits(EventLimits limits, long maxFrameBytes) {
+    if (limits.maxTopicBytes() < EventLimits.PROTOCOL.maxTopicBytes()
+        || !limits.nulInTopic()
+        || limits.maxPayloadBytes() < maxFrameBytes) {
+      LOG.info(
+          "storage holds {}: ingest rejects frames beyond that, handlers' records too", limits);
     }
   }
 

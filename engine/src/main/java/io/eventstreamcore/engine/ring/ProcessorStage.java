@@ -68,8 +68,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
    *
    * @param claimed the ring's highest claimed sequence, for {@link
    *     OverloadPolicy#shedsBeforeHandling}
-   * @param pause waits the given nanoseconds between attempts (parks the thread in service)
-   * @param halted true once the pipeline halts: a failing call is then not tried again (a stop must
+   * @param pause waits the given nanoseconds between attempts (parks the thread in service), or
+   *     less and false once the pipeline halts: a failing call is then not tried again (a stop must
    *     not wait on backoffs; the event becomes a dead letter)
    */
   ProcessorStage(

@@ -419,8 +419,9 @@ public final class FileBackend implements ReadableBackend {
       retainAfterFailure();
       throw e;
     }
-    // Retention may take only what earlier commits hold: those were acknowledged, while this
-    // batch's ACK comes after this call (a batch larger than retention-bytes stays until then).
+    // Retention may take only what earlier commits hold, never this batch, whose ACK comes after
+    // this call (a batch larger than retention-bytes stays until the next commit; by then it has
+    // normally been acknowledged, though not surely when another durable backend lags).
     long acknowledged = committedOffset;
     committedOffset = nextOffset;
     if (retention.due()) {
