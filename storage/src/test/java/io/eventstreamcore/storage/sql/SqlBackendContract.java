@@ -319,6 +319,9 @@ abstract class SqlBackendContract {
         backend.append(event("t", Priority.LOW, i, received(i), payload(4, i)).slot());
         backend.append(event("t", Priority.LOW, 0, NOW + i, payload(4, i)).slot());
       }
+      for (int i = 26; i <= 31; i++) { // one received time across page bounds: ids break the tie
+        backend.append(event("t", Priority.LOW, i, received(i), payload(4, i)).slot());
+      }
       backend.append(alert(3));
       backend.commit();
 
@@ -333,17 +336,24 @@ abstract class SqlBackendContract {
           expected.add(i);
         }
       }
-      expected.addAll(List.of(7L, 14L, 21L));
+      expected.addAll(List.of(26L, 27L, 28L, 29L, 30L, 31L, 7L, 14L, 21L));
       assertThat(replayed.stream().map(r -> r[0]).toList()).isEqualTo(expected);
       assertThat(replayed).allSatisfy(r -> assertThat(r[1]).isEqualTo(received((int) r[0])));
       List<Long> throughTheBackend = new ArrayList<>();
       backend.replayEventIds(NOW + 24, (id, received) -> throughTheBackend.add(id));
-      assertThat(throughTheBackend).containsExactly(24L, 7L, 14L, 21L);
+      assertThat(throughTheBackend)
+          .containsExactly(24L, 26L, 27L, 28L, 29L, 30L, 31L, 7L, 14L, 21L);
     }
   }
 
-  /** Event {@code i}'s received time in the replay test: before the window, late, or in order. */
+  /**
+   * Event {@code i}'s received time in the replay test: before the window, late, in order, or (26
+   * to 31) all the same.
+   */
   private static long received(int i) {
+    if (i > 25) {
+      return NOW + 50;
+    }
     return i % 5 == 0 ? NOW - 1 : i % 7 == 0 ? NOW + 100 + i : NOW + i;
   }
 
