@@ -75,8 +75,10 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
       classify(slot, sequence);
     } catch (RuntimeException | Error e) {
       // The slot still holds the last event's route and topic id: processors and writers must not
-      // take it for an event. Its ERROR tells the client to send it again. Counted by the caller.
-      slot.reject(ErrorCode.NOT_HANDLED, false);
+      // take it for an event. Its ERROR tells the client to send it again, and the connection
+      // closes after it, as at a shutdown: a client resends on its next connection (the Java
+      // producer does), and an open one would keep the event waiting. Counted by the caller.
+      slot.reject(ErrorCode.NOT_HANDLED, true);
       throw e;
     }
   }

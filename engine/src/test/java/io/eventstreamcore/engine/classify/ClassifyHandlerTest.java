@@ -92,7 +92,8 @@ class ClassifyHandlerTest {
 
     assertThat(slot.kind()).isEqualTo(SlotKind.REJECTED); // not an event for any stage
     assertThat(slot.error()).isEqualTo(ErrorCode.NOT_HANDLED);
-    assertThat(slot.error().code()).isEqualTo(6); // the client sends it again
+    assertThat(slot.error().code()).isEqualTo(6); // the client sends it again,
+    assertThat(slot.closeAfter()).isTrue(); // on its next connection
 
     // The resend, with the same id, is that event, not a duplicate acknowledged and never stored.
     broken[0] = false;

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The producer against a server that names the frame it did not handle in its ERROR 6 ("shutting
  * down"), then sends the ACK covering it, as the protocol lets a server answer a rejected frame:
  * the event is resent on the next connection, not taken for acknowledged. This project's server
- * sends ERROR 6 with frame 0 only, so the server here is a plain socket.
+ * sends ERROR 6 naming a frame only when it failed to classify it, which cannot be arranged from
+ * outside, so the server here is a plain socket.
  */
 class ShutdownNoticeTest {
   @Test
