@@ -9,6 +9,8 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in realtime handler: evaluates every alert rule and writes an alert per match, counted
@@ -19,6 +21,8 @@ import java.util.function.LongSupplier;
  * read the payload in place, and counters are looked up when the rules are loaded.
  */
 public final class RealtimeHandler implements ProcessorHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimeHandler.class);
+
   private final int maxTopics;
   private final long slaNanos;
   private final EngineMetrics metrics;
@@ -26,6 +30,7 @@ public final class RealtimeHandler implements ProcessorHandler {
   private final CounterDataPoint slaBreaches;
   private final LongSupplier nanoClock;
   private ActiveRule[] rules;
+  private boolean roomExhaustedLogged;
   // Rules from a reload, handed from the reloading thread to the realtime stage, which swaps them
   // in before its next event or tick: the rules array itself is only touched by the stage.
   private final AtomicReference<ActiveRule[]> reloaded = new AtomicReference<>();
@@ -91,7 +96,10 @@ public final class RealtimeHandler implements ProcessorHandler {
       }
       AlertRule rule = active.rule;
       double value = rule.condition().evaluate(event);
-      if (!Double.isNaN(value) && sink.remainingForEvent() > 0) {
+      if (Double.isNaN(value)) {
+        continue;
+      }
+      if (sink.remainingForEvent() > 0) {
         sink.emit()
             .alert(
                 rule.name(),
@@ -101,6 +109,13 @@ public final class RealtimeHandler implements ProcessorHandler {
                 event.eventId(),
                 value);
         active.alerts.inc();
+      } else if (!roomExhaustedLogged) {
+        roomExhaustedLogged = true; // once: per event it would flood the log
+        LOG.warn(
+            "alert rule '{}' matched an event with no record room left; such alerts are neither"
+                + " written nor counted: raise eventstream.ring.record-queue-size or have fewer"
+                + " rules match one event",
+            rule.name());
       }
     }
     long latencyNanos = nanoClock.getAsLong() - event.receivedNanos();
