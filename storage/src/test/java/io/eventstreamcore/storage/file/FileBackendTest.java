@@ -196,6 +196,12 @@ class FileBackendTest {
     }
   }
 
+  /** Synced before every ACK, with a 1 MiB buffer: the sample is written out at its commit. */
+  private FileSettings alwaysSynced() {
+    return new FileSettings(
+        dir, SyncPolicy.ALWAYS, Duration.ofMillis(100), 64L << 20, 0, Duration.ZERO, 1 << 20, true);
+  }
+
   @Test
   void whatAFailedFsyncMayHaveLostIsWrittenAgainBeforeTheRetry() throws IOException {
     // Linux reports a failed writeback to one fsync and may leave the pages it could not write
@@ -211,18 +217,9 @@ class FileBackendTest {
           }
           channel.force(false);
         };
-    FileSettings settings =
-        new FileSettings(
-            dir,
-            SyncPolicy.ALWAYS,
-            Duration.ofMillis(100),
-            64L << 20,
-            0,
-            Duration.ZERO,
-            1 << 20, // the sample fits: it is written out, and fails, at the commit
-            true);
     List<Object> sample;
-    try (FileBackend backend = new FileBackend("file", settings, failOnce)) {
+    // The sample fits the buffer: it is written out, and fails, at the commit.
+    try (FileBackend backend = new FileBackend("file", alwaysSynced(), failOnce)) {
       sample = writeSample(backend);
       lostFrom[0] = Files.size(onlySegment());
       assertThatThrownBy(() -> writeSample(backend)).hasMessage("Input/output error");
@@ -261,16 +258,7 @@ class FileBackendTest {
 
   @Test
   void whatAKilledProcessLeftUnsyncedIsSyncedWhenTheLogOpens() throws IOException {
-    FileSettings settings =
-        new FileSettings(
-            dir,
-            SyncPolicy.ALWAYS,
-            Duration.ofMillis(100),
-            64L << 20,
-            0,
-            Duration.ZERO,
-            1 << 20,
-            true);
+    FileSettings settings = alwaysSynced();
     // Written, never synced: as a process killed before its fsync leaves the file.
     FileBackend first =
         new FileBackend(
