@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -149,19 +150,29 @@ public final class EventStreamClient implements AutoCloseable {
     try {
       while (true) {
         int length = in.readInt();
-        int type = in.readUnsignedByte();
-        long frameNo = in.readLong();
-        if (type == FrameDescriptor.TYPE_ACK) {
+        if (length < 0 || length > ResponseDecoder.MAX_BODY_BYTES) {
+          return; // not this protocol: nothing more can be read in step
+        }
+        // A response is read whole by its length, so that one of a type this client does not
+        // know, or longer than it expects, is skipped and the next one read in step.
+        ByteBuffer body = ByteBuffer.wrap(in.readNBytes(length));
+        if (body.remaining() < length) {
+          return; // closed mid-response
+        }
+        int type = length > 0 ? body.get() & 0xFF : -1;
+        if (type == FrameDescriptor.TYPE_ACK && length >= FrameDescriptor.ACK_BODY_BYTES) {
+          long frameNo = body.getLong();
           synchronized (ackMonitor) {
             lastAck = Math.max(lastAck, frameNo);
             ackMonitor.notifyAll();
           }
-        } else {
-          int code = in.readUnsignedShort();
-          byte[] message = new byte[in.readUnsignedShort()];
-          in.readFully(message);
+        } else if (type == FrameDescriptor.TYPE_ERROR
+            && length >= FrameDescriptor.ERROR_FIXED_BODY_BYTES) {
+          long frameNo = body.getLong();
+          int code = body.getShort() & 0xFFFF;
+          byte[] message = new byte[Math.min(body.getShort() & 0xFFFF, body.remaining())];
+          body.get(message);
           errors.add(new ErrorFrame(frameNo, code, new String(message, StandardCharsets.UTF_8)));
-          in.skipBytes(length - FrameDescriptor.ERROR_FIXED_BODY_BYTES - message.length);
         }
       }
     } catch (EOFException e) {
