@@ -422,10 +422,10 @@ public final class FileBackend implements ReadableBackend {
     // Retention may take only what earlier commits hold, never this batch, whose ACK comes after
     // this call (a batch larger than retention-bytes stays until the next commit; by then it has
     // normally been acknowledged, though not surely when another durable backend lags).
-    long acknowledged = committedOffset;
+    long committedBefore = committedOffset;
     committedOffset = nextOffset;
     if (retention.due()) {
-      retention.enforce(filePosition, acknowledged); // ages segments out even when nothing rolls
+      retention.enforce(filePosition, committedBefore); // ages segments out even when nothing rolls
     }
   }
 

@@ -131,14 +131,30 @@ public final class SqlBackend implements ReadableBackend {
    * (about a minute per 10^8 rows), which must not fail every start.
    */
   private int migrate() throws SQLException, IOException {
+    return withWriterTimeout(
+        Math.max(settings.timeoutMillis(), MIGRATION_TIMEOUT.toMillis()),
+        () -> schema.migrate(writer));
+  }
+
+  /** A call on the writer connection. */
+  private interface WriterCall<T> {
+    T run() throws SQLException, IOException;
+  }
+
+  /**
+   * Runs {@code call} with the writer's calls bounded by {@code timeoutMillis} instead of {@code
+   * timeout} (PostgreSQL; SQLite has no network bound), then bounds them by {@code timeout} again.
+   */
+  private <T> T withWriterTimeout(long timeoutMillis, WriterCall<T> call)
+      throws SQLException, IOException {
     if (dialect != SqlDialect.POSTGRESQL) {
-      return schema.migrate(writer);
+      return call.run();
     }
-    writer.setNetworkTimeout(
-        Runnable::run, (int) Math.max(settings.timeoutMillis(), MIGRATION_TIMEOUT.toMillis()));
+    writer.setNetworkTimeout(Runnable::run, (int) timeoutMillis);
     try {
-      return schema.migrate(writer);
+      return call.run();
     } finally {
+      // A timed-out call closes the connection: then its own failure is the one to report.
       if (!writer.isClosed()) {
         writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
       }
@@ -146,25 +162,20 @@ public final class SqlBackend implements ReadableBackend {
   }
 
   /** Claims the table prefix and reads where the writer state stands. */
-  private void takeOver() throws SQLException {
+  private void takeOver() throws SQLException, IOException {
     writer.setAutoCommit(false);
     // An earlier writer's session cut off inside its transaction holds the row's lock until the
     // server ends it, after twice the timeout (idle_in_transaction_session_timeout): a restarted
     // service waits that out instead of failing its start after one timeout.
-    boolean postgres = dialect == SqlDialect.POSTGRESQL;
-    if (postgres) {
-      writer.setNetworkTimeout(Runnable::run, (int) (3 * settings.timeoutMillis()));
-    }
-    try (PreparedStatement s =
-        writer.prepareStatement("UPDATE " + schema.writer + " SET owner = ? WHERE id = 1")) {
-      s.setLong(1, owner);
-      s.executeUpdate();
-    } finally {
-      // A timed-out call closes the connection: then its own failure is the one to report.
-      if (postgres && !writer.isClosed()) {
-        writer.setNetworkTimeout(Runnable::run, (int) settings.timeoutMillis());
-      }
-    }
+    withWriterTimeout(
+        3 * settings.timeoutMillis(),
+        () -> {
+          try (PreparedStatement s =
+              writer.prepareStatement("UPDATE " + schema.writer + " SET owner = ? WHERE id = 1")) {
+            s.setLong(1, owner);
+            return s.executeUpdate();
+          }
+        });
     lastBatch = writerState()[1];
     long maxRecordId = 0;
     for (String table :
