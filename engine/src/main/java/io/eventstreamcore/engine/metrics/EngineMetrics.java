@@ -6,6 +6,7 @@ import io.eventstreamcore.engine.record.DeadLetterReason;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -221,8 +222,11 @@ public final class EngineMetrics {
         .register(registry);
   }
 
-  /** Registers the ring's size and free-slot gauges; called once by the pipeline at start. */
-  public void ring(int sizeSlots, LongSupplier remaining) {
+  /**
+   * Registers the ring's size and free-slot gauges and the count of slots released; called once by
+   * the pipeline at start.
+   */
+  public void ring(int sizeSlots, LongSupplier remaining, LongSupplier released) {
     Gauge.builder()
         .name("eventstream_ring_size_slots")
         .help("Slots in the ring, fixed at start.")
@@ -233,6 +237,13 @@ public final class EngineMetrics {
         .name("eventstream_ring_remaining_slots")
         .help("Free slots in the ring; 0 means ingest is backpressured.")
         .callback(callback -> callback.call(remaining.getAsLong()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("eventstream_ring_slots_released_total")
+        .help(
+            "Ring slots every stage has finished with: frames acknowledged, rejected or dropped."
+                + " Flat while slots are in use means the pipeline is stuck.")
+        .callback(callback -> callback.call(released.getAsLong()))
         .register(registry);
   }
 

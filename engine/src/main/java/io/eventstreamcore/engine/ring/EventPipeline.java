@@ -143,7 +143,8 @@ public final class EventPipeline {
     this.topology =
         settings.topology().resolve(Runtime.getRuntime().availableProcessors(), backends.size());
     wire(metrics, byRoute(bindings, metrics), storageLimits);
-    metrics.ring(ring.getBufferSize(), ring::remainingCapacity);
+    metrics.ring(
+        ring.getBufferSize(), ring::remainingCapacity, () -> ring.getMinimumGatingSequence() + 1);
   }
 
   private void wire(
