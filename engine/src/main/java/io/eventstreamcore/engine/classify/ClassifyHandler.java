@@ -30,6 +30,7 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
   private long forgottenEarlyCounted;
   private final ArrivalOverload overload;
   private final CounterDataPoint downgrades;
+  private final CounterDataPoint notHandled;
   // A reloaded topic table, handed from the reloading thread to this stage, which applies it
   // between two slots: the index itself is only touched by the stage.
   private final AtomicReference<Map<String, Priority>> reloadedTopics = new AtomicReference<>();
@@ -48,6 +49,7 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     this.duplicates = metrics.eventsDuplicate();
     this.forgottenEarly = metrics.dedupForgottenEarly();
     this.downgrades = metrics.priorityDowngrades();
+    this.notHandled = metrics.framesRejected(ErrorCode.NOT_HANDLED);
   }
 
   @Override
@@ -77,8 +79,10 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
       // The slot still holds the last event's route and topic id: processors and writers must not
       // take it for an event. Its ERROR tells the client to send it again, and the connection
       // closes after it, as at a shutdown: a client resends on its next connection (the Java
-      // producer does), and an open one would keep the event waiting. Counted by the caller.
+      // producer does), and an open one would keep the event waiting. Counted as a rejected frame
+      // here, and as a handler error by the caller.
       slot.reject(ErrorCode.NOT_HANDLED, true);
+      notHandled.inc();
       throw e;
     }
   }

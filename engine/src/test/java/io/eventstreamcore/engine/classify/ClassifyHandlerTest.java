@@ -94,6 +94,7 @@ class ClassifyHandlerTest {
     assertThat(slot.error()).isEqualTo(ErrorCode.NOT_HANDLED);
     assertThat(slot.error().code()).isEqualTo(6); // the client sends it again,
     assertThat(slot.closeAfter()).isTrue(); // on its next connection
+    assertThat(metrics.framesRejected(ErrorCode.NOT_HANDLED).get()).isEqualTo(1);
 
     // The resend, with the same id, is that event, not a duplicate acknowledged and never stored.
     broken[0] = false;
