@@ -15,12 +15,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * records; consumers dedup by key (the event id). The producer's own retries never duplicate: it is
  * idempotent.
  *
+ * <p>A producer that can no longer send (one in Kafka's fatal error state, after an authorization
+ * or authentication failure, say: every send then throws) is closed and replaced by a new one at
+ * the next send; the kept copies are sent again through it.
+ *
  * <p>Threading: append and commit on the writer thread only; close after it has stopped.
  */
 public final class KafkaBackend implements StorageBackend {
@@ -48,7 +54,10 @@ public final class KafkaBackend implements StorageBackend {
 
   private final String name;
   private final boolean durable;
-  private final Producer<byte[], byte[]> producer;
+  private final Function<Map<String, Object>, Producer<byte[], byte[]>> producers;
+  private final Map<String, Object> producerProperties;
+  // Null after a producer that could no longer send was closed, until the next send builds one.
+  private Producer<byte[], byte[]> producer;
   private final TopicMapping topics;
   private final String recordsTopic;
   private final long commitTimeoutNanos;
@@ -67,18 +76,34 @@ public final class KafkaBackend implements StorageBackend {
 
   /** Opens a producer on {@code settings}; it connects lazily, at the first send. */
   public KafkaBackend(String name, KafkaSettings settings, boolean durable) {
+    this(
+        name,
+        settings,
+        durable,
+        properties ->
+            new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  /** Opens the backend on producers that {@code producers} makes; tests watch them. */
+  KafkaBackend(
+      String name,
+      KafkaSettings settings,
+      boolean durable,
+      Function<Map<String, Object>, Producer<byte[], byte[]>> producers) {
     this.name = name;
     this.durable = durable;
     this.topics =
-        new TopicMapping(settings.topicMapping(), settings.eventsTopic(), settings.topicPrefix());
+        new TopicMapping(
+            settings.topicMapping(),
+            settings.eventsTopic(),
+            settings.topicPrefix(),
+            settings.recordsTopic());
     this.recordsTopic = settings.recordsTopic();
     this.commitTimeoutNanos = settings.commitTimeout().toNanos();
     this.closeTimeout = settings.commitTimeout();
-    this.producer =
-        new KafkaProducer<>(
-            producerProperties(name, settings),
-            new ByteArraySerializer(),
-            new ByteArraySerializer());
+    this.producers = producers;
+    this.producerProperties = producerProperties(name, settings);
+    this.producer = producers.apply(producerProperties);
     LOG.info("kafka backend '{}': {}", name, settings);
   }
 
@@ -205,10 +230,38 @@ public final class KafkaBackend implements StorageBackend {
 
   private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws IOException {
     try {
+      if (producer == null) {
+        producer = producers.apply(producerProperties);
+        LOG.debug("kafka backend '{}': a new producer", name);
+      }
       return producer.send(record);
-    } catch (KafkaException e) {
-      // Metadata unknown or buffer full for max.block.ms (a broker outage), or a closed producer.
+    } catch (InterruptException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted sending to kafka");
+    } catch (KafkaException | IllegalStateException e) {
+      // An outage (metadata unknown, buffer full for max.block.ms) fails the send's future instead;
+      // a send that throws comes from a producer that can send no more: its fatal error state, or
+      // closed. The next send gets a new one; what this one had in flight fails and is resent.
+      discardProducer();
       throw new IOException("kafka send to " + record.topic() + " failed: " + e, e);
+    }
+  }
+
+  private void discardProducer() {
+    Producer<byte[], byte[]> broken = producer;
+    producer = null;
+    // Its sends still in flight fail with it: the next commit sends them again.
+    for (int i = 0; i < sends.size(); i++) {
+      if (sends.get(i) != null && !sends.get(i).isDone()) {
+        sends.set(i, null);
+      }
+    }
+    if (broken != null) {
+      try {
+        broken.close(Duration.ZERO);
+      } catch (RuntimeException e) {
+        LOG.debug("kafka backend '{}': closing a broken producer failed", name, e);
+      }
     }
   }
 
@@ -298,6 +351,9 @@ public final class KafkaBackend implements StorageBackend {
           "kafka backend '{}' closed with {} records not acknowledged by the broker",
           name,
           pending.size());
+    }
+    if (producer == null) {
+      return;
     }
     try {
       producer.close(closeTimeout);

@@ -15,7 +15,9 @@ import java.util.zip.CRC32;
  * of the original topic in hex appended, and is cut to fit before that suffix. So does an event
  * topic with a {@code .}, which becomes {@code _}: Kafka refuses to create a topic whose name
  * differs from an existing one's only in {@code .} against {@code _} ({@code orders.eu} and {@code
- * orders_eu}), and such a refusal would fail every commit.
+ * orders_eu}), and such a refusal would fail every commit. And so does an event topic whose plain
+ * name would be the records topic, or begin with {@code __} like Kafka's internal topics ({@code
+ * __consumer_offsets} refuses appends, which would also fail every commit).
  *
  * <p>Used by the backend's writer thread only. The cache is bounded by the number of event topics,
  * which the engine bounds.
@@ -33,13 +35,15 @@ final class TopicMapping {
   private final Mode mode;
   private final String eventsTopic;
   private final String prefix;
+  private final String recordsTopic;
   // Event topics are interned by the engine, so lookups hash a string whose hash is cached.
   private final Map<String, String> cache = new HashMap<>();
 
-  TopicMapping(Mode mode, String eventsTopic, String prefix) {
+  TopicMapping(Mode mode, String eventsTopic, String prefix, String recordsTopic) {
     this.mode = mode;
     this.eventsTopic = eventsTopic;
     this.prefix = prefix;
+    this.recordsTopic = recordsTopic;
   }
 
   /** The Kafka topic for events of {@code eventTopic}. */
@@ -50,6 +54,9 @@ final class TopicMapping {
     String mapped = cache.get(eventTopic);
     if (mapped == null) {
       mapped = perTopic(prefix, eventTopic);
+      if (mapped.equals(recordsTopic) || mapped.startsWith("__")) {
+        mapped = hashed(prefix, eventTopic);
+      }
       cache.put(eventTopic, mapped);
     }
     return mapped;
@@ -61,6 +68,11 @@ final class TopicMapping {
     if (isLegal(plain) && eventTopic.indexOf('.') < 0) {
       return plain;
     }
+    return hashed(prefix, eventTopic);
+  }
+
+  /** {@code eventTopic} under {@code prefix} made legal, with its CRC32 appended. */
+  private static String hashed(String prefix, String eventTopic) {
     String sanitised = prefix + sanitise(eventTopic).replace('.', '_');
     CRC32 crc = new CRC32();
     crc.update(eventTopic.getBytes(StandardCharsets.UTF_8));

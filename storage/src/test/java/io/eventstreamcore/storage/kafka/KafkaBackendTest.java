@@ -16,11 +16,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -97,6 +102,62 @@ class KafkaBackendTest {
     ConsumerRecord<byte[], byte[]> emptyPayload = read.get(2);
     assertThat(emptyPayload.value()).isEmpty();
     assertThat(header(emptyPayload, "route")).isEqualTo("transactional");
+  }
+
+  @Test
+  void aProducerThatCanSendNoMoreIsReplacedAndNothingKeptIsLost() throws Exception {
+    List<Producer<byte[], byte[]>> made = new CopyOnWriteArrayList<>();
+    try (KafkaBackend backend =
+        new KafkaBackend(
+            "kafka",
+            settings(KAFKA.bootstrapServers(), "eventstream.storage.kafka.events-topic = replaced"),
+            true,
+            properties -> {
+              Producer<byte[], byte[]> producer =
+                  new KafkaProducer<>(
+                      properties, new ByteArraySerializer(), new ByteArraySerializer());
+              made.add(producer);
+              return producer;
+            })) {
+      backend.append(TestEvents.event("orders", Priority.LOW, 1, 10, new byte[] {1}).slot());
+      backend.commit();
+      backend.append(TestEvents.event("orders", Priority.LOW, 2, 20, new byte[] {2}).slot());
+      // Every send of the producer now throws, as in Kafka's fatal error state (an authorization
+      // failure, say); event 2 was sent through it and not yet acknowledged.
+      made.get(0).close(Duration.ZERO);
+      TestEvents.Expected third = TestEvents.event("orders", Priority.LOW, 3, 30, new byte[] {3});
+      assertThatThrownBy(() -> backend.append(third.slot())).isInstanceOf(IOException.class);
+      backend.append(third.slot()); // as the writer appends it again
+      backend.commit(); // event 2 sent again through the new producer, unless the old one had it
+    }
+    assertThat(made).hasSize(2);
+    assertThat(KafkaTopicReader.readAll(KAFKA.bootstrapServers(), "replaced"))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactlyInAnyOrder(1L, 2L, 3L);
+  }
+
+  @Test
+  void anEventTopicNamedLikeAnInternalTopicOrTheRecordsTopicIsStoredBesideThem() throws Exception {
+    try (KafkaBackend backend =
+        backend(
+            "eventstream.storage.kafka { topic-mapping = per-topic, topic-prefix = \"\","
+                + " records-topic = plain-records, commit-timeout = 10s }")) {
+      backend.append(
+          TestEvents.event("__consumer_offsets", Priority.LOW, 1, 10, new byte[] {1}).slot());
+      backend.append(TestEvents.event("plain-records", Priority.LOW, 2, 20, new byte[] {2}).slot());
+      backend.commit(); // Kafka refuses appends to __consumer_offsets, at every commit
+    }
+    TopicMapping mapping =
+        new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "", "plain-records");
+    assertThat(
+            KafkaTopicReader.readAll(
+                KAFKA.bootstrapServers(), mapping.kafkaTopic("__consumer_offsets")))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactly(1L);
+    assertThat(
+            KafkaTopicReader.readAll(KAFKA.bootstrapServers(), mapping.kafkaTopic("plain-records")))
+        .extracting(r -> ByteBuffer.wrap(r.key()).getLong())
+        .containsExactly(2L);
   }
 
   @Test

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class TopicMappingTest {
   @Test
   void legalTopicsMapToPrefixPlusTopic() {
-    TopicMapping mapping = new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "es.");
+    TopicMapping mapping =
+        new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "es.", "records");
     assertThat(mapping.kafkaTopic("clicks")).isEqualTo("es.clicks");
     assertThat(mapping.kafkaTopic("a-b_c")).isEqualTo("es.a-b_c");
   }
@@ -23,8 +24,20 @@ class TopicMappingTest {
   }
 
   @Test
+  void noEventTopicMapsToTheRecordsTopicOrANameLikeKafkasInternalOnes() {
+    TopicMapping mapping =
+        new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "", "eventstream-records");
+    String records = mapping.kafkaTopic("eventstream-records");
+    String offsets = mapping.kafkaTopic("__consumer_offsets");
+    assertThat(records).startsWith("eventstream-records-").isNotEqualTo("eventstream-records");
+    assertThat(offsets).startsWith("__consumer_offsets-");
+    assertThat(TopicMapping.isLegal(records) && TopicMapping.isLegal(offsets)).isTrue();
+    assertThat(mapping.kafkaTopic("_one_underscore")).isEqualTo("_one_underscore");
+  }
+
+  @Test
   void singleModeMapsEverythingToOneTopic() {
-    TopicMapping mapping = new TopicMapping(TopicMapping.Mode.SINGLE, "all", "es.");
+    TopicMapping mapping = new TopicMapping(TopicMapping.Mode.SINGLE, "all", "es.", "records");
     assertThat(mapping.kafkaTopic("clicks")).isEqualTo("all");
     assertThat(mapping.kafkaTopic("orders/eu")).isEqualTo("all");
   }
