@@ -8,7 +8,6 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +17,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -102,33 +100,9 @@ public final class KafkaBackend implements StorageBackend {
     this.commitTimeoutNanos = settings.commitTimeout().toNanos();
     this.closeTimeout = settings.commitTimeout();
     this.producers = producers;
-    this.producerProperties = producerProperties(name, settings);
+    this.producerProperties = settings.producerConfig("eventstream-" + name);
     this.producer = producers.apply(producerProperties);
     LOG.info("kafka backend '{}': {}", name, settings);
-  }
-
-  /** The producer configuration: the backend's defaults, then the pass-through properties. */
-  static Map<String, Object> producerProperties(String name, KafkaSettings settings) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "eventstream-" + name);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
-    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) settings.linger().toMillis());
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, settings.batchBytes());
-    long deliveryMillis = settings.deliveryTimeout().toMillis();
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMillis);
-    // The producer requires delivery.timeout >= linger + request.timeout.
-    long requestMillis =
-        Math.max(1, Math.min(30_000, deliveryMillis - settings.linger().toMillis()));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestMillis);
-    // send() blocks while a topic's metadata is unknown or the buffer is full; during an outage it
-    // must give up like a commit does, so the writer retries with backoff instead of hanging.
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.commitTimeout().toMillis());
-    p.putAll(settings.producer());
-    // Fixed, whatever the pass-through says (KafkaSettings rejects overrides of these).
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return p;
   }
 
   @Override

@@ -7,11 +7,14 @@ import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.record.Record;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Settings of the kafka backend, read once from {@code eventstream.storage.kafka} and checked. Read
@@ -110,6 +113,76 @@ public final class KafkaSettings {
     batchBytes = (int) batch;
     producer = producerProperties(c.getConfig("producer"));
     eventLimits = eventLimits(producer);
+    checkProducer(producerConfig("eventstream-check"), producer);
+  }
+
+  /**
+   * The producer configuration: the backend's defaults, then the pass-through properties, then what
+   * its guarantees rest on.
+   */
+  Map<String, Object> producerConfig(String clientId) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
+    long deliveryMillis = deliveryTimeout.toMillis();
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryMillis);
+    // The producer requires delivery.timeout >= linger + request.timeout.
+    long requestMillis = Math.max(1, Math.min(30_000, deliveryMillis - linger.toMillis()));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) requestMillis);
+    // send() blocks while a topic's metadata is unknown or the buffer is full; during an outage it
+    // must give up like a commit does, so the writer retries with backoff instead of hanging.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, commitTimeout.toMillis());
+    p.putAll(producer);
+    // Fixed, whatever the pass-through says (rejected above).
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return p;
+  }
+
+  /**
+   * Refuses now what the producer would refuse when the backend opens (so {@code config check}
+   * finds it too): a value of the wrong type or out of range, and what the idempotent producer
+   * forbids. Parsed without building a producer, which would start a thread and connect.
+   */
+  private static void checkProducer(Map<String, Object> config, Map<String, String> passThrough) {
+    Map<String, Object> complete = new HashMap<>(config);
+    // Given to the producer as instances by the backend.
+    complete.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    complete.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    Map<String, Object> parsed;
+    try {
+      parsed = ProducerConfig.configDef().parse(complete);
+    } catch (org.apache.kafka.common.config.ConfigException e) {
+      throw EngineSettings.bad(PATH + ".producer", passThrough, e.getMessage());
+    }
+    if (number(parsed, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5) {
+      throw EngineSettings.bad(
+          PATH + ".producer." + ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+          parsed.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION),
+          "must be at most 5: the producer is idempotent");
+    }
+    if (number(parsed, ProducerConfig.RETRIES_CONFIG) < 1) {
+      throw EngineSettings.bad(
+          PATH + ".producer." + ProducerConfig.RETRIES_CONFIG,
+          parsed.get(ProducerConfig.RETRIES_CONFIG),
+          "must be at least 1: the producer is idempotent");
+    }
+    long needed =
+        number(parsed, ProducerConfig.LINGER_MS_CONFIG)
+            + number(parsed, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+    if (number(parsed, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) < needed) {
+      throw EngineSettings.bad(
+          PATH + ".delivery-timeout",
+          parsed.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG) + " ms",
+          "must be at least linger plus the producer's request.timeout.ms: " + needed + " ms");
+    }
+  }
+
+  private static long number(Map<String, Object> parsed, String key) {
+    return ((Number) parsed.get(key)).longValue();
   }
 
   /**

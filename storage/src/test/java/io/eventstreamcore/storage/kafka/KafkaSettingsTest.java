@@ -92,7 +92,7 @@ class KafkaSettingsTest {
                 + KafkaSettings.PATH
                 + ".producer { \"max.request.size\" = 2097152, linger.ms = 20 }");
     assertThat(s.producer()).containsEntry("max.request.size", "2097152");
-    Map<String, Object> producer = KafkaBackend.producerProperties("kafka", s);
+    Map<String, Object> producer = s.producerConfig("eventstream-kafka");
     assertThat(producer)
         .containsEntry(ProducerConfig.LINGER_MS_CONFIG, "20")
         .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
@@ -105,5 +105,23 @@ class KafkaSettingsTest {
     assertThatThrownBy(
             () -> with(BOOTSTRAP + KafkaSettings.PATH + ".producer.enable.idempotence = false"))
         .hasMessageContaining("eventstream.storage.kafka.producer.enable.idempotence");
+  }
+
+  @Test
+  void producerSettingsTheProducerWouldRefuseAtStartAreRefusedByTheCheck() {
+    String producer = BOOTSTRAP + KafkaSettings.PATH + ".producer.";
+    assertThatThrownBy(() -> with(producer + "linger.ms = soon"))
+        .isInstanceOf(ConfigException.BadValue.class)
+        .hasMessageContaining("eventstream.storage.kafka.producer")
+        .hasMessageContaining("linger.ms");
+    assertThatThrownBy(() -> with(producer + "\"max.in.flight.requests.per.connection\" = 10"))
+        .hasMessageContaining("max.in.flight.requests.per.connection")
+        .hasMessageContaining("at most 5");
+    assertThatThrownBy(() -> with(producer + "retries = 0"))
+        .hasMessageContaining("eventstream.storage.kafka.producer.retries");
+    assertThatThrownBy(() -> with(producer + "\"request.timeout.ms\" = 400000"))
+        .hasMessageContaining("eventstream.storage.kafka.delivery-timeout");
+    assertThat(with(producer + "\"max.in.flight.requests.per.connection\" = 5").producer())
+        .containsEntry("max.in.flight.requests.per.connection", "5");
   }
 }
