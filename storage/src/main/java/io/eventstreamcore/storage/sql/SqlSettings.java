@@ -13,13 +13,27 @@ import java.util.regex.Pattern;
  */
 public final class SqlSettings {
   private static final String PATH = "eventstream.storage.sql.";
+
+  /** SQLite's limit on the bytes of one string, blob or row, as the driver ships it. */
+  static final int SQLITE_MAX_LENGTH = 1_000_000_000;
+
   private static final Pattern TABLE_PREFIX = Pattern.compile("[a-z_][a-z0-9_]{0,39}");
+
+  /** Room left beside a payload for the rest of its row and statement. */
+  private static final int ROW_SLACK_BYTES = 1 << 20;
 
   /**
    * What PostgreSQL holds of an event: {@code text} cannot hold U+0000, and a btree index entry
-   * (the topic indexes) at most about 2,700 bytes, so 2 KiB of topic with room to spare.
+   * (the topic indexes) at most about 2,700 bytes, so 2 KiB of topic with room to spare; a {@code
+   * bytea} value, and the protocol message binding it, at most 1 GiB less a byte or two.
    */
-  private static final EventLimits POSTGRESQL_LIMITS = EventLimits.topicsUpTo(2048, false);
+  static final EventLimits POSTGRESQL_LIMITS =
+      new EventLimits(2048, false, (1 << 30) - ROW_SLACK_BYTES);
+
+  /** What SQLite holds: a string, blob or row of at most 10^9 bytes (its default length limit). */
+  static final EventLimits SQLITE_LIMITS =
+      new EventLimits(
+          EventLimits.PROTOCOL.maxTopicBytes(), true, SQLITE_MAX_LENGTH - ROW_SLACK_BYTES);
 
   private final String url;
   private final SqlDialect dialect;
@@ -92,7 +106,7 @@ public final class SqlSettings {
   /** JDBC URL of the database. */
   /** What the database holds of one event. */
   public EventLimits eventLimits() {
-    return dialect == SqlDialect.POSTGRESQL ? POSTGRESQL_LIMITS : EventLimits.PROTOCOL;
+    return dialect == SqlDialect.POSTGRESQL ? POSTGRESQL_LIMITS : SQLITE_LIMITS;
   }
 
   public String url() {

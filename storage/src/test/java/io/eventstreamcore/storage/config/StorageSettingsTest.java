@@ -152,7 +152,7 @@ class StorageSettingsTest {
     assertThat(
             new StorageSettings(with("eventstream.storage.backends = [sql]\n" + sqlite))
                 .eventLimits())
-        .isEqualTo(EventLimits.PROTOCOL);
+        .isEqualTo(new EventLimits(65_535, true, 1_000_000_000 - (1 << 20)));
     assertThat(
             new StorageSettings(with("eventstream.storage.backends = [file, sql]\n" + postgres))
                 .eventLimits())

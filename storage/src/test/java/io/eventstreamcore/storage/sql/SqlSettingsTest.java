@@ -11,6 +11,11 @@ import io.eventstreamcore.storage.StorageBackends;
 import io.eventstreamcore.storage.config.StorageSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +30,24 @@ class SqlSettingsTest {
 
   private static Config sql(String block) {
     return with("eventstream.storage { backends = [sql], sql { " + block + " } }");
+  }
+
+  @Test
+  void theLargestPayloadSqliteIsAllowedIsOneItsDriverHolds() throws Exception {
+    // zeroblob(n) is refused above the length limit without the bytes being allocated; payloads
+    // over it failed every commit, storage down for good.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:");
+        Statement s = c.createStatement()) {
+      int largest = SqlSettings.SQLITE_LIMITS.maxPayloadBytes();
+      try (ResultSet r = s.executeQuery("SELECT length(zeroblob(" + largest + "))")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getLong(1)).isEqualTo(largest);
+      }
+      assertThatThrownBy(
+              () -> s.executeQuery("SELECT zeroblob(" + (SqlSettings.SQLITE_MAX_LENGTH + 1) + ")"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("too big");
+    }
   }
 
   @Test
