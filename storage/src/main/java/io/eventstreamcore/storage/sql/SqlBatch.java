@@ -18,6 +18,7 @@ import java.util.Arrays;
  */
 final class SqlBatch {
   private final int maxRows;
+  private final int maxBytes;
   private byte[] arena;
   private int arenaUsed;
   private int rows;
@@ -80,6 +81,7 @@ final class SqlBatch {
 
   SqlBatch(int maxRows, int maxBytes) {
     this.maxRows = maxRows;
+    this.maxBytes = maxBytes;
     this.arena = new byte[maxBytes];
     topics = new String[maxRows];
     priorities = new String[maxRows];
@@ -139,13 +141,13 @@ final class SqlBatch {
 
   /** True when one more row with {@code payloadBytes} fits; an empty batch takes any row. */
   boolean hasRoomFor(int payloadBytes) {
-    return rows == 0 || (rows < maxRows && arenaUsed + payloadBytes <= arena.length);
+    return rows == 0 || (rows < maxRows && arenaUsed + payloadBytes <= maxBytes);
   }
 
   private void growArena(int length) {
     if (arenaUsed + length > arena.length) {
       // Only for a single row larger than the whole arena (hasRoomFor let it into an empty
-      // batch): rare, payloads near the frame limit with a small batch-bytes.
+      // batch): rare, payloads near the frame limit with a small batch-bytes. Given back by clear.
       arena = Arrays.copyOf(arena, arenaUsed + length);
     }
   }
@@ -363,5 +365,8 @@ final class SqlBatch {
     windows = 0;
     rows = 0;
     arenaUsed = 0;
+    if (arena.length > maxBytes) {
+      arena = new byte[maxBytes]; // after a row larger than batch-bytes: not kept for good
+    }
   }
 }

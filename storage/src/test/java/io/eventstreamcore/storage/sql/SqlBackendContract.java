@@ -587,6 +587,16 @@ abstract class SqlBackendContract {
       backend.append(big.slot());
       backend.commit();
       assertThat(read(backend, EventQuery.all().eventId(99))).containsExactly(big);
+      // And the buffer's bound holds again after it: pairs written, not all three rows at once.
+      List<Expected> after = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        after.add(event("t", Priority.MEDIUM, 100 + i, NOW + i, payload(100, i)));
+        backend.append(after.get(i).slot());
+      }
+      List<Expected> written = new ArrayList<>(events);
+      written.add(big);
+      written.addAll(after.subList(0, 2));
+      assertThat(read(backend, EventQuery.all())).containsExactlyElementsOf(written);
     }
   }
 
