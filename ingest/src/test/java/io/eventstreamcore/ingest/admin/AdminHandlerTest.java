@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -24,6 +25,16 @@ class AdminHandlerTest {
   private void request() {
     channel.writeInbound(
         new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/health/live"));
+  }
+
+  @Test
+  void anotherMethodIsRefusedNamingTheOnesAllowed() {
+    channel.writeInbound(
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/metrics"));
+    FullHttpResponse answer = channel.readOutbound();
+    assertThat(answer.status()).isEqualTo(HttpResponseStatus.METHOD_NOT_ALLOWED);
+    assertThat(answer.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("GET, HEAD");
+    answer.release();
   }
 
   @Test
