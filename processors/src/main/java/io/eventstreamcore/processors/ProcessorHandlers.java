@@ -12,10 +12,12 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,6 +42,7 @@ public final class ProcessorHandlers {
       ClassLoader loader) {
     Map<String, ProcessorHandlerFactory> factories = null;
     List<ProcessorBinding> bindings = new ArrayList<>();
+    Set<String> builtIns = new HashSet<>();
     for (HandlerEntry entry : settings.handlers()) {
       ProcessorHandler handler;
       if (entry.className() != null) {
@@ -53,6 +56,15 @@ public final class ProcessorHandlers {
                   + BuiltInProcessors.KINDS.get(entry.handler()).label()
                   + " handler; it does not run under "
                   + entry.route().label());
+        }
+        if (!builtIns.add(entry.handler())) {
+          // A built-in reads the shared eventstream.processors settings, not its entry's: a
+          // second one would do all the first does again (id-audit would not even start: its
+          // metric exists once).
+          throw EngineSettings.bad(
+              entry.path() + ".handler",
+              entry.handler(),
+              "is listed twice; a built-in handler runs once");
         }
         handler = BuiltInProcessors.create(entry.handler(), settings, engine, metrics);
       } else {

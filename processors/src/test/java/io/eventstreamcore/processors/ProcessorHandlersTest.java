@@ -128,6 +128,18 @@ class ProcessorHandlersTest {
   }
 
   @Test
+  void aBuiltInIsListedOnce() {
+    assertThatThrownBy(
+            () ->
+                create(
+                    "eventstream.processors.transactional.handlers ="
+                        + " [{ handler = id-audit }, { handler = id-audit, name = again }]"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.processors.transactional.handlers[1].handler")
+        .hasMessageContaining("is listed twice");
+  }
+
+  @Test
   void entriesAreCheckedKeyByKey() {
     assertThatThrownBy(() -> create(HANDLERS + " = [{ handler = noop, class = \"x.Y\" }]"))
         .isInstanceOf(ConfigException.class)
