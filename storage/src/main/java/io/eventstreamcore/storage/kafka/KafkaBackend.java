@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * records; consumers dedup by key (the event id). The producer's own retries never duplicate: it is
  * idempotent.
  *
- * <p>A producer that can no longer send (one in Kafka's fatal error state, after an authorization
- * or authentication failure, say: every send then throws) is closed and replaced by a new one at
- * the next send; the kept copies are sent again through it.
+ * <p>A producer that can no longer send (one in Kafka's fatal error state, after an authentication
+ * failure, say: every send then throws) is closed and replaced by a new one at the next send; the
+ * kept copies are sent again through it.
  *
  * <p>Threading: append and commit on the writer thread only; close after it has stopped.
  */
@@ -71,6 +71,10 @@ public final class KafkaBackend implements StorageBackend {
   private boolean sendsFailing;
   // Written by the writer thread, read by tests and diagnostics.
   private volatile long resent;
+  private boolean replacedSinceCommit;
+  // Set by close, which may run while a writer still sends (a stop that waited it out): no new
+  // producer after that.
+  private volatile boolean closed;
 
   /** Opens a producer on {@code settings}; it connects lazily, at the first send. */
   public KafkaBackend(String name, KafkaSettings settings, boolean durable) {
@@ -205,8 +209,14 @@ public final class KafkaBackend implements StorageBackend {
   private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record) throws IOException {
     try {
       if (producer == null) {
+        if (closed) {
+          throw new IOException("kafka backend '" + name + "' is closed");
+        }
         producer = producers.apply(producerProperties);
-        LOG.debug("kafka backend '{}': a new producer", name);
+        if (!replacedSinceCommit) {
+          replacedSinceCommit = true; // logged once per outage: the writer retries every second
+          LOG.warn("kafka backend '{}': replaced a producer that could send no more", name);
+        }
       }
       return producer.send(record);
     } catch (InterruptException e) {
@@ -224,12 +234,8 @@ public final class KafkaBackend implements StorageBackend {
   private void discardProducer() {
     Producer<byte[], byte[]> broken = producer;
     producer = null;
-    // Its sends still in flight fail with it: the next commit sends them again.
-    for (int i = 0; i < sends.size(); i++) {
-      if (sends.get(i) != null && !sends.get(i).isDone()) {
-        sends.set(i, null);
-      }
-    }
+    // A forced close fails its sends still in flight before it returns: the next commit sends
+    // them again.
     if (broken != null) {
       try {
         broken.close(Duration.ZERO);
@@ -279,6 +285,7 @@ public final class KafkaBackend implements StorageBackend {
     pending.clear();
     sends.clear();
     sendsFailing = false;
+    replacedSinceCommit = false;
   }
 
   /**
@@ -320,6 +327,7 @@ public final class KafkaBackend implements StorageBackend {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     if (!pending.isEmpty()) {
       LOG.warn(
           "kafka backend '{}' closed with {} records not acknowledged by the broker",

@@ -156,7 +156,8 @@ public final class KafkaSettings {
     try {
       parsed = ProducerConfig.configDef().parse(complete);
     } catch (org.apache.kafka.common.config.ConfigException e) {
-      throw EngineSettings.bad(PATH + ".producer", passThrough, e.getMessage());
+      // The keys only: their values may be secrets (sasl.jaas.config, ssl passwords).
+      throw EngineSettings.bad(PATH + ".producer", passThrough.keySet(), e.getMessage());
     }
     if (number(parsed, ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION) > 5) {
       throw EngineSettings.bad(

@@ -16,8 +16,9 @@ import java.util.zip.CRC32;
  * topic with a {@code .}, which becomes {@code _}: Kafka refuses to create a topic whose name
  * differs from an existing one's only in {@code .} against {@code _} ({@code orders.eu} and {@code
  * orders_eu}), and such a refusal would fail every commit. And so does an event topic whose plain
- * name would be the records topic, or begin with {@code __} like Kafka's internal topics ({@code
- * __consumer_offsets} refuses appends, which would also fail every commit).
+ * name would be the records topic (or differ from it only so), or begin with {@code __} like
+ * Kafka's internal topics ({@code __consumer_offsets} refuses appends, which would also fail every
+ * commit).
  *
  * <p>Used by the backend's writer thread only. The cache is bounded by the number of event topics,
  * which the engine bounds.
@@ -54,7 +55,9 @@ final class TopicMapping {
     String mapped = cache.get(eventTopic);
     if (mapped == null) {
       mapped = perTopic(prefix, eventTopic);
-      if (mapped.equals(recordsTopic) || mapped.startsWith("__")) {
+      // Kafka takes names differing only in '.' against '_' for the same.
+      if (mapped.replace('.', '_').equals(recordsTopic.replace('.', '_'))
+          || mapped.startsWith("__")) {
         mapped = hashed(prefix, eventTopic);
       }
       cache.put(eventTopic, mapped);

@@ -33,6 +33,9 @@ class TopicMappingTest {
     assertThat(offsets).startsWith("__consumer_offsets-");
     assertThat(TopicMapping.isLegal(records) && TopicMapping.isLegal(offsets)).isTrue();
     assertThat(mapping.kafkaTopic("_one_underscore")).isEqualTo("_one_underscore");
+    TopicMapping dotted =
+        new TopicMapping(TopicMapping.Mode.PER_TOPIC, "unused", "", "eventstream.records");
+    assertThat(dotted.kafkaTopic("eventstream_records")).startsWith("eventstream_records-");
   }
 
   @Test
