@@ -241,8 +241,8 @@ public final class EngineMetrics {
     CounterWithCallback.builder()
         .name("eventstream_ring_slots_released_total")
         .help(
-            "Ring slots every stage has finished with: frames acknowledged, rejected or dropped."
-                + " Flat while slots are in use means the pipeline is stuck.")
+            "Ring slots every stage has finished with: frames acknowledged, rejected or dropped,"
+                + " and the engine's own ticks. Flat while slots are in use: a stage is stuck.")
         .callback(callback -> callback.call(released.getAsLong()))
         .register(registry);
   }
