@@ -79,7 +79,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     FullHttpResponse response;
     if (!HttpMethod.GET.equals(request.method()) && !HttpMethod.HEAD.equals(request.method())) {
-      response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only\n");
+      response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "GET or HEAD only\n");
       response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
     } else if ("/metrics".equals(path)) {
       response = metrics(ctx, request.headers().get(HttpHeaderNames.ACCEPT));
