@@ -41,6 +41,26 @@ class KubernetesConfigTest {
     assertThat(pinned.at("/eventstream/ring/size").asInt()).isEqualTo(65536);
   }
 
+  @Test
+  void serviceLinksThatWouldSetThePortVariableAreTurnedOff(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("application.conf");
+    Files.writeString(conf, applicationConf());
+    // What Kubernetes puts in a pod's environment for the Service named eventstream.
+    assertThat(Files.readString(Path.of("kubernetes/service.yaml"))).contains("name: eventstream");
+    Process refused =
+        configCheckProcess(
+            conf,
+            Map.of(
+                "EVENTSTREAM_DATA_DIR",
+                dir.toString(),
+                "EVENTSTREAM_PORT",
+                "tcp://10.96.0.12:9000"));
+    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(refused.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(Path.of("kubernetes/deployment.yaml")))
+        .contains("enableServiceLinks: false");
+  }
+
   /** The application.conf block of the ConfigMap, its indentation removed. */
   private static String applicationConf() throws Exception {
     List<String> lines = Files.readAllLines(CONFIG_MAP, StandardCharsets.UTF_8);
@@ -53,16 +73,20 @@ class KubernetesConfigTest {
 
   /** {@code config check --json} of {@code conf} in a child JVM with {@code env} added. */
   private static JsonNode configCheck(Path conf, Map<String, String> env) throws Exception {
+    Process process = configCheckProcess(conf, env);
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return new ObjectMapper().readTree(out);
+  }
+
+  private static Process configCheckProcess(Path conf, Map<String, String> env) throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder(
             ChildService.mainCommand(
                 "-Xmx64m", "config", "check", "--json", "-c", conf.toString()));
     builder.environment().keySet().removeIf(name -> name.startsWith("EVENTSTREAM_"));
     builder.environment().putAll(env);
-    Process process = builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).as(out).isZero();
-    return new ObjectMapper().readTree(out);
+    return builder.redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 }
