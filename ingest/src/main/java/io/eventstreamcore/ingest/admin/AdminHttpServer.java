@@ -2,6 +2,7 @@ package io.eventstreamcore.ingest.admin;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -15,7 +16,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -25,11 +25,13 @@ import org.slf4j.LoggerFactory;
 public final class AdminHttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
+  // How long a request may take to arrive from its first byte: probes and scrapers send theirs at
+  // once.
+  private static final long REQUEST_DEADLINE_MILLIS = 10_000;
 
   private final AdminSettings settings;
   private final AdminHandler handler;
-  // Connections open now, on the admin event loop and its acceptor.
-  private final AtomicInteger open = new AtomicInteger();
+  private final long requestDeadlineMillis;
   private EventLoopGroup group;
   private Channel channel;
 
@@ -46,12 +48,26 @@ public final class AdminHttpServer {
       BooleanSupplier live,
       BooleanSupplier ready,
       Supplier<String> status) {
+    this(settings, registry, live, ready, status, REQUEST_DEADLINE_MILLIS);
+  }
+
+  /** As above, with the time a request may take to arrive: tests shorten it. */
+  AdminHttpServer(
+      AdminSettings settings,
+      PrometheusRegistry registry,
+      BooleanSupplier live,
+      BooleanSupplier ready,
+      Supplier<String> status,
+      long requestDeadlineMillis) {
     this.settings = settings;
     this.handler = new AdminHandler(registry, live, ready, status);
+    this.requestDeadlineMillis = requestDeadlineMillis;
   }
 
   /** Binds and serves; returns the bound address. */
   public InetSocketAddress start() throws InterruptedException {
+    AdminConnections connections =
+        new AdminConnections(settings.maxConnections(), requestDeadlineMillis);
     group =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("eventstream-admin"), NioIoHandler.newFactory());
@@ -63,18 +79,18 @@ public final class AdminHttpServer {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    if (open.incrementAndGet() > settings.maxConnections()) {
-                      open.decrementAndGet();
-                      ch.close();
+                    if (!connections.admit(ch)) {
                       return;
                     }
-                    ch.closeFuture().addListener(closed -> open.decrementAndGet());
+                    ChannelHandler[] request = connections.requestHandlers();
                     ch.pipeline()
                         .addLast(
                             new ReadTimeoutHandler(
                                 settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(request[0])
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast(request[1])
                         .addLast(handler);
                   }
                 })
