@@ -57,7 +57,7 @@ public final class StorageSettings {
       throw EngineSettings.bad(
           "eventstream.storage.memory.max-bytes",
           maxBytes,
-          "must be at most 2GiB - 8 bytes (one arena)");
+          "must be at most 2GiB - 9 bytes (one arena)");
     }
     memoryMaxBytes = (int) maxBytes;
     memoryMaxRecords = positiveInt(c, "memory.max-records");

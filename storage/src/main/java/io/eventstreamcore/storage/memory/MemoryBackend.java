@@ -94,7 +94,7 @@ public final class MemoryBackend implements ReadableBackend {
     }
     long start = arenaNext;
     int offset = (int) (start % arena.length);
-    if (offset + size > arena.length) {
+    if (size > arena.length - offset) { // not offset + size: near 2 GiB that overflows
       start += arena.length - offset; // do not wrap an event; skip to the arena's start
       offset = 0;
     }
