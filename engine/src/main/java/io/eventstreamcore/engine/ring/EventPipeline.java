@@ -525,9 +525,16 @@ public final class EventPipeline {
     } else {
       halt();
     }
-    // Backends are closed only once their writer threads have ended.
-    threads.joinAll(deadline + TimeUnit.SECONDS.toNanos(5));
-    // After the join: the stage threads are done with the handlers (unless one hung, reported).
+    // Handlers are stopped and backends closed only once the stage threads have ended: closed under
+    // a writer still inside a call (a slow database past the deadline), a backend's session could
+    // be shared by the two threads, and the writer's commit acknowledge rows never kept.
+    if (!threads.joinAll(deadline + TimeUnit.SECONDS.toNanos(5))) {
+      LOG.error(
+          "stage threads still running after the stop's deadline: handlers and storage backends"
+              + " are left open, for the process to end them");
+      state.set(State.STOPPED);
+      return;
+    }
     stopHandlers();
     for (StorageBackend backend : backends) {
       try {
@@ -692,14 +699,18 @@ public final class EventPipeline {
       return thread;
     }
 
-    void joinAll(long deadlineNanos) throws InterruptedException {
+    /** Waits for every stage thread until the deadline; false when one is still running. */
+    boolean joinAll(long deadlineNanos) throws InterruptedException {
+      boolean allEnded = true;
       for (Thread thread : created) {
         long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         thread.join(Math.max(1, leftMillis));
         if (thread.isAlive()) {
-          LOG.error("stage thread {} did not stop; closing storage anyway", thread.getName());
+          LOG.error("stage thread {} did not stop", thread.getName());
+          allEnded = false;
         }
       }
+      return allEnded;
     }
   }
 }
