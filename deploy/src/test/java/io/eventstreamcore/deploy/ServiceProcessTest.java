@@ -3,6 +3,7 @@ package io.eventstreamcore.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.engine.record.RecordKind;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import io.eventstreamcore.storage.file.FileBackend;
@@ -35,12 +36,15 @@ class ServiceProcessTest {
         "eventstream.ingest.port = 0\n"
             + "eventstream.admin.port = 0\n"
             + "eventstream.ring.size = 1024\n"
+            // Windows that only the stop's flush closes.
+            + "eventstream.processors.batch.window = 1h\n"
             + TestConfigs.fileDirectory(dir.resolve("data")));
     try (ChildService service = ChildService.start(conf)) {
       try (EventStreamClient client =
           EventStreamClient.connect(new InetSocketAddress("127.0.0.1", service.port()))) {
         for (int i = 0; i < 100; i++) {
-          client.send(Priority.MEDIUM, "orders", i + 1, new byte[] {(byte) i}, true);
+          Priority priority = i < 60 ? Priority.MEDIUM : Priority.BATCH;
+          client.send(priority, i < 60 ? "orders" : "metrics", i + 1, new byte[] {(byte) i}, true);
         }
         client.flush();
         assertThat(client.awaitAck(100, Duration.ofSeconds(10))).isTrue();
@@ -52,6 +56,15 @@ class ServiceProcessTest {
       List<StoredEvent> events = file.readEvents();
       assertThat(events).hasSize(100);
       assertThat(events.get(99).eventId()).isEqualTo(100);
+      // The open window of the 40 batch events, closed by the stop's flush and stored.
+      assertThat(file.readRecords())
+          .filteredOn(r -> r.kind() == RecordKind.WINDOW)
+          .singleElement()
+          .satisfies(
+              window -> {
+                assertThat(window.topic()).isEqualTo("metrics");
+                assertThat(window.count()).isEqualTo(40);
+              });
     }
   }
 
