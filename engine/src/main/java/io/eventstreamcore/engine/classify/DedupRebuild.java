@@ -16,7 +16,9 @@ import java.util.Optional;
  * across restarts (file, SQL; not memory, not Kafka, which cannot be read back): durable, because
  * an ACK waits for every durable backend, so such a backend holds every event ever acknowledged,
  * while a non-durable one may have fallen behind. Only events received within the window of now are
- * loaded, oldest first, so that of more than {@code max-keys} the newest stay.
+ * loaded, oldest first, so that of more than {@code max-keys} the newest stay; a backend that can
+ * find them reads only the newest the window can hold (its {@link DedupWindow#maxIds()}), so that a
+ * start costs what {@code max-keys} bounds, not all the traffic of the window.
  */
 public final class DedupRebuild {
   /**
@@ -50,7 +52,8 @@ public final class DedupRebuild {
     long sinceMillis = nowMillis - window.windowMillis() + 1;
     Loader loader = new Loader(window);
     long start = System.nanoTime();
-    source.replayEventIds(sinceMillis, loader);
+    // Of more ids the window keeps the newest: a backend may skip the older ones.
+    source.replayEventIds(sinceMillis, window.maxIds(), loader);
     return new Result(source.name(), loader.replayed, window.size(), System.nanoTime() - start);
   }
 

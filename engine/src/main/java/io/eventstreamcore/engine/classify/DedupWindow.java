@@ -151,6 +151,11 @@ public final class DedupWindow {
     return true;
   }
 
+  /** The most ids the window can hold at once: every generation full. */
+  public long maxIds() {
+    return (long) GENERATIONS * capacity;
+  }
+
   /** Slots in each of a generation's eight lanes, one of which always stays free. */
   int slotsPerLane() {
     return laneCapacity;

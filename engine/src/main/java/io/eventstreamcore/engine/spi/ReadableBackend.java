@@ -42,4 +42,14 @@ public interface ReadableBackend extends StorageBackend {
       }
     }
   }
+
+  /**
+   * As {@link #replayEventIds(long, EventIdSink)}, for a caller that keeps at most the {@code
+   * newest} ids: a backend may leave out older ones (still handing the rest oldest first), so that
+   * a start reads what the dedup window can hold rather than all the window's traffic. By default
+   * it hands them all.
+   */
+  default void replayEventIds(long sinceMillis, long newest, EventIdSink sink) throws IOException {
+    replayEventIds(sinceMillis, sink);
+  }
 }

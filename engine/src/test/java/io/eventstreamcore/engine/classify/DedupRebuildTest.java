@@ -6,11 +6,13 @@ import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.RecordView;
+import io.eventstreamcore.engine.spi.EventIdSink;
 import io.eventstreamcore.engine.spi.EventQuery;
 import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,26 @@ class DedupRebuildTest {
       assertThat(window.checkAndRecord(id, NOW)).as("id %d", id).isTrue();
     }
     assertThat(window.checkAndRecord(85, NOW)).isFalse();
+    assertThat(stored.askedNewest).as("what the window can hold").isEqualTo(15);
+  }
+
+  @Test
+  void aBackendThatHandsOnlyTheNewestTheWindowHoldsLeavesTheSameWindow() throws Exception {
+    StoredBackend stored = new StoredBackend("file", true, true);
+    for (long id = 1; id <= 100; id++) {
+      stored.add(id, NOW - 100 + id);
+    }
+    stored.honoursNewest = true;
+    DedupWindow window = new DedupWindow(WINDOW, 10);
+
+    DedupRebuild.Result result = DedupRebuild.run(stored, window, NOW);
+
+    assertThat(result.replayed()).isEqualTo(15);
+    assertThat(result.loaded()).isEqualTo(15);
+    for (long id = 86; id <= 100; id++) {
+      assertThat(window.checkAndRecord(id, NOW)).as("id %d", id).isTrue();
+    }
+    assertThat(window.checkAndRecord(85, NOW)).isFalse();
   }
 
   @Test
@@ -78,6 +100,8 @@ class DedupRebuildTest {
     private final boolean durable;
     private final boolean keeps;
     private final List<StoredEvent> events = new ArrayList<>();
+    private long askedNewest = -1;
+    private boolean honoursNewest;
 
     StoredBackend(String name, boolean durable, boolean keeps) {
       this.name = name;
@@ -137,6 +161,23 @@ class DedupRebuildTest {
     @Override
     public List<StoredEvent> readEvents(EventQuery query) {
       return events.stream().filter(query::matches).toList();
+    }
+
+    @Override
+    public void replayEventIds(long sinceMillis, long newest, EventIdSink sink) throws IOException {
+      askedNewest = newest;
+      if (!honoursNewest) {
+        replayEventIds(sinceMillis, sink);
+        return;
+      }
+      List<StoredEvent> recent =
+          events.stream()
+              .filter(e -> e.eventId() != 0 && e.receivedMillis() >= sinceMillis)
+              .toList();
+      for (StoredEvent e :
+          recent.subList((int) Math.max(0, recent.size() - newest), recent.size())) {
+        sink.accept(e.eventId(), e.receivedMillis());
+      }
     }
 
     @Override

@@ -537,21 +537,69 @@ public final class FileBackend implements ReadableBackend {
    */
   @Override
   public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
-    long fromOffset = -1;
-    for (Segment segment : Segments.list(directory)) {
-      // File times may be truncated to seconds (or two, on some file systems): keep a margin.
-      if (lastModifiedMillis(segment.path()) >= sinceMillis - FILE_TIME_GRANULARITY_MILLIS) {
-        fromOffset = segment.baseOffset();
-        break;
-      }
+    replayEventIds(sinceMillis, Long.MAX_VALUE, sink);
+  }
+
+  /**
+   * As above, from the newest segments that hold at least {@code newest} ids received since then,
+   * when fewer than all of them do: a start then reads what the dedup window holds, not the whole
+   * window's traffic (an hour at 100,000 events/s is 360 million frames).
+   */
+  @Override
+  public void replayEventIds(long sinceMillis, long newest, EventIdSink sink) throws IOException {
+    List<Segment> segments = Segments.list(directory);
+    int first = 0;
+    // File times may be truncated to seconds (or two, on some file systems): keep a margin.
+    while (first < segments.size()
+        && lastModifiedMillis(segments.get(first).path())
+            < sinceMillis - FILE_TIME_GRANULARITY_MILLIS) {
+      first++;
     }
-    if (fromOffset < 0) {
+    if (first == segments.size()) {
       return; // every segment was last written before the window
     }
-    try (FileLogTail tail = tail(fromOffset)) {
+    int start = newestHolding(segments, first, sinceMillis, newest);
+    try (FileLogTail tail = tail(segments.get(start).baseOffset())) {
       tail.poll(
           (offset, body) -> RecordDecoder.eventId(body, sinceMillis, sink), Integer.MAX_VALUE);
     }
+  }
+
+  /**
+   * The newest of {@code segments} from {@code first} on from which at least {@code newest} ids
+   * received since {@code sinceMillis} are stored to the log's end ({@code first} when fewer are).
+   * A segment holds as many records as its offsets span, at least as many as its ids: the records
+   * find a segment to start counting from, and the ids are counted going back from there.
+   */
+  private int newestHolding(List<Segment> segments, int first, long sinceMillis, long newest)
+      throws IOException {
+    int start = segments.size() - 1;
+    while (start > first && committedOffset - segments.get(start).baseOffset() < newest) {
+      start--;
+    }
+    if (start == first) {
+      return first;
+    }
+    long ids = countIds(segments.get(start).baseOffset(), committedOffset, sinceMillis);
+    while (start > first && ids < newest) {
+      start--;
+      ids +=
+          countIds(
+              segments.get(start).baseOffset(), segments.get(start + 1).baseOffset(), sinceMillis);
+    }
+    return start;
+  }
+
+  /** How many ids received since {@code sinceMillis} the records at [from, to) hold. */
+  private long countIds(long fromOffset, long toOffset, long sinceMillis) throws IOException {
+    long[] ids = {0};
+    EventIdSink counter = (eventId, receivedMillis) -> ids[0]++;
+    try (FileLogTail tail = tail(fromOffset)) {
+      tail.poll(
+          (offset, body) -> offset >= toOffset || RecordDecoder.eventId(body, sinceMillis, counter),
+          (int) Math.min(Integer.MAX_VALUE, toOffset - fromOffset));
+    }
+    return ids[0];
   }
 
   /** When the file was last written; 0 when retention has deleted it since it was listed. */

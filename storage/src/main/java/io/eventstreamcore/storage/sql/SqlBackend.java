@@ -463,6 +463,11 @@ public final class SqlBackend implements ReadableBackend {
     reader.replayEventIds(sinceMillis, sink);
   }
 
+  @Override
+  public void replayEventIds(long sinceMillis, long newest, EventIdSink sink) throws IOException {
+    reader.replayEventIds(sinceMillis, newest, sink);
+  }
+
   /** The reader this backend reads through, for tools that also follow the events table. */
   public SqlReader reader() {
     return reader;

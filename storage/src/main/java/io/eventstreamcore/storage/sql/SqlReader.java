@@ -227,15 +227,33 @@ public final class SqlReader implements AutoCloseable {
    * start costs what the window holds, however long the table.
    */
   public void replayEventIds(long sinceMillis, EventIdSink sink) throws IOException {
-    replayEventIds(sinceMillis, sink, REPLAY_PAGE_ROWS);
+    replayEventIds(sinceMillis, Long.MAX_VALUE, sink, REPLAY_PAGE_ROWS);
   }
 
-  void replayEventIds(long sinceMillis, EventIdSink sink, int pageRows) throws IOException {
+  /** As above, but only the {@code newest} ids when more are stored since {@code sinceMillis}. */
+  public void replayEventIds(long sinceMillis, long newest, EventIdSink sink) throws IOException {
+    replayEventIds(sinceMillis, newest, sink, REPLAY_PAGE_ROWS);
+  }
+
+  void replayEventIds(long sinceMillis, long newest, EventIdSink sink, int pageRows)
+      throws IOException {
     try (Connection c = pool.getConnection();
         PreparedStatement s = c.prepareStatement(replayQuery())) {
       // Keyset paging: each page starts after the last (received_ms, id) of the one before.
       long afterMillis = sinceMillis;
       long afterId = 0; // row ids start at 1: the first page takes every row at sinceMillis
+      if (newest < Long.MAX_VALUE) {
+        try (PreparedStatement oldest = c.prepareStatement(oldestOfNewestQuery())) {
+          oldest.setLong(1, sinceMillis);
+          oldest.setLong(2, Math.max(0, newest - 1));
+          try (ResultSet r = oldest.executeQuery()) {
+            if (r.next()) { // more than newest stored: start at the oldest of the newest
+              afterMillis = r.getLong(1);
+              afterId = r.getLong(2) - 1;
+            }
+          }
+        }
+      }
       int rows;
       do {
         s.setLong(1, afterMillis);
@@ -261,6 +279,14 @@ public final class SqlReader implements AutoCloseable {
     return "SELECT id, event_id, received_ms FROM "
         + schema.events
         + " WHERE (received_ms, id) > (?, ?) AND event_id <> 0 ORDER BY received_ms, id LIMIT ?";
+  }
+
+  /** The received time and row id of the row {@code ?} rows older than the newest, on the index. */
+  String oldestOfNewestQuery() {
+    return "SELECT received_ms, id FROM "
+        + schema.events
+        + " WHERE received_ms >= ? AND event_id <> 0 ORDER BY received_ms DESC, id DESC"
+        + " LIMIT 1 OFFSET ?";
   }
 
   /** The id of the newest event row, 0 when there is none. */

@@ -107,6 +107,33 @@ class FileLogSegmentsTest {
   }
 
   @Test
+  void replayOfTheNewestIdsStartsAtTheNewestSegmentsHoldingThemCountingIdsNotRecords()
+      throws IOException {
+    try (FileBackend backend = open()) {
+      write(backend, 1, 200);
+      // Records that take offsets but hold no id: alerts and id-less events, 60 of them.
+      for (int i = 0; i < 30; i++) {
+        backend.append(new Record().alert("t1", "r", "HIGH", NOW + 300, 5, 1.0));
+        backend.append(event("t1", Priority.LOW, 0, NOW + 300, payload(100, i)).slot());
+      }
+      backend.commit();
+      assertThat(Segments.list(dir)).hasSizeGreaterThan(8);
+
+      List<Long> ids = new ArrayList<>();
+      backend.replayEventIds(NOW, 50, (id, received) -> ids.add(id));
+
+      // At least the newest 50, in order to the last, from the start of a segment: not all 200.
+      assertThat(ids).hasSizeLessThan(100).last().isEqualTo(200L);
+      long from = ids.get(0);
+      assertThat(from).isLessThanOrEqualTo(151);
+      assertThat(ids).isEqualTo(LongStream.rangeClosed(from, 200).boxed().toList());
+      assertThat(Segments.list(dir)).extracting(s -> s.baseOffset() + 1).contains(from);
+      // Without a bound, every id of the window.
+      assertThat(replay(backend, NOW)).hasSize(200);
+    }
+  }
+
+  @Test
   void replaySkipsSegmentsLastModifiedBeforeTheTimeWithoutReadingThem() throws IOException {
     try (FileBackend backend = open()) {
       write(backend, 1, 200);

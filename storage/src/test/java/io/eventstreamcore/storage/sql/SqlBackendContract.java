@@ -328,7 +328,8 @@ abstract class SqlBackendContract {
       List<long[]> replayed = new ArrayList<>();
       backend
           .reader()
-          .replayEventIds(NOW, (id, received) -> replayed.add(new long[] {id, received}), 4);
+          .replayEventIds(
+              NOW, Long.MAX_VALUE, (id, received) -> replayed.add(new long[] {id, received}), 4);
 
       List<Long> expected = new ArrayList<>();
       for (long i = 1; i <= 25; i++) {
@@ -343,6 +344,14 @@ abstract class SqlBackendContract {
       backend.replayEventIds(NOW + 24, (id, received) -> throughTheBackend.add(id));
       assertThat(throughTheBackend)
           .containsExactly(24L, 26L, 27L, 28L, 29L, 30L, 31L, 7L, 14L, 21L);
+      // Only the newest 8: the first of them within a run of one received time (ids 26-31).
+      List<Long> newest = new ArrayList<>();
+      backend.reader().replayEventIds(NOW, 8, (id, received) -> newest.add(id), 4);
+      assertThat(newest).isEqualTo(expected.subList(expected.size() - 8, expected.size()));
+      assertThat(newest.get(0)).isEqualTo(27L);
+      List<Long> all = new ArrayList<>();
+      backend.replayEventIds(NOW, 1000, (id, received) -> all.add(id));
+      assertThat(all).isEqualTo(expected);
     }
   }
 
