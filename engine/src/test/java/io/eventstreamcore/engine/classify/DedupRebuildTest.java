@@ -44,36 +44,39 @@ class DedupRebuildTest {
 
   @Test
   void ofMoreThanMaxKeysStoredTheNewestAreLoaded() throws Exception {
-    StoredBackend stored = new StoredBackend("file", true, true);
-    for (long id = 1; id <= 100; id++) {
-      stored.add(id, NOW - 100 + id);
-    }
+    StoredBackend stored = hundredIds();
     DedupWindow window = new DedupWindow(WINDOW, 10);
 
     DedupRebuild.Result result = DedupRebuild.run(stored, window, NOW);
 
-    // Three generations of five ids: the newest 15.
     assertThat(result.replayed()).isEqualTo(100);
-    assertThat(result.loaded()).isEqualTo(15);
-    for (long id = 86; id <= 100; id++) {
-      assertThat(window.checkAndRecord(id, NOW)).as("id %d", id).isTrue();
-    }
-    assertThat(window.checkAndRecord(85, NOW)).isFalse();
+    assertHoldsTheNewest15(result, window);
     assertThat(stored.askedNewest).as("what the window can hold").isEqualTo(15);
   }
 
   @Test
   void aBackendThatHandsOnlyTheNewestTheWindowHoldsLeavesTheSameWindow() throws Exception {
-    StoredBackend stored = new StoredBackend("file", true, true);
-    for (long id = 1; id <= 100; id++) {
-      stored.add(id, NOW - 100 + id);
-    }
+    StoredBackend stored = hundredIds();
     stored.honoursNewest = true;
     DedupWindow window = new DedupWindow(WINDOW, 10);
 
     DedupRebuild.Result result = DedupRebuild.run(stored, window, NOW);
 
     assertThat(result.replayed()).isEqualTo(15);
+    assertHoldsTheNewest15(result, window);
+  }
+
+  /** Ids 1 to 100, received in that order within the window. */
+  private static StoredBackend hundredIds() {
+    StoredBackend stored = new StoredBackend("file", true, true);
+    for (long id = 1; id <= 100; id++) {
+      stored.add(id, NOW - 100 + id);
+    }
+    return stored;
+  }
+
+  /** Three generations of five ids (max-keys 10): the newest 15 of {@link #hundredIds()}. */
+  private static void assertHoldsTheNewest15(DedupRebuild.Result result, DedupWindow window) {
     assertThat(result.loaded()).isEqualTo(15);
     for (long id = 86; id <= 100; id++) {
       assertThat(window.checkAndRecord(id, NOW)).as("id %d", id).isTrue();
