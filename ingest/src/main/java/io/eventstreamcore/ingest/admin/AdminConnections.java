@@ -4,8 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.FullHttpRequest;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,13 +38,12 @@ final class AdminConnections {
    */
   boolean admit(Channel ch) {
     if (open >= max) {
-      Iterator<Channel> longestIdle = idle.iterator();
-      if (!longestIdle.hasNext()) {
+      Channel evicted = longestIdleWithNothingToWrite();
+      if (evicted == null) {
         ch.close();
         return false;
       }
-      Channel evicted = longestIdle.next();
-      longestIdle.remove();
+      idle.remove(evicted);
       evicted.close(); // counted out by its close listener
     }
     open++;
@@ -56,6 +55,20 @@ final class AdminConnections {
               idle.remove(ch);
             });
     return true;
+  }
+
+  /**
+   * The idle connection to close, the longest idle first; not one whose last answer is still being
+   * written (a large /metrics to a slow scraper).
+   */
+  private Channel longestIdleWithNothingToWrite() {
+    for (Channel ch : idle) {
+      ChannelOutboundBuffer unwritten = ch.unsafe().outboundBuffer();
+      if (unwritten == null || unwritten.isEmpty()) {
+        return ch;
+      }
+    }
+    return null;
   }
 
   /**
@@ -98,6 +111,8 @@ final class AdminConnections {
           }
         };
 
+    // A request the aggregator answers itself (413 for one too large, 417) never gets here: its
+    // connection stays out of the idle list and the deadline closes it, unless another comes whole.
     final ChannelHandler end =
         new ChannelInboundHandlerAdapter() {
           @Override
