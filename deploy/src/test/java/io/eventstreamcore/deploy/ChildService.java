@@ -40,14 +40,14 @@ final class ChildService implements AutoCloseable {
     drain.start();
   }
 
-  /** Starts the service on {@code conf} and waits until it listens. */
+  /** Starts the service on {@code conf} and waits until it listens and serves. */
   static ChildService start(Path conf) throws IOException {
     return start(conf, List.of());
   }
 
   /**
    * Starts the service on {@code conf} under {@code wrapper} (a command such as {@code nohup} that
-   * runs the rest of its arguments) and waits until it listens.
+   * runs the rest of its arguments) and waits until it listens and serves.
    */
   static ChildService start(Path conf, List<String> wrapper) throws IOException {
     ChildService child = launch(conf, wrapper);
@@ -57,6 +57,9 @@ final class ChildService implements AutoCloseable {
         throw new AssertionError("unexpected listening line");
       }
       child.port = Integer.parseInt(m.group(1));
+      // Ingest listens before serve counts the service as started: a SIGTERM in between exits at
+      // once, without the stop's drain and flush, as one during a start does.
+      child.awaitLine("EventStreamCore ready", STARTUP);
       return child;
     } catch (RuntimeException | Error e) {
       try {

@@ -91,7 +91,11 @@ class EndToEndTest {
                   service.metrics().framesReceived().get() == CONNECTIONS * FRAMES_PER_CONNECTION
                       && memory.readEvents().size() == unique);
       assertThat(service.metrics().eventsDuplicate().get()).isEqualTo(duplicatesSent);
-      checkMetrics(service, unique, duplicatesSent);
+      // Stored (readable) comes a moment before counted and acknowledged (the latency): awaited.
+      int duplicates = duplicatesSent;
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> checkMetrics(service, unique, duplicates));
     } finally {
       service.close();
     }

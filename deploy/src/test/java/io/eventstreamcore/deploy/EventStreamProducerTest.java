@@ -214,6 +214,14 @@ class EventStreamProducerTest {
         release.countDown();
       }
     }
+    // The I/O thread close could not join ends once the listener lets it go (before the check
+    // after each test that close joined the producer's threads).
+    await()
+        .atMost(DEADLINE)
+        .until(
+            () ->
+                Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("eventstream-producer")));
   }
 
   @Test

@@ -92,13 +92,15 @@ class HalfCloseTest {
       for (int i = 1; i <= 10; i++) {
         writeFrame(out, 0x80 | 0x40 | 2, i);
       }
-      out.writeInt(100); // a frame of 100 bytes, then nothing more
-      out.writeByte(0x80 | 0x40 | 2);
       out.flush();
       DataInputStream in = new DataInputStream(socket.getInputStream());
       assertThat(readAck(in)).isEqualTo(10);
-      // The server's side probes a peer that goes away without a word.
+      // The server's side probes a peer that goes away without a word (looked at before the
+      // partial frame, whose timeout would close the connection under a slow look).
       assertThat(serverSideTimers(service.ingestAddress().getPort())).contains("keepalive");
+      out.writeInt(100); // a frame of 100 bytes, then nothing more
+      out.writeByte(0x80 | 0x40 | 2);
+      out.flush();
 
       assertThat(in.read()).as("end of stream, after the timeout").isEqualTo(-1);
     }

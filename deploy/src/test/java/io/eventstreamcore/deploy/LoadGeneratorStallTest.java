@@ -25,9 +25,10 @@ class LoadGeneratorStallTest {
   @Test
   void framesDueDuringAStallAcrossTheDeadlineAreSentAndCounted() throws Exception {
     try (GatedServer server = GatedServer.start()) {
-      // No ACK until after the end: the window of 100 fills a tenth of the way in.
+      // No ACK until after the end (about 1.05 s from now): the window of 100 fills a tenth of
+      // the way in. Opened soon after, so that the catch-up has 0.9 s before the sender gives up.
       StringWriter output = new StringWriter();
-      LoadResult result = runOpeningAfter(server, 1_500, output);
+      LoadResult result = runOpeningAfter(server, 1_150, output);
 
       assertThat(result.failures()).as(output.toString()).isZero();
       assertThat(result.sent()).isEqualTo(RATE * RUN.toSeconds());
