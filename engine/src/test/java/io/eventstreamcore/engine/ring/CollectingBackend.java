@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A storage backend for tests: keeps a copy of everything appended, in order, and what was
- * committed. Appends come from the writer thread; the test thread reads snapshots.
+ * committed. Appends come from the writer thread; the test thread reads snapshots. A test that
+ * needs a backend failing or slow in one call overrides it.
  */
-final class CollectingBackend implements StorageBackend {
+class CollectingBackend implements StorageBackend {
   /** One appended item: an event or a record. */
   record Entry(StoredEvent event, StoredRecord record) {
     boolean isEvent() {

@@ -14,14 +14,12 @@ import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.record.RecordKind;
-import io.eventstreamcore.engine.record.RecordView;
 import io.eventstreamcore.engine.spi.ProcessorBinding;
 import io.eventstreamcore.engine.spi.ProcessorHandler;
 import io.eventstreamcore.engine.spi.RecordSink;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.engine.spi.StoredEvent;
 import io.eventstreamcore.engine.spi.StoredRecord;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -597,35 +595,14 @@ class EventPipelineTest {
   @Test
   void anErrorAStorageWriterCannotRetryStopsItWithoutAcknowledgingUncommittedEvents()
       throws Exception {
-    CollectingBackend stored = new CollectingBackend("dies");
-    StorageBackend dying =
-        new StorageBackend() {
+    CollectingBackend stored =
+        new CollectingBackend("dies") {
           @Override
-          public String name() {
-            return "dies";
-          }
-
-          @Override
-          public void append(EventView event) throws IOException {
+          public void append(EventView event) {
             if (event.eventId() == 5) {
               throw new OutOfMemoryError("simulated: not an outage the writer can retry");
             }
-            stored.append(event);
-          }
-
-          @Override
-          public void append(RecordView record) throws IOException {
-            stored.append(record);
-          }
-
-          @Override
-          public void commit() throws IOException {
-            stored.commit();
-          }
-
-          @Override
-          public void close() throws IOException {
-            stored.close();
+            super.append(event);
           }
         };
     EventPipeline pipeline =
@@ -634,7 +611,7 @@ class EventPipelineTest {
             metrics,
             clock,
             List.of(),
-            List.of(dying));
+            List.of(stored));
     pipelines.add(pipeline);
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(stored::committedEvents);

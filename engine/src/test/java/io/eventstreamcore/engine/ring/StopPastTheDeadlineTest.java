@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.engine.config.EngineSettings;
-import io.eventstreamcore.engine.event.EventView;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
-import io.eventstreamcore.engine.record.RecordView;
-import io.eventstreamcore.engine.spi.StorageBackend;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -30,30 +26,14 @@ class StopPastTheDeadlineTest {
 
   @Test
   void aWriterStillInsideACommitAfterTheDeadlineKeepsItsBackendOpen() throws Exception {
-    CollectingBackend stored = new CollectingBackend("slow");
     CountDownLatch inCommit = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicBoolean closedDuringCommit = new AtomicBoolean();
     AtomicBoolean committing = new AtomicBoolean();
-    StorageBackend slow =
-        new StorageBackend() {
+    CollectingBackend stored =
+        new CollectingBackend("slow") {
           @Override
-          public String name() {
-            return "slow";
-          }
-
-          @Override
-          public void append(EventView event) throws IOException {
-            stored.append(event);
-          }
-
-          @Override
-          public void append(RecordView record) throws IOException {
-            stored.append(record);
-          }
-
-          @Override
-          public void commit() throws IOException {
+          public void commit() {
             committing.set(true);
             inCommit.countDown();
             try {
@@ -61,16 +41,16 @@ class StopPastTheDeadlineTest {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            stored.commit();
+            super.commit();
             committing.set(false);
           }
 
           @Override
-          public void close() throws IOException {
+          public void close() {
             // A session shared with a commit in progress: that commit could then report rows as
             // kept that the close's own commit had rolled back (an SQL backend's token check).
             closedDuringCommit.compareAndSet(false, committing.get());
-            stored.close();
+            super.close();
           }
         };
     EventPipeline pipeline =
@@ -84,7 +64,7 @@ class StopPastTheDeadlineTest {
             new EngineMetrics(),
             InstantSource.fixed(Instant.ofEpochMilli(NOW_MILLIS)),
             List.of(),
-            List.of(slow));
+            List.of(stored));
     pipeline.start();
     RecordingAckTarget connection = new RecordingAckTarget(stored::committedEvents);
     FramePublisher frames = new FramePublisher(pipeline.publisher(), connection, true, NOW_MILLIS);
