@@ -69,6 +69,9 @@ public final class EngineSettings {
           "eventstream.ring.max-large-payload-bytes", maxLargePayloadBytes, "must be positive");
     }
     recordQueueSize = powerOfTwo(ring, "record-queue-size", "eventstream.ring.record-queue-size");
+    if (recordQueueSize < 4) {
+      throw bad("eventstream.ring.record-queue-size", recordQueueSize, "must be at least 4");
+    }
     tickInterval = positive(ring.getDuration("tick-interval"), "eventstream.ring.tick-interval");
     shutdownTimeout =
         positive(ring.getDuration("shutdown-timeout"), "eventstream.ring.shutdown-timeout");
@@ -213,6 +216,14 @@ public final class EngineSettings {
 
   public int recordQueueSize() {
     return recordQueueSize;
+  }
+
+  /**
+   * The records the handlers of one kind may emit together for one event, tick or flush: half the
+   * record queue, less the one kept for the event's dead letter.
+   */
+  public int handlerRecordsPerEvent() {
+    return recordQueueSize / 2 - 1;
   }
 
   public Duration tickInterval() {

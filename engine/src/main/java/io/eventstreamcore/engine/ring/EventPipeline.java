@@ -565,11 +565,11 @@ public final class EventPipeline {
 
   /**
    * Publishes enough FLUSH slots for every open state of every topic: each slot lets the handlers
-   * of one kind emit up to half the record queue together, so one slot could leave windows
-   * unflushed.
+   * of one kind emit only {@link EngineSettings#handlerRecordsPerEvent()} records together, so one
+   * slot could leave windows unflushed.
    */
   private boolean publishFlush(long deadlineNanos) {
-    int perSlot = settings.recordQueueSize() / 2;
+    int perSlot = settings.handlerRecordsPerEvent();
     long records = (long) (settings.maxTopics() + 1) * openStatesPerTopic();
     long slots = (records + perSlot - 1) / perSlot;
     for (long i = 0; i < slots; i++) {

@@ -57,7 +57,6 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   // Set before the stage thread starts (its start publishes it); false when classify never reads
   // the progress, which spares a store per slot.
   private boolean publishesProgress = true;
-  private boolean deadLetterOverflowReported;
   private long processedInBatch;
 
   /** One handler of the stage, with its name and error counter. */
@@ -237,18 +236,8 @@ final class ProcessorStage implements EventHandler<EventSlot> {
   }
 
   private void deadLetter(EventSlot slot, DeadLetterReason reason) {
-    if (records.remainingForEvent() > 0) {
-      records.emit().deadLetter(reason, slot);
-    } else if (!deadLetterOverflowReported) {
-      // The handlers used up this event's record bound: the event is still stored, only its dead
-      // letter is missing. Reported once; the bound is half the record queue.
-      deadLetterOverflowReported = true;
-      LOG.error(
-          "{} handlers emitted the whole record bound for one event: no room for its {} dead"
-              + " letter (reported once)",
-          route.label(),
-          reason.label());
-    }
+    // From the record kept beyond the handlers' room: there is always one for it.
+    records.emitDeadLetter().deadLetter(reason, slot);
   }
 
   /** Errors of one handler: counted always, logged once per exception type. */

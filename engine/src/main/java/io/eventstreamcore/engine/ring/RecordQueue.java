@@ -20,7 +20,9 @@ import java.util.function.BooleanSupplier;
  * <p>Reuse is gated by each writer's {@link Sequence} of records taken. When the queue is full the
  * processor publishes its own progress up to the previous slot (so writers can advance, even
  * mid-batch) and parks until space returns. A single slot may emit at most half the capacity, so
- * that wait always ends.
+ * that wait always ends. Of that half, the handlers may take all but one record: the last is kept
+ * for the dead letter the stage itself writes when the event's handlers gave up or it was shed, so
+ * that handlers using their whole room never leave such an event without its dead letter.
  */
 final class RecordQueue implements RecordSink {
   private static final long FULL_PARK_NANOS = 50_000;
@@ -47,9 +49,9 @@ final class RecordQueue implements RecordSink {
       BooleanSupplier halted,
       Runnable progressed,
       EventLimits limits) {
-    if (Integer.bitCount(capacity) != 1 || capacity < 2) {
+    if (Integer.bitCount(capacity) != 1 || capacity < 4) {
       throw new IllegalArgumentException(
-          "record queue capacity must be a power of two: " + capacity);
+          "record queue capacity must be a power of two, at least 4: " + capacity);
     }
     this.records = new Record[capacity];
     for (int i = 0; i < capacity; i++) {
@@ -100,14 +102,29 @@ final class RecordQueue implements RecordSink {
 
   @Override
   public int remainingForEvent() {
-    return (int) (maxPerSlot - (produced - slotStart));
+    return (int) (maxPerSlot - 1 - (produced - slotStart));
   }
 
   @Override
   public Record emit() {
     if (remainingForEvent() <= 0) {
-      throw new IllegalStateException("more than " + maxPerSlot + " records for one event");
+      throw new IllegalStateException("more than " + (maxPerSlot - 1) + " records for one event");
     }
+    return next();
+  }
+
+  /**
+   * Producer: the record for the stage's own dead letter of the current slot, from the one kept
+   * beyond the handlers' room; at most one per slot.
+   */
+  Record emitDeadLetter() {
+    if (produced - slotStart >= maxPerSlot) {
+      throw new IllegalStateException("a second dead letter for one event");
+    }
+    return next();
+  }
+
+  private Record next() {
     if (produced - minConsumed() >= records.length) {
       awaitSpace();
     }

@@ -20,7 +20,9 @@ public interface RecordSink {
 
   /**
    * How many more records may be emitted while handling the current event or tick. The bound keeps
-   * one event from overrunning the queue to storage; work beyond it waits for the next tick.
+   * one event from overrunning the queue to storage; work beyond it waits for the next tick. It
+   * leaves out one record, which the engine keeps for the event's dead letter should its handlers
+   * give up.
    */
   int remainingForEvent();
 }

@@ -214,6 +214,18 @@ class EngineSettingsTest {
   }
 
   @Test
+  void aRecordQueueTooSmallToLeaveHandlersRoomBesideADeadLetterIsRefused() {
+    assertThatThrownBy(() -> new EngineSettings(with("eventstream.ring.record-queue-size = 2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("eventstream.ring.record-queue-size")
+        .hasMessageContaining("at least 4");
+    assertThat(
+            new EngineSettings(with("eventstream.ring.record-queue-size = 4"))
+                .handlerRecordsPerEvent())
+        .isEqualTo(1);
+  }
+
+  @Test
   void everyTopologyNameIsAcceptedAndAutoIsSplitOnTwoCoresOrFewer() {
     for (RingTopology choice : RingTopology.values()) {
       EngineSettings settings =

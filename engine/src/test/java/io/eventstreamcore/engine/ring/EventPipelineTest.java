@@ -636,7 +636,7 @@ class EventPipelineTest {
   @Test
   void stopFlushesMoreOpenStateThanOneSlotMayEmit() throws Exception {
     CollectingBackend stored = new CollectingBackend("memory");
-    int[] open = {20}; // more than record-queue-size / 2 = 8 records per slot
+    int[] open = {20}; // more than the 7 records a slot may emit (record-queue-size 16)
     ProcessorHandler windows =
         new ProcessorHandler() {
           @Override

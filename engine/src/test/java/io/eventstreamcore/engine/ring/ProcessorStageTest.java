@@ -237,6 +237,31 @@ class ProcessorStageTest {
   }
 
   @Test
+  void anEventWhoseHandlersUsedAllTheirRoomStillGetsItsDeadLetter() {
+    ProcessorHandler filling =
+        (event, sink) -> {
+          while (sink.remainingForEvent() > 0) {
+            sink.emit().alert("fill", "INFO", event.topic(), 0, event.eventId(), 0);
+          }
+        };
+    ProcessorStage stage =
+        stage(
+            RetryPolicy.NONE,
+            new OverloadPolicy.Backpressure(),
+            filling,
+            failing("b", new HashMap<>(Map.of(5L, 1))));
+
+    List<Record> emitted = offer(stage, 5);
+
+    // Half the queue of 64, less the record kept for the dead letter; b's alert was rolled back.
+    assertThat(emitted).hasSize(32);
+    assertThat(emitted.subList(0, 31)).extracting(Record::kind).containsOnly(RecordKind.ALERT);
+    assertThat(emitted.get(31).kind()).isEqualTo(RecordKind.DEAD_LETTER);
+    assertThat(emitted.get(31).reason()).isEqualTo(DeadLetterReason.HANDLER_GAVE_UP);
+    assertThat(deadLetters(DeadLetterReason.HANDLER_GAVE_UP)).isEqualTo(1);
+  }
+
+  @Test
   void dropOldestShedsTheEventsItReachesWhileTooManyNewerOnesWait() {
     ProcessorStage stage =
         stage(RetryPolicy.NONE, new OverloadPolicy.DropOldest(4), failing("tx", new HashMap<>()));

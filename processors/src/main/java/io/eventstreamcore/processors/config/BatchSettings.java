@@ -104,10 +104,10 @@ public final class BatchSettings {
 
   /**
    * Checks that one event or tick never needs more records than the engine lets a handler emit for
-   * it ({@code eventstream.ring.record-queue-size} / 2).
+   * it ({@link EngineSettings#handlerRecordsPerEvent()}).
    */
   public void checkRecordBound(EngineSettings engine) {
-    int allowed = engine.recordQueueSize() / 2;
+    int allowed = engine.handlerRecordsPerEvent();
     if (maxRecordsPerEvent() > allowed) {
       throw EngineSettings.bad(
           PREFIX + "allowed-lateness",
