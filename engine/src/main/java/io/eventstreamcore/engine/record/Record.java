@@ -168,6 +168,7 @@ public final class Record implements RecordView {
     this.name = "";
     this.severity = "";
     this.timeMillis = endMillis;
+    this.eventId = 0; // a window is of many events; a reused record may hold an alert's id
     this.startMillis = startMillis;
     this.endMillis = endMillis;
     this.count = count;

@@ -175,7 +175,12 @@ class RecordTest {
     assertThat(StoredRecord.of(record.window("t", 0, 5, 2, 2, 0, 0)))
         .isEqualTo(StoredRecord.window("t", 0, 5, 2, 2, 0, 0));
     assertThat(StoredRecord.of(record.alert("r", "INFO", "t", 5, 1, 2.0)))
-        .isEqualTo(StoredRecord.alert("t", "r", "INFO", 5, 1, 2.0));
+        .isEqualTo(
+            StoredRecord.alert(
+                "t", "r", "INFO", 5, 1,
+                2.0)); // An alert's event id does not stay with the window that reuses its record.
+    assertThat(StoredRecord.of(record.window("t", 0, 5, 2, 2, 0, 0)))
+        .isEqualTo(StoredRecord.window("t", 0, 5, 2, 2, 0, 0));
   }
 
   @Test
