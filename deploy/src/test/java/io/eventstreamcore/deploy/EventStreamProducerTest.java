@@ -17,6 +17,7 @@ import io.eventstreamcore.ingest.client.UnacknowledgedEventsException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,6 +189,20 @@ class EventStreamProducerTest {
       assertThat(producer.acknowledged()).isEqualTo(10);
       assertThatThrownBy(() -> producer.send(Priority.HIGH, "alerts", 11, payload(11)))
           .isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void aTimeoutLongerThanNanosecondsHoldIsAWaitWithoutEnd() throws Exception {
+    Duration forever = ChronoUnit.FOREVER.getDuration(); // Duration.toNanos() overflows
+    try (GatedServer server = GatedServer.start()) {
+      server.open();
+      EventStreamProducer producer = EventStreamProducer.builder(server.address()).connect();
+
+      assertThat(producer.trySend(Priority.HIGH, "alerts", 1, payload(1), forever)).isTrue();
+      assertThat(producer.flush(forever)).isTrue();
+      assertThat(producer.close(forever)).isEmpty();
+      assertThat(producer.acknowledged()).isEqualTo(1);
     }
   }
 

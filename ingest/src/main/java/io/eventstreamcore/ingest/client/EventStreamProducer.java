@@ -207,7 +207,7 @@ public final class EventStreamProducer implements AutoCloseable {
       Duration timeout)
       throws InterruptedException {
     InFlightEvent event = prepare(priority, topic, eventId, clientTimeMicros, payload);
-    long left = timeout.toNanos();
+    long left = TimeUnit.NANOSECONDS.convert(timeout); // saturates: "for ever" is allowed
     lock.lockInterruptibly();
     try {
       while (windowSize() >= maxInFlight && !closing) {
@@ -432,7 +432,7 @@ public final class EventStreamProducer implements AutoCloseable {
   /** Waits, under the lock, until {@code done} holds; false on timeout or once stopped. */
   private boolean awaitUnderLock(BooleanSupplier done, Duration timeout)
       throws InterruptedException {
-    long left = timeout.toNanos();
+    long left = TimeUnit.NANOSECONDS.convert(timeout); // saturates: "for ever" is allowed
     lock.lockInterruptibly();
     try {
       while (!done.getAsBoolean()) {
