@@ -326,5 +326,14 @@ class LogCommandsTest {
     err.getBuffer().setLength(0);
     assertThat(run("send", "--port", "9000", "--window", "0", "-")).isEqualTo(2);
     assertThat(err.toString()).contains("--window must be at least 1, was 0");
+    // No time to wait for an ACK would report every event of a healthy server unacknowledged.
+    err.getBuffer().setLength(0);
+    assertThat(run("send", "--port", "9000", "--timeout", "0", "-")).isEqualTo(2);
+    assertThat(err.toString()).contains("--timeout must be at least 1, was 0");
+    err.getBuffer().setLength(0);
+    assertThat(
+            run("dead-letters", "replay", "-d", dir.toString(), "--port", "9000", "--timeout", "0"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--timeout must be at least 1, was 0");
   }
 }

@@ -63,7 +63,7 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     OptionChecks.port(spec, port);
-    OptionChecks.atLeast(spec, "--timeout", timeoutSeconds, 0);
+    OptionChecks.atLeast(spec, "--timeout", timeoutSeconds, 1);
     PrintWriter err = spec.commandLine().getErr();
     DeadLettersCommand.Filter filter;
     try {

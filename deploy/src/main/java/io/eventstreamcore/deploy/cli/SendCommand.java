@@ -77,7 +77,7 @@ public final class SendCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     OptionChecks.port(spec, port);
     OptionChecks.atLeast(spec, "--window", window, 1);
-    OptionChecks.atLeast(spec, "--timeout", timeoutSeconds, 0);
+    OptionChecks.atLeast(spec, "--timeout", timeoutSeconds, 1);
     if (format == Format.RAW && topic == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--format raw needs --topic");
     }
