@@ -25,9 +25,6 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
   private final TopicIndex topics;
   private final DedupWindow dedup;
   private final CounterDataPoint duplicates;
-  private final CounterDataPoint forgottenEarly;
-  // The dedup window's count of ids forgotten early, as far as the counter has it.
-  private long forgottenEarlyCounted;
   private final ArrivalOverload overload;
   private final CounterDataPoint downgrades;
   private final CounterDataPoint notHandled;
@@ -47,7 +44,7 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
     this.dedup = dedup;
     this.overload = overload;
     this.duplicates = metrics.eventsDuplicate();
-    this.forgottenEarly = metrics.dedupForgottenEarly();
+    metrics.dedupForgottenEarly(dedup::evictedEarly);
     this.downgrades = metrics.priorityDowngrades();
     this.notHandled = metrics.framesRejected(ErrorCode.NOT_HANDLED);
   }
@@ -102,10 +99,6 @@ public final class ClassifyHandler implements EventHandler<EventSlot> {
       duplicates.inc(); // not routed anywhere: not counted as downgraded either
     } else if (downgraded) {
       downgrades.inc();
-    }
-    if (!duplicate && dedup.evictedEarly() != forgottenEarlyCounted) {
-      forgottenEarly.inc(dedup.evictedEarly() - forgottenEarlyCounted);
-      forgottenEarlyCounted = dedup.evictedEarly();
     }
     slot.classify(topic.name(), topic.id(), priority, duplicate);
     if (topic.shared()) {

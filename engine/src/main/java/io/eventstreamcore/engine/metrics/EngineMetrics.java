@@ -31,7 +31,8 @@ public final class EngineMetrics {
   private final CounterDataPoint frameTimeouts;
   private final Map<ErrorCode, CounterDataPoint> framesRejected = new EnumMap<>(ErrorCode.class);
   private final CounterDataPoint eventsDuplicate;
-  private final CounterDataPoint dedupForgottenEarly;
+  // The classify stage's dedup window, read at a scrape: no work per event on its thread.
+  private volatile LongSupplier dedupForgottenEarly = () -> 0;
   private final Map<Route, CounterDataPoint> eventsProcessed = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> processorRetries = new EnumMap<>(Route.class);
   private final Map<Route, CounterDataPoint> overloadShed = new EnumMap<>(Route.class);
@@ -78,11 +79,13 @@ public final class EngineMetrics {
         unlabelled(
             "eventstream_events_duplicate_total",
             "Events whose event_id was already seen within the dedup window.");
-    dedupForgottenEarly =
-        unlabelled(
-            "eventstream_dedup_forgotten_early_total",
+    CounterWithCallback.builder()
+        .name("eventstream_dedup_forgotten_early_total")
+        .help(
             "Event ids the dedup window forgot before the window ended, to hold newer ones"
-                + " (more than dedup.max-keys ids within a window).");
+                + " (more than dedup.max-keys ids within a window).")
+        .callback(callback -> callback.call(dedupForgottenEarly.getAsLong()))
+        .register(registry);
     registerProcessorCounters();
     priorityDowngrades =
         unlabelled(
@@ -272,8 +275,17 @@ public final class EngineMetrics {
     return eventsDuplicate;
   }
 
-  public CounterDataPoint dedupForgottenEarly() {
-    return dedupForgottenEarly;
+  /**
+   * Counts, as {@code eventstream_dedup_forgotten_early_total}, what {@code forgotten} returns (a
+   * count that only grows); called by the classify stage with its dedup window.
+   */
+  public void dedupForgottenEarly(LongSupplier forgotten) {
+    this.dedupForgottenEarly = forgotten;
+  }
+
+  /** The ids the dedup window forgot early, as a scrape reads them now. */
+  public long dedupForgottenEarly() {
+    return dedupForgottenEarly.getAsLong();
   }
 
   public CounterDataPoint eventsProcessed(Route route) {

@@ -11,6 +11,9 @@ import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.event.SlotKind;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.OverloadPolicy;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -214,7 +217,7 @@ class ClassifyHandlerTest {
   }
 
   @Test
-  void idsForgottenBeforeTheWindowEndsAreCounted() {
+  void idsForgottenBeforeTheWindowEndsAreCounted() throws IOException {
     // Generations of one id: the fourth id makes the window forget the first.
     handler =
         new ClassifyHandler(
@@ -222,12 +225,16 @@ class ClassifyHandlerTest {
     for (long id = 1; id <= 3; id++) {
       classify("orders", Priority.LOW, id, 10_000);
     }
-    assertThat(metrics.dedupForgottenEarly().getLongValue()).isZero();
+    assertThat(metrics.dedupForgottenEarly()).isZero();
 
     classify("orders", Priority.LOW, 4, 10_000);
     classify("orders", Priority.LOW, 5, 10_000);
 
-    assertThat(metrics.dedupForgottenEarly().getLongValue()).isEqualTo(2);
+    assertThat(metrics.dedupForgottenEarly()).isEqualTo(2);
+    ByteArrayOutputStream scrape = new ByteArrayOutputStream();
+    new PrometheusTextFormatWriter(false).write(scrape, metrics.registry().scrape());
+    assertThat(scrape.toString(StandardCharsets.UTF_8))
+        .contains("eventstream_dedup_forgotten_early_total 2.0");
     assertThat(classify("orders", Priority.LOW, 1, 10_001).duplicate()).isFalse();
     assertThat(classify("orders", Priority.LOW, 5, 10_001).duplicate()).isTrue();
   }
