@@ -103,8 +103,9 @@ class ProducerRestartTest {
         };
     ExecutorService threads = Executors.newFixedThreadPool(2);
     CountDownLatch secondHalf = new CountDownLatch(1);
-    EventStreamService first = EventStreamService.start(config(0));
-    int port = first.ingestAddress().getPort();
+    // Not port 0: the port is free between the two services (FixedPort says why that matters).
+    int port = FixedPort.free();
+    EventStreamService first = EventStreamService.start(config(port));
     EventStreamService second = null;
     try (EventStreamProducer producer =
         EventStreamProducer.builder("127.0.0.1", port)

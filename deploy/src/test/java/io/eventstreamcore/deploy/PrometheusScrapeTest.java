@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.eventstreamcore.engine.event.Priority;
 import io.eventstreamcore.ingest.client.EventStreamClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ class PrometheusScrapeTest {
     service =
         EventStreamService.start(
             TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
-    int port = freePort();
+    int port = FixedPort.free(); // Prometheus cannot report an ephemeral port it chose
     prometheus = startPrometheus(binary, dir, port);
     String api = "http://127.0.0.1:" + port;
     await("prometheus ready")
@@ -177,12 +176,5 @@ class PrometheusScrapeTest {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /** A loopback port free right now; Prometheus cannot report an ephemeral port it chose. */
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }
