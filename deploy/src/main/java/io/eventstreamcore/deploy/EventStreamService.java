@@ -6,6 +6,7 @@ import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.metrics.EngineMetrics;
 import io.eventstreamcore.engine.ring.EventPipeline;
 import io.eventstreamcore.engine.spi.ProcessorBinding;
+import io.eventstreamcore.engine.spi.ReadableBackend;
 import io.eventstreamcore.engine.spi.StorageBackend;
 import io.eventstreamcore.ingest.admin.AdminHttpServer;
 import io.eventstreamcore.ingest.admin.AdminSettings;
@@ -83,6 +84,7 @@ public final class EventStreamService implements AutoCloseable {
       throw e;
     }
     logLimits(limits, settings.ingest().maxFrameBytes());
+    warnIfNothingOutlivesTheProcess(backends);
     ingest = new IngestServer(settings.ingest(), limits, pipeline, metrics);
     admin =
         adminSettings.enabled()
@@ -136,6 +138,24 @@ public final class EventStreamService implements AutoCloseable {
         || limits.maxPayloadBytes() < maxFrameBytes) {
       LOG.info(
           "storage holds {}: ingest rejects frames beyond that, handlers' records too", limits);
+    }
+  }
+
+  /**
+   * Warns when every durable backend holds its events in this process only (memory storage): ACKs
+   * then promise nothing beyond the process's life.
+   */
+  private static void warnIfNothingOutlivesTheProcess(List<? extends StorageBackend> backends) {
+    boolean kept =
+        backends.stream()
+            .anyMatch(
+                b ->
+                    b.durable()
+                        && !(b instanceof ReadableBackend r && !r.keepsEventsAcrossRestarts()));
+    if (!kept) {
+      LOG.warn(
+          "no durable storage backend keeps events across a restart: acknowledged events do not"
+              + " outlive this process (add file, sql or kafka to eventstream.storage.backends)");
     }
   }
 
@@ -198,7 +218,7 @@ public final class EventStreamService implements AutoCloseable {
     return !stopped.get()
         && pipeline.state() == EventPipeline.State.STARTED
         && !pipeline.failed()
-        && pipeline.durableStorageUp();
+        && pipeline.storageUp();
   }
 
   /**

@@ -50,6 +50,7 @@ class ServiceProcessTest {
         client.flush();
         assertThat(client.awaitAck(100, Duration.ofSeconds(10))).isTrue();
       }
+      assertThat(service.logged("acknowledged events do not outlive")).isFalse(); // a file log
       assertThat(service.terminate()).isZero();
     }
     try (FileBackend file =
@@ -118,6 +119,8 @@ class ServiceProcessTest {
     try (ChildService service = ChildService.start(conf, List.of("nohup"))) {
       assertThat(service.awaitLine("SIGHUP was ignored", Duration.ofSeconds(10)))
           .contains("reload only on restart");
+      // Memory storage only: said at start.
+      assertThat(service.logged("acknowledged events do not outlive this process")).isTrue();
       // The child really ignores it (bit 0 of the mask is SIGHUP): no reload can follow the kill.
       assertThat(
               Files.readAllLines(Path.of("/proc", Long.toString(service.process().pid()), "status"))

@@ -661,10 +661,13 @@ public final class EventPipeline {
     classify.reloadTopics(topicTable);
   }
 
-  /** True unless a durable backend is failing (its writer retrying) right now. */
-  public boolean durableStorageUp() {
+  /**
+   * True unless a backend is failing (its writer retrying) right now; one that is not durable too:
+   * ACKs do not wait for it, but the ring does, so ingest stalls behind it all the same.
+   */
+  public boolean storageUp() {
     for (StorageStage writer : writers) {
-      if (writer.backend().durable() && !writer.up()) {
+      if (!writer.up()) {
         return false;
       }
     }
