@@ -24,7 +24,8 @@ final class KnownKeys {
 
   /** Throws a ConfigException naming the first key of {@code config} that is not a setting. */
   static void check(Config config) {
-    Config reference = ConfigFactory.defaultReference();
+    // Not defaultReference(): it carries the -D overrides, so a misspelt -D key would be known.
+    Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
     for (Map.Entry<String, ConfigValue> e : config.getConfig("eventstream").entrySet()) {
       String path = "eventstream." + e.getKey();
       if (!reference.hasPathOrNull(path) && OPEN_BLOCKS.stream().noneMatch(path::startsWith)) {

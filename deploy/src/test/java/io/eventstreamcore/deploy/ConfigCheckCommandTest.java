@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -135,6 +136,25 @@ class ConfigCheckCommandTest {
         .contains("typo.conf: 2", "eventstream.storage.file.snyc")
         .contains("did you mean eventstream.storage.file.sync?")
         .doesNotContain("\n");
+  }
+
+  @Test
+  void aMisspeltKeyGivenAsASystemPropertyIsRefusedToo(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("plain.conf");
+    Files.writeString(file, "eventstream.ring.size = 1024\n");
+    System.setProperty("eventstream.storage.file.snyc", "always"); // as -D in EVENTSTREAM_OPTS
+    ConfigFactory.invalidateCaches(); // Typesafe Config caches the system properties it read
+    try {
+      assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    } finally {
+      System.clearProperty("eventstream.storage.file.snyc");
+      ConfigFactory.invalidateCaches();
+    }
+
+    assertThat(err.toString().strip())
+        .startsWith("configuration error:")
+        .contains("eventstream.storage.file.snyc")
+        .contains("did you mean eventstream.storage.file.sync?");
   }
 
   @Test
