@@ -205,7 +205,7 @@ class SendCommandTest {
 
     assertThat(send(input.toString())).isEqualTo(1);
 
-    assertThat(err.toString()).contains("line 2: a alert record, not an event; skipped");
+    assertThat(err.toString()).contains("line 2: a record of kind alert, not an event; skipped");
     assertThat(stored())
         .singleElement()
         .satisfies(

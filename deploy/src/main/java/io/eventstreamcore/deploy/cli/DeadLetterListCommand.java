@@ -14,9 +14,9 @@ import picocli.CommandLine.Option;
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the stored dead letters of the file log or the SQL tables, oldest first, filtered",
-      "by reason, topic, time and event id. Exit 0; 1 when the log cannot be read; 2 for bad",
-      "options."
+      "Print the stored dead letters of the file log or the SQL tables, oldest first.",
+      "Filtered by reason, topic, time and event id.",
+      "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 public final class DeadLetterListCommand implements Callable<Integer> {
   @Mixin LogQueryOptions options;

@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Resend the stored dead letters that match the filters to a server, with their original",
-      "event ids and priorities, and wait for their ACKs. A server still holding an original id",
-      "in its dedup window acknowledges it as a duplicate without processing it again: use",
-      "--new-ids to have such events processed now. Exit 0 when every one was acknowledged;",
-      "1 otherwise; 2 for bad options."
+      "Resend the stored dead letters that match the filters to a server.",
+      "They keep their original event ids and priorities, and the command waits for their ACKs."
+          + " A server still holding an original id in its dedup window acknowledges it as a"
+          + " duplicate without processing it again: use --new-ids to have such events processed"
+          + " now.",
+      "Exit 0 when every one was acknowledged; 1 otherwise; 2 for bad options."
     })
 public final class DeadLetterReplayCommand implements Callable<Integer> {
   @Mixin LogQueryOptions options;

@@ -55,7 +55,8 @@ final class EventLineParser {
           case "kind" -> {
             String kind = text(p, value, field);
             if (!kind.equals("event")) {
-              throw new IllegalArgumentException("a " + kind + " record, not an event");
+              throw new IllegalArgumentException(
+                  "a record of kind " + kind + ", not an event"); // alert, window, ...
             }
           }
           case "payload" -> payload = text(p, value, field).getBytes(StandardCharsets.UTF_8);

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description = {
-      "Print stored events (with --records also alerts, windows, dead letters and derived",
-      "events) of the file log or the SQL tables, oldest first, filtered by topic, time and",
-      "event id. Read-only: safe beside a running service.",
+      "Print stored events of the file log or the SQL tables, oldest first.",
+      "With --records also alerts, windows, dead letters and derived events; filtered by topic,"
+          + " time and event id. Read-only: safe beside a running service.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 public final class InspectCommand implements Callable<Integer> {

@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     name = "tail",
     mixinStandardHelpOptions = true,
     description = {
-      "Print the last stored events of the file log or the SQL tables; with -f, follow them",
-      "as they grow (Ctrl-C stops). Records (--records) from the file log only.",
+      "Print the last stored events of the file log or the SQL tables.",
+      "With -f, follow them as they grow (Ctrl-C stops). Records (--records) from the file log"
+          + " only.",
       "Exit 0; 1 when the log cannot be read; 2 for bad options."
     })
 public final class TailCommand implements Callable<Integer> {

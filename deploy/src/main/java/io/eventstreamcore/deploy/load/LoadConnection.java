@@ -70,7 +70,11 @@ final class LoadConnection {
     this.settings = settings;
     this.latency = new Recorder[] {latency, warmup};
     this.fromWrite = new Recorder[] {fromWrite, warmup};
-    this.channel = SocketChannel.open(settings.address());
+    try {
+      this.channel = SocketChannel.open(settings.address());
+    } catch (IOException e) {
+      throw new IOException("cannot connect to " + settings.address() + ": " + e.getMessage(), e);
+    }
     channel.socket().setTcpNoDelay(true);
     int capacity = Integer.highestOneBit(Math.max(1, settings.maxInFlight() - 1)) << 1;
     this.sendNanos = settings.v2() ? new long[capacity] : NO_TIMES;

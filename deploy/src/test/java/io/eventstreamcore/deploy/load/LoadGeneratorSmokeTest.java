@@ -1,14 +1,18 @@
 package io.eventstreamcore.deploy.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.deploy.EventStreamService;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
@@ -176,6 +180,20 @@ class LoadGeneratorSmokeTest {
     } finally {
       service.close();
     }
+  }
+
+  @Test
+  void aServerThatIsNotThereIsNamedInTheError() throws Exception {
+    InetSocketAddress nobody;
+    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nobody = (InetSocketAddress) closed.getLocalSocketAddress();
+    }
+    LoadSettings settings =
+        new LoadSettings(nobody, 1, 1, RUN, 10, 1, 0, true, 1, 16, Duration.ZERO, 0);
+
+    assertThatThrownBy(() -> new LoadGenerator(settings, new PrintWriter(new StringWriter())).run())
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot connect to " + nobody);
   }
 
   @Test
