@@ -3,16 +3,20 @@ package io.eventstreamcore.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Refuses keys under {@code eventstream} that no module reads. Typesafe Config ignores them, so a
- * misspelt key (say {@code storage.file.snyc = always}) would leave its setting at the default
- * without a word: here {@code sync = never}, which a power loss punishes. Every key the service
- * reads has a default in some module's {@code reference.conf}; the keys of the blocks that hold the
- * user's own names (topics, Kafka producer properties) are not checked.
+ * Refuses keys under {@code eventstream} that no module reads, and values of the wrong type with
+ * their whole key and the value (Typesafe Config's own message names only the last part of the key,
+ * and not the value). Typesafe Config ignores them, so a misspelt key (say {@code storage.file.snyc
+ * = always}) would leave its setting at the default without a word: here {@code sync = never},
+ * which a power loss punishes. Every key the service reads has a default in some module's {@code
+ * reference.conf}; the keys of the blocks that hold the user's own names (topics, Kafka producer
+ * properties) are not checked.
  */
 final class KnownKeys {
   private static final List<String> OPEN_BLOCKS =
@@ -22,10 +26,16 @@ final class KnownKeys {
 
   private KnownKeys() {}
 
-  /** Throws a ConfigException naming the first key of {@code config} that is not a setting. */
+  /**
+   * Throws a ConfigException naming the first key of {@code config} that is not a setting, or whose
+   * value is not of its setting's type.
+   */
   static void check(Config config) {
-    // Not defaultReference(): it carries the -D overrides, so a misspelt -D key would be known.
-    Config reference = ConfigFactory.defaultReferenceUnresolved().resolve();
+    // Not defaultReference(): it carries the -D overrides, so a misspelt -D key would be known;
+    // and the defaults as written, not as the environment variables they name may set them.
+    Config reference =
+        ConfigFactory.defaultReferenceUnresolved()
+            .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
     for (Map.Entry<String, ConfigValue> e : config.getConfig("eventstream").entrySet()) {
       String path = "eventstream." + e.getKey();
       if (!reference.hasPathOrNull(path) && OPEN_BLOCKS.stream().noneMatch(path::startsWith)) {
@@ -37,6 +47,67 @@ final class KnownKeys {
                 + (nearest != null ? " (did you mean " + nearest + "?)" : "")
                 + "; the README lists every setting");
       }
+    }
+    for (Map.Entry<String, ConfigValue> e : reference.getConfig("eventstream").entrySet()) {
+      String path = "eventstream." + e.getKey();
+      Kind kind = Kind.of(reference, path);
+      if (kind != null && config.hasPath(path) && !kind.reads(config, path)) {
+        ConfigValue value = config.getValue(path);
+        throw new ConfigException.BadValue(
+            value.origin(), path, "must be " + kind.what(e.getValue()) + ", was " + value.render());
+      }
+    }
+  }
+
+  /** The kinds of value whose type a setting can get wrong, known from the setting's default. */
+  private enum Kind {
+    BOOLEAN,
+    NUMBER,
+    DURATION,
+    SIZE;
+
+    static Kind of(Config reference, String path) {
+      ConfigValueType type = reference.getValue(path).valueType();
+      if (type == ConfigValueType.BOOLEAN) {
+        return BOOLEAN;
+      }
+      if (type == ConfigValueType.NUMBER) {
+        return NUMBER;
+      }
+      if (type != ConfigValueType.STRING) {
+        return null;
+      }
+      return DURATION.reads(reference, path) ? DURATION : SIZE.reads(reference, path) ? SIZE : null;
+    }
+
+    /**
+     * Whether the value at {@code path} reads as this kind (a numeric default such as {@code
+     * retention-bytes = 0} may be given as a size).
+     */
+    boolean reads(Config config, String path) {
+      try {
+        if (this == BOOLEAN) {
+          config.getBoolean(path);
+        } else if (this == DURATION) {
+          config.getDuration(path);
+        } else if (this == SIZE) {
+          config.getBytes(path);
+        } else if (!SIZE.reads(config, path) && !DURATION.reads(config, path)) {
+          config.getNumber(path);
+        }
+        return true;
+      } catch (ConfigException wrong) {
+        return false;
+      }
+    }
+
+    String what(ConfigValue byDefault) {
+      return switch (this) {
+        case BOOLEAN -> "true or false";
+        case NUMBER -> "a number";
+        case DURATION -> "a duration such as " + byDefault.unwrapped();
+        case SIZE -> "a size such as " + byDefault.unwrapped();
+      };
     }
   }
 

@@ -158,6 +158,41 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aValueOfTheWrongTypeIsNamedWithItsWholeKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("types.conf");
+    Files.writeString(file, "eventstream.ingest.port = abc\n");
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString().strip())
+        .contains("types.conf: 1", "eventstream.ingest.port", "must be a number", "abc");
+
+    err.getBuffer().setLength(0);
+    Files.writeString(file, "eventstream.ring.tick-interval = soon\n");
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString())
+        .contains("eventstream.ring.tick-interval", "a duration such as 100ms", "soon");
+
+    err.getBuffer().setLength(0);
+    Files.writeString(file, "eventstream.storage.memory.max-bytes = lots\n");
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString()).contains("eventstream.storage.memory.max-bytes", "a size", "lots");
+
+    err.getBuffer().setLength(0);
+    Files.writeString(file, "eventstream.admin.enabled = maybe\n");
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err.toString()).contains("eventstream.admin.enabled", "true or false", "maybe");
+
+    // Sizes and durations where the default is a plain number, numbers given as strings (as -D
+    // gives every value): all read as their settings do.
+    err.getBuffer().setLength(0);
+    Files.writeString(
+        file,
+        "eventstream.storage.file.retention-bytes = 1GiB\n"
+            + "eventstream.ring.size = \"1024\"\n"
+            + "eventstream.storage.backends = [memory]\n");
+    assertThat(run("config", "check", "-q", "-c", file.toString())).as(err.toString()).isZero();
+  }
+
+  @Test
   void keysOfTheUsersOwnAreNotChecked(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("own.conf");
     Files.writeString(
