@@ -207,6 +207,28 @@ class EventStreamProducerTest {
   }
 
   @Test
+  void theWindowIsBoundedInBytesTooAndAnEventAloneAlwaysFits() throws Exception {
+    try (GatedServer server = GatedServer.start()) {
+      EventStreamProducer producer =
+          EventStreamProducer.builder(server.address()).maxInFlightBytes(2_500).connect();
+      byte[] kilobyte = new byte[1_000];
+
+      // 1,001 bytes each (topic and payload): two fit, a third not while none is acknowledged.
+      assertThat(producer.trySend(Priority.HIGH, "t", 1, kilobyte, Duration.ZERO)).isTrue();
+      assertThat(producer.trySend(Priority.HIGH, "t", 2, kilobyte, Duration.ZERO)).isTrue();
+      assertThat(producer.trySend(Priority.HIGH, "t", 3, kilobyte, Duration.ofMillis(200)))
+          .isFalse();
+      server.open();
+      assertThat(producer.trySend(Priority.HIGH, "t", 3, kilobyte, DEADLINE)).isTrue();
+      assertThat(producer.flush(DEADLINE)).isTrue();
+      // Larger than the whole bound: it goes, alone.
+      assertThat(producer.trySend(Priority.HIGH, "t", 4, new byte[10_000], DEADLINE)).isTrue();
+      assertThat(producer.close(DEADLINE)).isEmpty();
+      assertThat(producer.acknowledged()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void closeReturnsThoughAListenerCallBlocksTheIoThread() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ProducerListener blocking =

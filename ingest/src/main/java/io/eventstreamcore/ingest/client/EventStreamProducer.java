@@ -29,12 +29,7 @@ import java.util.function.LongSupplier;
  * lost connection reconnects with backoff and resends what was not acknowledged, with the same
  * event ids and in the original order, so that with the server's dedup each event is stored once.
  *
- * <pre>{@code
- * try (EventStreamProducer producer =
- *     EventStreamProducer.builder("127.0.0.1", 9000).maxInFlightEvents(1_000).connect()) {
- *   producer.send(Priority.HIGH, "sensor/temperature", orderId, payload);
- * } // close(): waits for the ACKs, throws UnacknowledgedEventsException for what stayed open
- * }</pre>
+ * <p>The README's "Java client" section has an example.
  *
  * <p><b>Event ids.</b> The server deduplicates by event id alone, over every connection, for its
  * dedup window (default 1 h): an id must be unique among all events of all producers writing to the
@@ -44,9 +39,10 @@ import java.util.function.LongSupplier;
  * ids from the builder's generator; the default one starts at a random 64-bit value and counts up,
  * so two producers, or one producer before and after its process restarts, practically never meet.
  *
- * <p><b>Window and back-pressure.</b> At most {@code maxInFlightEvents} events are unacknowledged
- * at once; {@code send} blocks while the window is full (also while the server is unreachable),
- * {@code trySend} gives up after a timeout.
+ * <p><b>Window and back-pressure.</b> At most {@code maxInFlightEvents} events, of at most {@code
+ * maxInFlightBytes} of topics and payloads, are unacknowledged at once; {@code send} blocks while
+ * the window is full (also while the server is unreachable), {@code trySend} gives up after a
+ * timeout.
  *
  * <p><b>Guarantees.</b> An event is forgotten only when an ACK covers it (the server stored it
  * durably or recognised it as a duplicate) or when an ERROR rejects it (reported to the {@link
@@ -73,6 +69,7 @@ public final class EventStreamProducer implements AutoCloseable {
   private final String host;
   private final int port;
   private final int maxInFlight;
+  private final long maxInFlightBytes;
   private final int connectTimeoutMillis;
   private final long backoffMinNanos;
   private final long backoffMaxNanos;
@@ -102,6 +99,9 @@ public final class EventStreamProducer implements AutoCloseable {
    */
   private final ArrayDeque<InFlightEvent> awaitingAck = new ArrayDeque<>();
 
+  /** Topic and payload bytes of the events in the window, both queues. */
+  private long windowBytes;
+
   private ProducerConnection connection;
   private Socket connecting;
   private long nextSequence;
@@ -121,6 +121,7 @@ public final class EventStreamProducer implements AutoCloseable {
     this.host = b.host;
     this.port = b.port;
     this.maxInFlight = b.maxInFlightEvents;
+    this.maxInFlightBytes = b.maxInFlightBytes;
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis());
     this.backoffMinNanos = b.reconnectBackoffMin.toNanos();
     this.backoffMaxNanos = b.reconnectBackoffMax.toNanos();
@@ -167,16 +168,7 @@ public final class EventStreamProducer implements AutoCloseable {
   public void send(
       Priority priority, String topic, long eventId, long clientTimeMicros, byte[] payload)
       throws InterruptedException {
-    InFlightEvent event = prepare(priority, topic, eventId, clientTimeMicros, payload);
-    lock.lockInterruptibly();
-    try {
-      while (windowSize() >= maxInFlight && !closing) {
-        changed.await();
-      }
-      enqueue(event);
-    } finally {
-      lock.unlock();
-    }
+    offer(prepare(priority, topic, eventId, clientTimeMicros, payload), Long.MAX_VALUE);
   }
 
   /** Sends an event with an id from the builder's generator; returns that id. */
@@ -207,16 +199,17 @@ public final class EventStreamProducer implements AutoCloseable {
       Duration timeout)
       throws InterruptedException {
     InFlightEvent event = prepare(priority, topic, eventId, clientTimeMicros, payload);
-    long left = TimeUnit.NANOSECONDS.convert(timeout); // saturates: "for ever" is allowed
+    return offer(event, TimeUnit.NANOSECONDS.convert(timeout)); // saturates, as for flush
+  }
+
+  /** Appends {@code event} once the window has room for it; false if none came in time. */
+  private boolean offer(InFlightEvent event, long timeoutNanos) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (windowSize() >= maxInFlight && !closing) {
-        if (left <= 0) {
-          return false;
-        }
-        left = changed.awaitNanos(left);
+      if (!awaitLocked(() -> hasRoomFor(event) || closing, timeoutNanos)) {
+        return false;
       }
-      enqueue(event);
+      enqueue(event); // throws once closing
       return true;
     } finally {
       lock.unlock();
@@ -263,6 +256,7 @@ public final class EventStreamProducer implements AutoCloseable {
     }
     event.sequence = ++nextSequence;
     unwritten.addLast(event);
+    windowBytes += event.bytes;
     if (connection != null) {
       writable.signal();
     }
@@ -270,6 +264,12 @@ public final class EventStreamProducer implements AutoCloseable {
 
   private int windowSize() {
     return unwritten.size() + awaitingAck.size();
+  }
+
+  /** Whether the window takes {@code event} now: an event alone always fits. The lock is held. */
+  private boolean hasRoomFor(InFlightEvent event) {
+    return windowSize() < maxInFlight
+        && (windowBytes == 0 || windowBytes + event.bytes <= maxInFlightBytes);
   }
 
   private long nowMicros() {
@@ -429,22 +429,26 @@ public final class EventStreamProducer implements AutoCloseable {
     return awaitUnderLock(() -> connections > 0, timeout);
   }
 
-  /** Waits, under the lock, until {@code done} holds; false on timeout or once stopped. */
   private boolean awaitUnderLock(BooleanSupplier done, Duration timeout)
       throws InterruptedException {
-    long left = TimeUnit.NANOSECONDS.convert(timeout); // saturates: "for ever" is allowed
     lock.lockInterruptibly();
     try {
-      while (!done.getAsBoolean()) {
-        if (left <= 0 || stopped) {
-          return false;
-        }
-        left = changed.awaitNanos(left);
-      }
-      return true;
+      return awaitLocked(done, TimeUnit.NANOSECONDS.convert(timeout));
     } finally {
       lock.unlock();
     }
+  }
+
+  /** With the lock held, waits until {@code done} holds; false on timeout or once stopped. */
+  private boolean awaitLocked(BooleanSupplier done, long nanos) throws InterruptedException {
+    long left = nanos;
+    while (!done.getAsBoolean()) {
+      if (left <= 0 || stopped) {
+        return false;
+      }
+      left = changed.awaitNanos(left);
+    }
+    return true;
   }
 
   // ---- writer thread --------------------------------------------------------------------------
@@ -707,6 +711,7 @@ public final class EventStreamProducer implements AutoCloseable {
           }
           if (!event.notHandled) {
             it.remove();
+            windowBytes -= event.bytes;
             covered++;
           }
         }
@@ -735,6 +740,7 @@ public final class EventStreamProducer implements AutoCloseable {
             event.notHandled = true;
           } else {
             it.remove();
+            windowBytes -= event.bytes;
             found = event;
             rejected++;
             rejectionsUnreported++;

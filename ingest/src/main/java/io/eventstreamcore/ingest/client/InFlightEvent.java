@@ -8,6 +8,9 @@ final class InFlightEvent {
   final ProducerEvent event;
   final byte[] topicUtf8;
 
+  /** What keeping it costs, as the window's byte bound counts it: topic and payload. */
+  final long bytes;
+
   /** Position in send order, for flush. */
   long sequence;
 
@@ -29,5 +32,6 @@ final class InFlightEvent {
   InFlightEvent(ProducerEvent event, byte[] topicUtf8) {
     this.event = event;
     this.topicUtf8 = topicUtf8;
+    this.bytes = (long) topicUtf8.length + event.payload().length;
   }
 }

@@ -17,6 +17,7 @@ public final class ProducerBuilder {
   final String host;
   final int port;
   int maxInFlightEvents = 10_000;
+  long maxInFlightBytes = 64L * 1024 * 1024;
   Duration connectTimeout = Duration.ofSeconds(5);
   Duration reconnectBackoffMin = Duration.ofMillis(100);
   Duration reconnectBackoffMax = Duration.ofSeconds(10);
@@ -42,6 +43,19 @@ public final class ProducerBuilder {
       throw new IllegalArgumentException("maxInFlightEvents must be >= 1: " + events);
     }
     this.maxInFlightEvents = events;
+    return this;
+  }
+
+  /**
+   * Bound on the payload and topic bytes of the unacknowledged events, whose copies the producer
+   * keeps; sends block beyond it. One event larger than the bound is still sent, alone. Default 64
+   * MiB.
+   */
+  public ProducerBuilder maxInFlightBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("maxInFlightBytes must be >= 1: " + bytes);
+    }
+    this.maxInFlightBytes = bytes;
     return this;
   }
 

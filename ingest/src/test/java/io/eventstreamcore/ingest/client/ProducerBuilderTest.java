@@ -24,4 +24,14 @@ class ProducerBuilderTest {
     assertThatThrownBy(() -> builder.connectTimeout(Duration.ofDays(366)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void windowBoundsMustLeaveRoomForAnEvent() {
+    assertThatThrownBy(() -> builder.maxInFlightBytes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxInFlightBytes");
+    assertThatThrownBy(() -> builder.maxInFlightEvents(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxInFlightEvents");
+  }
 }
