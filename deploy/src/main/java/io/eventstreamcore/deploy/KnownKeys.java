@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Refuses keys under {@code eventstream} that no module reads, and values of the wrong type with
- * their whole key and the value (Typesafe Config's own message names only the last part of the key,
- * and not the value). Typesafe Config ignores them, so a misspelt key (say {@code storage.file.snyc
- * = always}) would leave its setting at the default without a word: here {@code sync = never},
- * which a power loss punishes. Every key the service reads has a default in some module's {@code
- * reference.conf}; the keys of the blocks that hold the user's own names (topics, Kafka producer
- * properties) are not checked.
+ * Refuses keys under {@code eventstream} that no module reads. Typesafe Config ignores them, so a
+ * misspelt key (say {@code storage.file.snyc = always}) would leave its setting at the default
+ * without a word: here {@code sync = never}, which a power loss punishes. Every key the service
+ * reads has a default in some module's {@code reference.conf}; the keys of the blocks that hold the
+ * user's own names (topics, Kafka producer properties) are not checked. Also refuses a value of the
+ * wrong type naming its whole key and the value, where Typesafe Config's own message names only the
+ * last part of the key.
  */
 final class KnownKeys {
   private static final List<String> OPEN_BLOCKS =
@@ -38,7 +38,9 @@ final class KnownKeys {
             .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
     for (Map.Entry<String, ConfigValue> e : config.getConfig("eventstream").entrySet()) {
       String path = "eventstream." + e.getKey();
-      if (!reference.hasPathOrNull(path) && OPEN_BLOCKS.stream().noneMatch(path::startsWith)) {
+      if (!reference.hasPathOrNull(path)
+          && OPEN_BLOCKS.stream().noneMatch(path::startsWith)
+          && !inAList(reference, path)) {
         String nearest = nearest(path, reference);
         throw new ConfigException.BadPath(
             e.getValue().origin(),
@@ -57,6 +59,21 @@ final class KnownKeys {
             value.origin(), path, "must be " + kind.what(e.getValue()) + ", was " + value.render());
       }
     }
+  }
+
+  /**
+   * Whether {@code path} is inside a setting that is a list: {@code -Dkey.0=value} sets a list's
+   * items one by one (Typesafe Config reads the numbered keys back as the list).
+   */
+  private static boolean inAList(Config reference, String path) {
+    for (int dot = path.lastIndexOf('.'); dot > 0; dot = path.lastIndexOf('.', dot - 1)) {
+      String parent = path.substring(0, dot);
+      if (reference.hasPathOrNull(parent)) {
+        return !reference.getIsNull(parent)
+            && reference.getValue(parent).valueType() == ConfigValueType.LIST;
+      }
+    }
+    return false;
   }
 
   /** The kinds of value whose type a setting can get wrong, known from the setting's default. */

@@ -158,38 +158,49 @@ class ConfigCheckCommandTest {
   }
 
   @Test
+  void aListGivenItemByItemAsSystemPropertiesIsKnown(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("plain.conf");
+    Files.writeString(file, "eventstream.ring.size = 1024\n");
+    // The only way to set a list with -D, as bench/scripts/report.sh does.
+    System.setProperty("eventstream.storage.backends.0", "memory");
+    ConfigFactory.invalidateCaches();
+    try {
+      assertThat(run("config", "check", "-q", "-c", file.toString())).as(err.toString()).isZero();
+    } finally {
+      System.clearProperty("eventstream.storage.backends.0");
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  @Test
   void aValueOfTheWrongTypeIsNamedWithItsWholeKey(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("types.conf");
-    Files.writeString(file, "eventstream.ingest.port = abc\n");
-    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-    assertThat(err.toString().strip())
+    assertThat(refused(file, "eventstream.ingest.port = abc"))
         .contains("types.conf: 1", "eventstream.ingest.port", "must be a number", "abc");
-
-    err.getBuffer().setLength(0);
-    Files.writeString(file, "eventstream.ring.tick-interval = soon\n");
-    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-    assertThat(err.toString())
+    assertThat(refused(file, "eventstream.ring.tick-interval = soon"))
         .contains("eventstream.ring.tick-interval", "a duration such as 100ms", "soon");
-
-    err.getBuffer().setLength(0);
-    Files.writeString(file, "eventstream.storage.memory.max-bytes = lots\n");
-    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-    assertThat(err.toString()).contains("eventstream.storage.memory.max-bytes", "a size", "lots");
-
-    err.getBuffer().setLength(0);
-    Files.writeString(file, "eventstream.admin.enabled = maybe\n");
-    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-    assertThat(err.toString()).contains("eventstream.admin.enabled", "true or false", "maybe");
+    assertThat(refused(file, "eventstream.storage.memory.max-bytes = lots"))
+        .contains("eventstream.storage.memory.max-bytes", "a size", "lots");
+    assertThat(refused(file, "eventstream.admin.enabled = maybe"))
+        .contains("eventstream.admin.enabled", "true or false", "maybe");
 
     // Sizes and durations where the default is a plain number, numbers given as strings (as -D
     // gives every value): all read as their settings do.
-    err.getBuffer().setLength(0);
     Files.writeString(
         file,
         "eventstream.storage.file.retention-bytes = 1GiB\n"
             + "eventstream.ring.size = \"1024\"\n"
             + "eventstream.storage.backends = [memory]\n");
-    assertThat(run("config", "check", "-q", "-c", file.toString())).as(err.toString()).isZero();
+    err.getBuffer().setLength(0);
+    assertThat(run("config", "check", "-q", "-c", file.toString())).isZero();
+  }
+
+  /** Checks {@code conf} written to {@code file}, which must be refused; returns what was said. */
+  private String refused(Path file, String conf) throws Exception {
+    Files.writeString(file, conf + "\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
+    return err.toString();
   }
 
   @Test
