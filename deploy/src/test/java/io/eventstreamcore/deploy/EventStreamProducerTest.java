@@ -229,6 +229,34 @@ class EventStreamProducerTest {
   }
 
   @Test
+  void aLargeEventWaitingForRoomIsNotPassedBySmallOnesThatFit() throws Exception {
+    try (GatedServer server = GatedServer.start()) {
+      EventStreamProducer producer =
+          EventStreamProducer.builder(server.address()).maxInFlightBytes(2_500).connect();
+      byte[] kilobyte = new byte[1_000];
+      assertThat(producer.trySend(Priority.HIGH, "t", 1, kilobyte, Duration.ZERO)).isTrue();
+      CompletableFuture<Thread> sender = new CompletableFuture<>();
+      Future<Boolean> large =
+          threads.submit(
+              () -> {
+                sender.complete(Thread.currentThread());
+                return producer.trySend(Priority.HIGH, "t", 2, new byte[2_000], DEADLINE);
+              });
+      Thread waiting = sender.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      await().atMost(DEADLINE).until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
+
+      // 1,001 more bytes would fit beside the first event, but the large one came first.
+      assertThat(producer.trySend(Priority.HIGH, "t", 3, kilobyte, Duration.ofMillis(200)))
+          .isFalse();
+      server.open();
+      assertThat(large.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      assertThat(producer.trySend(Priority.HIGH, "t", 3, kilobyte, DEADLINE)).isTrue();
+      assertThat(producer.close(DEADLINE)).isEmpty();
+      assertThat(server.appendedIds()).containsExactly(1L, 2L, 3L);
+    }
+  }
+
+  @Test
   void closeReturnsThoughAListenerCallBlocksTheIoThread() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     ProducerListener blocking =

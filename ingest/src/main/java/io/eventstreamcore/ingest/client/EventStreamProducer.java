@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -16,7 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,7 +27,12 @@ import java.util.function.LongSupplier;
  * lost connection reconnects with backoff and resends what was not acknowledged, with the same
  * event ids and in the original order, so that with the server's dedup each event is stored once.
  *
- * <p>The README's "Java client" section has an example.
+ * <pre>{@code
+ * try (EventStreamProducer producer =
+ *     EventStreamProducer.builder("127.0.0.1", 9000).maxInFlightEvents(1_000).connect()) {
+ *   producer.send(Priority.HIGH, "sensor/temperature", orderId, payload);
+ * } // close(): waits for the ACKs, throws UnacknowledgedEventsException for what stayed open
+ * }</pre>
  *
  * <p><b>Event ids.</b> The server deduplicates by event id alone, over every connection, for its
  * dedup window (default 1 h): an id must be unique among all events of all producers writing to the
@@ -102,6 +105,9 @@ public final class EventStreamProducer implements AutoCloseable {
   /** Topic and payload bytes of the events in the window, both queues. */
   private long windowBytes;
 
+  /** Events of senders waiting for room, in the order they came. */
+  private final ArrayDeque<InFlightEvent> waiting = new ArrayDeque<>();
+
   private ProducerConnection connection;
   private Socket connecting;
   private long nextSequence;
@@ -168,7 +174,9 @@ public final class EventStreamProducer implements AutoCloseable {
   public void send(
       Priority priority, String topic, long eventId, long clientTimeMicros, byte[] payload)
       throws InterruptedException {
-    offer(prepare(priority, topic, eventId, clientTimeMicros, payload), Long.MAX_VALUE);
+    offer(
+        InFlightEvent.of(priority, topic, eventId, clientTimeMicros, payload, maxFrameBytes),
+        Long.MAX_VALUE);
   }
 
   /** Sends an event with an id from the builder's generator; returns that id. */
@@ -198,19 +206,30 @@ public final class EventStreamProducer implements AutoCloseable {
       byte[] payload,
       Duration timeout)
       throws InterruptedException {
-    InFlightEvent event = prepare(priority, topic, eventId, clientTimeMicros, payload);
+    InFlightEvent event =
+        InFlightEvent.of(priority, topic, eventId, clientTimeMicros, payload, maxFrameBytes);
     return offer(event, TimeUnit.NANOSECONDS.convert(timeout)); // saturates, as for flush
   }
 
-  /** Appends {@code event} once the window has room for it; false if none came in time. */
+  /**
+   * Appends {@code event} once the window has room for it, in the order the senders came: a large
+   * event is not passed for good by small ones that fit; false if no room came in time.
+   */
   private boolean offer(InFlightEvent event, long timeoutNanos) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      if (!awaitLocked(() -> hasRoomFor(event) || closing, timeoutNanos)) {
-        return false;
+      waiting.addLast(event);
+      try {
+        if (!awaitLocked(
+            () -> waiting.peekFirst() == event && hasRoomFor(event) || closing, timeoutNanos)) {
+          return false;
+        }
+        enqueue(event); // throws once closing
+        return true;
+      } finally {
+        waiting.remove(event);
+        changed.signalAll(); // the next in line
       }
-      enqueue(event); // throws once closing
-      return true;
     } finally {
       lock.unlock();
     }
@@ -223,30 +242,6 @@ public final class EventStreamProducer implements AutoCloseable {
       id = eventIds.getAsLong();
     }
     return id;
-  }
-
-  private InFlightEvent prepare(
-      Priority priority, String topic, long eventId, long clientTimeMicros, byte[] payload) {
-    Objects.requireNonNull(priority, "priority");
-    Objects.requireNonNull(payload, "payload");
-    if (eventId == 0) {
-      throw new IllegalArgumentException(
-          "event id 0 means none: a resent event without an id could be stored twice");
-    }
-    byte[] topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
-    if (topicUtf8.length == 0 || topicUtf8.length > 0xFFFF) {
-      throw new IllegalArgumentException(
-          "topic must be 1..65535 UTF-8 bytes, was " + topicUtf8.length);
-    }
-    long frameBytes = ProducerConnection.frameBodyBytes(topicUtf8.length, payload.length);
-    if (frameBytes > maxFrameBytes) {
-      throw new IllegalArgumentException(
-          "frame of " + frameBytes + " bytes exceeds maxFrameBytes " + maxFrameBytes);
-    }
-    // The caller may reuse its array as soon as send returns: keep a copy until acknowledged.
-    ProducerEvent event =
-        new ProducerEvent(priority, topic, eventId, clientTimeMicros, payload.clone());
-    return new InFlightEvent(event, topicUtf8);
   }
 
   /** Appends to the window; the lock is held. */

@@ -1,5 +1,9 @@
 package io.eventstreamcore.ingest.client;
 
+import io.eventstreamcore.engine.event.Priority;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * An event in the producer's window, with where it was last written. Mutable fields are guarded by
  * the producer's lock.
@@ -33,5 +37,39 @@ final class InFlightEvent {
     this.event = event;
     this.topicUtf8 = topicUtf8;
     this.bytes = (long) topicUtf8.length + event.payload().length;
+  }
+
+  /**
+   * A send's event, checked and copied (the caller may reuse its array as soon as send returns).
+   *
+   * @throws IllegalArgumentException for id 0, an empty or too long topic, a frame above {@code
+   *     maxFrameBytes}
+   */
+  static InFlightEvent of(
+      Priority priority,
+      String topic,
+      long eventId,
+      long clientTimeMicros,
+      byte[] payload,
+      long maxFrameBytes) {
+    Objects.requireNonNull(priority, "priority");
+    Objects.requireNonNull(payload, "payload");
+    if (eventId == 0) {
+      throw new IllegalArgumentException(
+          "event id 0 means none: a resent event without an id could be stored twice");
+    }
+    byte[] topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
+    if (topicUtf8.length == 0 || topicUtf8.length > 0xFFFF) {
+      throw new IllegalArgumentException(
+          "topic must be 1..65535 UTF-8 bytes, was " + topicUtf8.length);
+    }
+    long frameBytes = ProducerConnection.frameBodyBytes(topicUtf8.length, payload.length);
+    if (frameBytes > maxFrameBytes) {
+      throw new IllegalArgumentException(
+          "frame of " + frameBytes + " bytes exceeds maxFrameBytes " + maxFrameBytes);
+    }
+    ProducerEvent event =
+        new ProducerEvent(priority, topic, eventId, clientTimeMicros, payload.clone());
+    return new InFlightEvent(event, topicUtf8);
   }
 }
