@@ -155,7 +155,7 @@ public final class EventStreamService implements AutoCloseable {
     if (!kept) {
       LOG.warn(
           "no durable storage backend keeps events across a restart: acknowledged events do not"
-              + " outlive this process (add file, sql or kafka to eventstream.storage.backends)");
+              + " outlive this process (file, sql or kafka as a durable backend would)");
     }
   }
 

@@ -13,14 +13,14 @@ import java.util.SplittableRandom;
  * source port blocks the bind as a listener would), while a port below it is taken only by a bind
  * that names it.
  */
-final class FixedPort {
+public final class FixedPort {
   private static final int FIRST = 20_000;
   private static final int COUNT = 12_000;
 
   private FixedPort() {}
 
   /** A port in 20000..31999 that was free a moment ago. */
-  static int free() throws IOException {
+  public static int free() throws IOException {
     SplittableRandom random = new SplittableRandom();
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = FIRST + random.nextInt(COUNT);

@@ -7,12 +7,12 @@ import static org.awaitility.Awaitility.await;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.eventstreamcore.deploy.EventStreamService;
+import io.eventstreamcore.deploy.FixedPort;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
@@ -184,10 +184,8 @@ class LoadGeneratorSmokeTest {
 
   @Test
   void aServerThatIsNotThereIsNamedInTheError() throws Exception {
-    InetSocketAddress nobody;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      nobody = (InetSocketAddress) closed.getLocalSocketAddress();
-    }
+    InetSocketAddress nobody =
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), FixedPort.free());
     LoadSettings settings =
         new LoadSettings(nobody, 1, 1, RUN, 10, 1, 0, true, 1, 16, Duration.ZERO, 0);
 

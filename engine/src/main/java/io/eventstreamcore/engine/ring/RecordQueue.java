@@ -119,7 +119,7 @@ final class RecordQueue implements RecordSink {
    */
   Record emitDeadLetter() {
     if (produced - slotStart >= maxPerSlot) {
-      throw new IllegalStateException("a second dead letter for one event");
+      throw new IllegalStateException("the record kept for this event's dead letter is taken");
     }
     return next();
   }

@@ -253,7 +253,7 @@ class ProcessorStageTest {
 
     List<Record> emitted = offer(stage, 5);
 
-    // Half the queue of 64, less the record kept for the dead letter; b's alert was rolled back.
+    // Half the queue of 64, less the record kept for the dead letter; b's emit threw (no room).
     assertThat(emitted).hasSize(32);
     assertThat(emitted.subList(0, 31)).extracting(Record::kind).containsOnly(RecordKind.ALERT);
     assertThat(emitted.get(31).kind()).isEqualTo(RecordKind.DEAD_LETTER);
