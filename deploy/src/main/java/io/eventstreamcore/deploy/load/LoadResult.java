@@ -1,5 +1,6 @@
 package io.eventstreamcore.deploy.load;
 
+import io.eventstreamcore.engine.config.DurationText;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -58,7 +59,7 @@ public record LoadResult(
             settings.ratePerSecond() == 0 ? "max rate" : settings.ratePerSecond() + " events/s",
             settings.v2() ? "v2, ACK every " + settings.ackEvery() : "v1, no acks",
             settings.payloadBytes(),
-            settings.warmup()));
+            DurationText.of(settings.warmup())));
     s.append(
         String.format(
             Locale.ROOT,

@@ -278,7 +278,7 @@ public final class EngineSettings {
         + " ring.topology="
         + topology.configName()
         + " dedup.window="
-        + dedupWindow
+        + DurationText.of(dedupWindow)
         + " dedup.max-keys="
         + dedupMaxKeys
         + " dedup.rebuild="

@@ -62,9 +62,9 @@ public record RouteSettings(RetryPolicy retry, OverloadPolicy overload) {
     return "retry.attempts="
         + retry.attempts()
         + " retry.backoff="
-        + Duration.ofNanos(retry.backoffNanos())
+        + DurationText.of(Duration.ofNanos(retry.backoffNanos()))
         + " retry.max-backoff="
-        + Duration.ofNanos(retry.maxBackoffNanos())
+        + DurationText.of(Duration.ofNanos(retry.maxBackoffNanos()))
         + " overload.policy="
         + overload.configName();
   }

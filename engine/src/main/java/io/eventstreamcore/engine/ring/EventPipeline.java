@@ -12,6 +12,7 @@ import io.eventstreamcore.engine.classify.ClassifyHandler;
 import io.eventstreamcore.engine.classify.DedupRebuild;
 import io.eventstreamcore.engine.classify.DedupWindow;
 import io.eventstreamcore.engine.classify.TopicIndex;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.event.EventSlot;
@@ -456,7 +457,7 @@ public final class EventPipeline {
         result.backend(),
         result.loaded(),
         result.replayed(),
-        settings.dedupWindow(),
+        DurationText.of(settings.dedupWindow()),
         TimeUnit.NANOSECONDS.toMillis(result.elapsedNanos()));
     return result;
   }

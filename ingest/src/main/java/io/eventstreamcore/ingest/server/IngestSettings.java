@@ -1,6 +1,7 @@
 package io.eventstreamcore.ingest.server;
 
 import com.typesafe.config.Config;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import java.time.Duration;
 
@@ -96,6 +97,6 @@ public final class IngestSettings {
         + " max-connections="
         + maxConnections
         + " frame-timeout="
-        + frameTimeout;
+        + DurationText.of(frameTimeout);
   }
 }

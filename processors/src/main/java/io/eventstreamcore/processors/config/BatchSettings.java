@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import java.time.Duration;
 import java.util.Locale;
@@ -159,11 +160,11 @@ public final class BatchSettings {
   @Override
   public String toString() {
     return "batch.window="
-        + window
+        + DurationText.of(window)
         + " batch.time="
         + time.name().toLowerCase(Locale.ROOT)
         + " batch.allowed-lateness="
-        + allowedLateness
+        + DurationText.of(allowedLateness)
         + " batch.max-events="
         + maxEvents;
   }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.Route;
 import io.eventstreamcore.engine.record.Record;
@@ -325,7 +326,7 @@ public final class ProcessorSettings {
         + " realtime.rules="
         + alertRules
         + " realtime.sla="
-        + realtimeSla
+        + DurationText.of(realtimeSla)
         + " "
         + batch;
   }

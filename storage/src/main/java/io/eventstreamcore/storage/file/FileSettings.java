@@ -2,6 +2,7 @@ package io.eventstreamcore.storage.file;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventLimits;
 import java.nio.file.Files;
@@ -170,6 +171,6 @@ public record FileSettings(
         + " file.retention-bytes="
         + retentionBytes
         + " file.retention-age="
-        + retentionAge;
+        + DurationText.of(retentionAge);
   }
 }

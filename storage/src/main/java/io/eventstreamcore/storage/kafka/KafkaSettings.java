@@ -3,6 +3,7 @@ package io.eventstreamcore.storage.kafka;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.config.EngineSettings;
 import io.eventstreamcore.engine.event.EventLimits;
 import io.eventstreamcore.engine.record.Record;
@@ -346,7 +347,7 @@ public final class KafkaSettings {
         + " compression="
         + compression
         + " commit-timeout="
-        + commitTimeout
+        + DurationText.of(commitTimeout)
         + " producer="
         + producer.keySet();
   }
