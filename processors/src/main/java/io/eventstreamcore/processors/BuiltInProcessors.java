@@ -9,6 +9,8 @@ import io.eventstreamcore.processors.config.ProcessorSettings;
 import io.eventstreamcore.processors.realtime.RealtimeHandler;
 import io.eventstreamcore.processors.transactional.IdAuditHandler;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in processor handlers, by the name configuration gives them: {@code alert-rules}
@@ -21,6 +23,8 @@ public final class BuiltInProcessors {
   public static final Map<String, Route> KINDS =
       Map.of(
           "alert-rules", Route.REALTIME, "id-audit", Route.TRANSACTIONAL, "windows", Route.BATCH);
+
+  private static final Logger LOG = LoggerFactory.getLogger(BuiltInProcessors.class);
 
   private BuiltInProcessors() {}
 
@@ -43,6 +47,9 @@ public final class BuiltInProcessors {
         return new IdAuditHandler();
       case "windows":
         settings.batch().checkRecordBound(engine);
+        if (settings.batch().caution() != null) {
+          LOG.warn(settings.batch().caution());
+        }
         return new BatchHandler(
             settings.batch(),
             engine.maxTopics() + 1,

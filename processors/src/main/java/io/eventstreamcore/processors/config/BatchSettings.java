@@ -123,6 +123,20 @@ public final class BatchSettings {
     }
   }
 
+  /**
+   * What to say at start about this configuration, or null: by event time with no lateness, an
+   * event that arrives later after its predecessor than their times differ is late whenever a
+   * window ends between them, though in order.
+   */
+  public String caution() {
+    if (time != TimeBasis.EVENT || !allowedLateness.isZero()) {
+      return null;
+    }
+    return PREFIX
+        + "time = event with allowed-lateness = 0s: events in order are late at window ends"
+        + " whenever their transit times vary; set allowed-lateness to at least that variation";
+  }
+
   public Duration window() {
     return window;
   }

@@ -70,6 +70,16 @@ class BatchSettingsTest {
   }
 
   @Test
+  void eventTimeWithoutLatenessIsCautionedAboutAtStart() {
+    assertThat(batch("eventstream.processors.batch.time = event").caution())
+        .contains("eventstream.processors.batch.", "allowed-lateness = 0s", "late at window ends");
+    assertThat(
+            batch("eventstream.processors.batch { time = event, allowed-lateness = 2s }").caution())
+        .isNull();
+    assertThat(batch("eventstream.processors.batch.time = processing").caution()).isNull();
+  }
+
+  @Test
   void latenessIsOnlyForEventTime() {
     assertRejected(
         "eventstream.processors.batch.allowed-lateness = 1s",
