@@ -1,5 +1,6 @@
 package io.eventstreamcore.ingest.client;
 
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.event.ErrorCode;
 import io.eventstreamcore.engine.event.Priority;
 import java.io.EOFException;
@@ -657,7 +658,8 @@ public final class EventStreamProducer implements AutoCloseable {
         } catch (SocketTimeoutException e) {
           if (ackOverdue()) {
             return new ReadResult(
-                new IOException("no ACK within " + Duration.ofNanos(ackTimeoutNanos)),
+                new IOException(
+                    "no ACK within " + DurationText.of(Duration.ofNanos(ackTimeoutNanos))),
                 responses.anyAcknowledged);
           }
           continue;

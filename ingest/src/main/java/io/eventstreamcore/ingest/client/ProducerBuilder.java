@@ -1,5 +1,6 @@
 package io.eventstreamcore.ingest.client;
 
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.event.Priority;
 import java.net.ConnectException;
 import java.security.SecureRandom;
@@ -168,7 +169,7 @@ public final class ProducerBuilder {
     }
     if (!connected) {
       throw new ConnectException(
-          "no connection to " + host + ":" + port + " within " + connectTimeout);
+          "no connection to " + host + ":" + port + " within " + DurationText.of(connectTimeout));
     }
     return producer;
   }
