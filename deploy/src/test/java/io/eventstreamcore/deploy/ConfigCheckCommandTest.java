@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,16 +142,8 @@ class ConfigCheckCommandTest {
 
   @Test
   void aMisspeltKeyGivenAsASystemPropertyIsRefusedToo(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("plain.conf");
-    Files.writeString(file, "eventstream.ring.size = 1024\n");
-    System.setProperty("eventstream.storage.file.snyc", "always"); // as -D in EVENTSTREAM_OPTS
-    ConfigFactory.invalidateCaches(); // Typesafe Config caches the system properties it read
-    try {
-      assertThat(run("config", "check", "-c", file.toString())).isEqualTo(Main.EXIT_CONFIG);
-    } finally {
-      System.clearProperty("eventstream.storage.file.snyc");
-      ConfigFactory.invalidateCaches();
-    }
+    assertThat(checkWithSystemProperty(dir, "eventstream.storage.file.snyc", "always", "-c"))
+        .isEqualTo(Main.EXIT_CONFIG);
 
     assertThat(err.toString().strip())
         .startsWith("configuration error:")
@@ -159,15 +153,29 @@ class ConfigCheckCommandTest {
 
   @Test
   void aListGivenItemByItemAsSystemPropertiesIsKnown(@TempDir Path dir) throws Exception {
+    // The only way to set a list with -D, as bench/scripts/report.sh does.
+    assertThat(checkWithSystemProperty(dir, "eventstream.storage.backends.0", "memory", "-q", "-c"))
+        .as(err.toString())
+        .isZero();
+  }
+
+  /**
+   * Runs {@code config check} with {@code options} on a plain file, with {@code key} set as a
+   * system property (as -D in EVENTSTREAM_OPTS sets it) for the run only; returns the exit status.
+   */
+  private int checkWithSystemProperty(Path dir, String key, String value, String... options)
+      throws Exception {
     Path file = dir.resolve("plain.conf");
     Files.writeString(file, "eventstream.ring.size = 1024\n");
-    // The only way to set a list with -D, as bench/scripts/report.sh does.
-    System.setProperty("eventstream.storage.backends.0", "memory");
-    ConfigFactory.invalidateCaches();
+    System.setProperty(key, value);
+    ConfigFactory.invalidateCaches(); // Typesafe Config caches the system properties it read
     try {
-      assertThat(run("config", "check", "-q", "-c", file.toString())).as(err.toString()).isZero();
+      List<String> args = new ArrayList<>(List.of("config", "check"));
+      args.addAll(List.of(options));
+      args.add(file.toString());
+      return run(args.toArray(String[]::new));
     } finally {
-      System.clearProperty("eventstream.storage.backends.0");
+      System.clearProperty(key);
       ConfigFactory.invalidateCaches();
     }
   }
