@@ -229,7 +229,9 @@ public final class EventStreamProducer implements AutoCloseable {
         return true;
       } finally {
         waiting.remove(event);
-        changed.signalAll(); // the next in line
+        if (!waiting.isEmpty()) {
+          changed.signalAll(); // the next in line
+        }
       }
     } finally {
       lock.unlock();
