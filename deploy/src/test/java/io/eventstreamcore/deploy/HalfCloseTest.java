@@ -96,8 +96,13 @@ class HalfCloseTest {
       DataInputStream in = new DataInputStream(socket.getInputStream());
       assertThat(readAck(in)).isEqualTo(10);
       // The server's side probes a peer that goes away without a word (looked at before the
-      // partial frame, whose timeout would close the connection under a slow look).
-      assertThat(serverSideTimers(service.ingestAddress().getPort())).contains("keepalive");
+      // partial frame, whose timeout would close the connection under a slow look). While the
+      // client's TCP has not yet acknowledged the last ACK frame, ss shows the retransmit timer
+      // in the keepalive timer's place, so look until that is over.
+      int port = service.ingestAddress().getPort();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(serverSideTimers(port)).contains("keepalive"));
       out.writeInt(100); // a frame of 100 bytes, then nothing more
       out.writeByte(0x80 | 0x40 | 2);
       out.flush();
