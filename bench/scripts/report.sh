@@ -67,6 +67,8 @@ stop_service() {
 }
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+# The whole machine's steal and total CPU ticks: time the hypervisor gave the vCPUs to others.
+machine_ticks() { awk '/^cpu / {print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 
 gc_count() { # young and full collections so far, from the service's own metrics
@@ -76,10 +78,10 @@ gc_count() { # young and full collections so far, from the service's own metrics
 
 # Runs the load generator while sampling the server every second (RSS) and every 30 s (GC).
 # Prints the generator's summary lines, then "rss_max=<MB> rss_first=<MB> rss_last=<MB>
-# cpu=<cores> exit=<the generator's exit status>".
+# cpu=<cores> steal=<% of the machine's CPU time> exit=<the generator's exit status>".
 measure() {
-  local pid="$service_pid" t0 t1 start end rss first="" last="" max=0 seconds=0 rc=0
-  t0=$(cpu_ticks "$pid"); start=$(date +%s.%N)
+  local pid="$service_pid" t0 t1 m0 m1 start end rss first="" last="" max=0 seconds=0 rc=0
+  t0=$(cpu_ticks "$pid"); m0=$(machine_ticks); start=$(date +%s.%N)
   "${loadgen[@]}" "$@" >"$work/load.out" 2>&1 &
   local lg=$!
   while kill -0 "$lg" 2>/dev/null; do
@@ -91,9 +93,9 @@ measure() {
     sleep 1
   done
   wait "$lg" || rc=$?
-  t1=$(cpu_ticks "$pid"); end=$(date +%s.%N)
+  t1=$(cpu_ticks "$pid"); m1=$(machine_ticks); end=$(date +%s.%N)
   grep -E "^  (sent|repeated|not sent|latency|from the socket write)" "$work/load.out" || true
-  echo "rss_max=$max rss_first=$first rss_last=$last cpu=$(awk -v a="$t0" -v b="$t1" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b-a)/100/(e-s)}') exit=$rc"
+  echo "rss_max=$max rss_first=$first rss_last=$last cpu=$(awk -v a="$t0" -v b="$t1" -v s="$start" -v e="$end" 'BEGIN {printf "%.2f", (b-a)/100/(e-s)}') steal=$(awk -v a="$m0" -v b="$m1" 'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.1f", (y[2] > x[2] ? 100 * (y[1] - x[1]) / (y[2] - x[2]) : 0)}') exit=$rc"
 }
 
 field() { # key from "key value" style summary
@@ -114,7 +116,7 @@ rows=()
 from_write=()
 scenario() { # name, -D options, loadgen args...
   local name="$1" opts="$2"; shift 2
-  local rates=() p50s=() p99s=() p999s=() w50s=() w99s=() w999s=() cpus=() rss=0 complete=yes
+  local rates=() p50s=() p99s=() p999s=() w50s=() w99s=() w999s=() cpus=() steals=() rss=0 complete=yes
   for run in $(seq 1 "$RUNS"); do
     start_service $opts
     local result; result=$(measure "$@")
@@ -128,6 +130,7 @@ scenario() { # name, -D options, loadgen args...
       w999s+=("$(echo "$result" | field write-p99.9)")
     fi
     cpus+=("$(echo "$result" | grep -oE 'cpu=[0-9.]+' | cut -d= -f2)")
+    steals+=("$(echo "$result" | grep -oE 'steal=[0-9.]+' | cut -d= -f2)")
     local r; r=$(echo "$result" | grep -oE 'rss_max=[0-9]+' | cut -d= -f2); (( r > rss )) && rss=$r
     # Complete: every frame sent and acknowledged, none rejected, none left unsent, no connection
     # failed, and the generator itself said so (exit 0).
@@ -139,7 +142,7 @@ scenario() { # name, -D options, loadgen args...
   if ((${#w50s[@]} > 0)); then
     from_write+=("- $name from the socket write (medians): p50 $(printf '%s\n' "${w50s[@]}" | median) us, p99 $(printf '%s\n' "${w99s[@]}" | median) us, p99.9 $(printf '%s\n' "${w999s[@]}" | median) us")
   fi
-  rows+=("| $name | \`${*}\` | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p50s[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) | $(printf '%s\n' "${p999s[@]}" | median) | $(printf '%s\n' "${cpus[@]}" | sort -n | tail -1) | $rss | $complete | $(IFS=/; echo "${rates[*]}") |")
+  rows+=("| $name | \`${*}\` | $(printf '%s\n' "${rates[@]}" | median) | $(printf '%s\n' "${p50s[@]}" | median) | $(printf '%s\n' "${p99s[@]}" | median) | $(printf '%s\n' "${p999s[@]}" | median) | $(printf '%s\n' "${cpus[@]}" | sort -n | tail -1) | $rss | $(IFS=/; echo "${steals[*]}") | $complete | $(IFS=/; echo "${rates[*]}") |")
 }
 
 # The generator's topics (load/topic-0..15) listed at BATCH, so that the frames' priorities stand
@@ -177,10 +180,12 @@ gc_series=$(awk '{printf "%s ", $2}' "$work/gc.log")
   echo "Service: \`EVENTSTREAM_OPTS=\"-Deventstream.ingest.port=$PORT -Deventstream.admin.port=$ADMIN_PORT -Deventstream.storage.file.directory=<work>/data -Deventstream.ring.topology=$TOPOLOGY <scenario options>\" ./eventstream\`,"
   echo "a fresh one per run; scenario options: S1, S2, S4, S5 \`${memory%%$listed}\`, S3 \`${file_always%%$listed}\` (the data directory on $(stat -f -c %T "$work")), each with the topic list below."
   echo "Load generator: \`${loadgen[*]} <arguments below>\`."
-  echo "The load generator runs on the same machine and shares its cores with the service."
+  echo "The load generator runs on the same machine and shares its cores with the service. Steal is"
+  echo "the share of the machine's CPU time that the hypervisor gave to others during each run"
+  echo "(\`/proc/stat\`); latency tails grow with it."
   echo
-  echo "| scenario | load generator arguments | events/s (median) | p50 us | p99 us | p99.9 us | server CPU (cores, max) | server RSS MB (max) | all acked | events/s per run |"
-  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| scenario | load generator arguments | events/s (median) | p50 us | p99 us | p99.9 us | server CPU (cores, max) | server RSS MB (max) | steal % per run | all acked | events/s per run |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   if ((${#from_write[@]} > 0)); then
