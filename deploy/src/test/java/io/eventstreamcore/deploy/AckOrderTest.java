@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +38,23 @@ class AckOrderTest {
 
   @Test
   void errorsPrecedeTheAcksCoveringThemAndAcksOnlyGrow() throws Exception {
+    answersInOrder(frame -> frame % EVERY_REJECTED == 0);
+  }
+
+  @Test
+  void aClientThatReadsGetsEveryErrorOfALongRunOfRejectedFrames() throws Exception {
+    // Thousands of ERRORs in a row: more than a connection's output may hold unwritten before it
+    // counts as not read. A client reading them as they come must get them all, then the ACK,
+    // rather than have its connection closed part way through.
+    answersInOrder(frame -> frame < FRAMES);
+  }
+
+  /**
+   * Sends {@link #FRAMES} frames, those that {@code rejected} picks with a priority that does not
+   * exist, reading the answers as they come: each rejected frame must get one ERROR, in order,
+   * before the ACKs covering it, and the last ACK must cover every frame.
+   */
+  private static void answersInOrder(LongPredicate rejected) throws Exception {
     EventStreamService service =
         EventStreamService.start(
             TestConfigs.withOverrides("eventstream.storage.backends = [memory]"));
@@ -47,21 +65,29 @@ class AckOrderTest {
       reader.start();
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+      List<Long> expectedErrors = new ArrayList<>();
       for (int frame = 1; frame <= FRAMES; frame++) {
-        // Priority 7 does not exist: the frame is rejected, and the connection asked for answers.
-        writeFrame(out, frame, frame % EVERY_REJECTED == 0 ? 7 : Priority.MEDIUM.code());
+        boolean reject = rejected.test(frame);
+        if (reject) {
+          // Priority 7 does not exist; nothing after the head is read (7 bytes: many per read).
+          out.writeInt(3);
+          out.writeByte(7 | 0x40);
+          out.writeShort(0);
+          expectedErrors.add((long) frame);
+        } else {
+          writeFrame(out, frame, Priority.MEDIUM.code());
+        }
       }
       out.flush();
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> lastAck(responses) == FRAMES);
+      // Until every frame is acknowledged, or the server closed the connection.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> lastAck(responses) == FRAMES || !reader.isAlive());
+      assertThat(lastAck(responses)).as("the last ACK before the stream ended").isEqualTo(FRAMES);
       socket.close();
       reader.join(10_000);
-
-      List<Long> rejected = new ArrayList<>();
-      for (long frame = EVERY_REJECTED; frame <= FRAMES; frame += EVERY_REJECTED) {
-        rejected.add(frame);
-      }
-      assertThat(errorsInOrder(responses)).containsExactlyElementsOf(rejected);
+      assertThat(errorsInOrder(responses)).containsExactlyElementsOf(expectedErrors);
     } finally {
       service.close();
     }

@@ -47,6 +47,9 @@ final class Connection extends AckTarget implements Runnable {
   private static final int DIRECT = 1;
   private static final int EVENT_LOOP = 2;
   private static final MethodHandle JAVA_CHANNEL = javaChannelAccessor();
+  // ERRORs written between two flushes: about 5 KB, far below the 64 KiB of unwritten output at
+  // which Netty counts a channel as not writable.
+  private static final int ERRORS_PER_FLUSH = 64;
 
   private final Channel channel;
   // The channel's JDK socket, for direct writes; null when the transport does not expose one.
@@ -218,10 +221,18 @@ final class Connection extends AckTarget implements Runnable {
     }
     long ack = dueAck;
     PendingError error;
+    int unflushed = 0;
     while ((error = errors.poll()) != null) {
       channel.write(
           ResponseEncoder.error(channel.alloc(), error.frameNo(), error.code()),
           channel.voidPromise());
+      // Flushed a few at a time: a long run of ERRORs written unflushed would pass the output
+      // bound by itself, and the next sendError would take a client reading them for one that
+      // does not and close its connection.
+      if (++unflushed == ERRORS_PER_FLUSH) {
+        unflushed = 0;
+        channel.flush();
+      }
     }
     // Read after dueAck: an ACK due past the dropped ERROR was marked after closing was set.
     if (ack > writtenAck && !closing) {
