@@ -180,6 +180,27 @@ class SendCommandTest {
   }
 
   @Test
+  void aLoneSurrogateInATopicOrPayloadIsABadLineNotAQuestionMark() throws Exception {
+    // JSON may escape half of a surrogate pair; UTF-8 has no bytes for it.
+    Path input = dir.resolve("surrogates.jsonl");
+    Files.writeString(
+        input,
+        "{\"topic\":\"t\",\"id\":1}\n"
+            + "{\"topic\":\"a\\ud800b\",\"id\":2}\n"
+            + "{\"topic\":\"t\",\"id\":3,\"payload\":\"\\udc00\"}\n"
+            + "{\"topic\":\"\\ud83d\\ude00\",\"id\":4}\n");
+
+    assertThat(send(input.toString())).isEqualTo(1);
+
+    assertThat(err.toString())
+        .contains("line 2: topic has a lone surrogate U+D800 at index 1")
+        .contains("line 3: \"payload\" has a lone surrogate U+DC00 at index 0");
+    assertThat(stored())
+        .extracting(StoredEvent::topic)
+        .containsExactly("t", "\ud83d\ude00"); // a pair is one character, sent as it is
+  }
+
+  @Test
   void rawLinesKeepTheirBytes() throws Exception {
     Path input = dir.resolve("raw.bin");
     Files.write(input, new byte[] {'a', '\r', 'b', '\n', (byte) 0xFF, (byte) 0xFE, '\r', '\n'});

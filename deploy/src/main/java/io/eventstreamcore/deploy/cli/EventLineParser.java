@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import io.eventstreamcore.engine.event.Priority;
+import io.eventstreamcore.ingest.client.StrictUtf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -59,7 +59,7 @@ final class EventLineParser {
                   "a record of kind " + kind + ", not an event"); // alert, window, ...
             }
           }
-          case "payload" -> payload = text(p, value, field).getBytes(StandardCharsets.UTF_8);
+          case "payload" -> payload = StrictUtf8.encode(text(p, value, field), "\"payload\"");
           case "payload_base64" -> payload = base64(text(p, value, field));
           default -> p.skipChildren(); // other fields (e.g. inspect's offset) are ignored
         }

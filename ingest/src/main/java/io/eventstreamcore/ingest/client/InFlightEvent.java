@@ -1,7 +1,6 @@
 package io.eventstreamcore.ingest.client;
 
 import io.eventstreamcore.engine.event.Priority;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -42,8 +41,8 @@ final class InFlightEvent {
   /**
    * A send's event, checked and copied (the caller may reuse its array as soon as send returns).
    *
-   * @throws IllegalArgumentException for id 0, an empty or too long topic, a frame above {@code
-   *     maxFrameBytes}
+   * @throws IllegalArgumentException for id 0, an empty or too long topic or one with a lone
+   *     surrogate, a frame above {@code maxFrameBytes}
    */
   static InFlightEvent of(
       Priority priority,
@@ -58,7 +57,7 @@ final class InFlightEvent {
       throw new IllegalArgumentException(
           "event id 0 means none: a resent event without an id could be stored twice");
     }
-    byte[] topicUtf8 = topic.getBytes(StandardCharsets.UTF_8);
+    byte[] topicUtf8 = StrictUtf8.encode(topic, "topic");
     if (topicUtf8.length == 0 || topicUtf8.length > 0xFFFF) {
       throw new IllegalArgumentException(
           "topic must be 1..65535 UTF-8 bytes, was " + topicUtf8.length);

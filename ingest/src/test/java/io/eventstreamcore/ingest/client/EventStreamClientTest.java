@@ -1,7 +1,9 @@
 package io.eventstreamcore.ingest.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.eventstreamcore.engine.event.Priority;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +48,28 @@ class EventStreamClientTest {
         assertThat(client.errors()).isEmpty();
       }
       served.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aTopicTheFrameCannotCarryIsRefusedBeforeAnythingIsWritten() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        EventStreamClient client =
+            EventStreamClient.connect((InetSocketAddress) server.getLocalSocketAddress());
+        Socket accepted = server.accept()) {
+      // 65,536 bytes would wrap the u16 length to 0; a lone surrogate would go out as '?'.
+      assertThatThrownBy(() -> client.sendV1(Priority.LOW, "t".repeat(0x10000), new byte[0]))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("topic must be 1..65535 UTF-8 bytes, was 65536");
+      assertThatThrownBy(() -> client.send(Priority.LOW, "a\ud800", 1, new byte[0], true))
+          .hasMessageContaining("lone surrogate");
+      assertThatThrownBy(() -> client.sendV1(Priority.LOW, "", new byte[0]))
+          .hasMessage("topic must be 1..65535 UTF-8 bytes, was 0");
+
+      client.sendV1(Priority.LOW, "t", new byte[0]); // the next frame is whole and first
+      client.flush();
+      byte[] frame = accepted.getInputStream().readNBytes(4 + 4);
+      assertThat(frame).containsExactly(0, 0, 0, 4, Priority.LOW.code(), 0, 1, 't');
     }
   }
 }
