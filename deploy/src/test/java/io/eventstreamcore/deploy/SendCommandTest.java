@@ -91,14 +91,16 @@ class SendCommandTest {
             + "{not json\n"
             + "{\"topic\":\"a\",\"id\":2,\"priority\":\"URGENT\"}\n"
             + "{\"id\":3}\n"
-            + "{\"topic\":\"a\",\"id\":4}\n");
+            + "{\"topic\":\"a\",\"id\":4}\n"
+            + "{\"topic\":\"a\",\"id\":5,\"paylod\":\"misspelt\"}\n");
 
     assertThat(send(input.toString())).isEqualTo(1);
 
     assertThat(stored()).extracting(StoredEvent::eventId).containsExactly(1L, 4L);
     assertThat(err.toString())
         .contains("line 2: not valid JSON", "line 3: \"priority\" URGENT", "line 4: no topic")
-        .contains("sent 2 events: 2 acknowledged, 0 rejected, 0 unacknowledged, 3 bad lines");
+        .contains("line 6: unknown field \"paylod\"")
+        .contains("sent 2 events: 2 acknowledged, 0 rejected, 0 unacknowledged, 4 bad lines");
   }
 
   @Test

@@ -10,19 +10,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads one event of {@code send}'s JSON-lines input: {@code {"topic": "orders", "priority":
  * "HIGH", "id": 42, "payload": "text"}}; {@code priority} also as 0..4 and {@code payload_base64}
  * for binary payloads. Absent fields take the command's defaults; an id of 0 or none asks the
  * producer for one. {@code inspect --format json}'s lines read back as the events they show: its
- * {@code event_id} is the id, its {@code client_time_us} the client time, and a line of another
- * {@code kind} (an alert, a window) is refused.
+ * {@code event_id} is the id, its {@code client_time_us} the client time, its other fields are
+ * skipped, and a line of another {@code kind} (an alert, a window) is refused, as is a field that
+ * is neither.
  */
 final class EventLineParser {
   /** One parsed line. */
   record Line(
       String topic, Priority priority, long eventId, long clientTimeMicros, byte[] payload) {}
+
+  // What inspect --format json writes of an event besides the fields read: where it was stored,
+  // its route and received time, which a new send does not take over.
+  private static final Set<String> INSPECT_FIELDS =
+      Set.of("offset", "row", "position", "route", "received_ms", "received");
 
   private final JsonFactory json = new JsonFactory();
   private final String defaultTopic;
@@ -61,7 +68,17 @@ final class EventLineParser {
           }
           case "payload" -> payload = StrictUtf8.encode(text(p, value, field), "\"payload\"");
           case "payload_base64" -> payload = base64(text(p, value, field));
-          default -> p.skipChildren(); // other fields (e.g. inspect's offset) are ignored
+          default -> {
+            // A misspelt field ("paylod") would otherwise send an event other than the one meant.
+            if (!INSPECT_FIELDS.contains(field)) {
+              throw new IllegalArgumentException(
+                  "unknown field \""
+                      + field
+                      + "\" (an event has topic, priority, id, client_time_us, payload or"
+                      + " payload_base64)");
+            }
+            p.skipChildren();
+          }
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
