@@ -205,12 +205,26 @@ public final class FileBackend implements ReadableBackend {
     long cut = scan.sizeBytes() - scan.validBytes();
     try {
       if (cut > 0) {
-        LOG.warn(
-            "file log {}: torn or corrupt tail of {} bytes after {} records in {}; truncating",
-            directory,
-            cut,
-            scan.records(),
-            active.path().getFileName());
+        CorruptFrame.Kept kept =
+            CorruptFrame.keepFramesAfter(directory, active, scan.validBytes(), scan.records());
+        if (kept == null) {
+          LOG.warn(
+              "file log {}: torn tail of {} bytes after {} records in {}; truncating",
+              directory,
+              cut,
+              scan.records(),
+              active.path().getFileName());
+        } else {
+          LOG.error(
+              "file log {}: corrupt record at byte {} of {}, with valid ones after it: the {}"
+                  + " records that follow it are copied to {} (eventstream inspect -d reads"
+                  + " them), then the segment is cut there and new events take their offsets",
+              directory,
+              scan.validBytes(),
+              active.path().getFileName(),
+              kept.records(),
+              kept.directory());
+        }
         opened.truncate(scan.validBytes());
         opened.force(true);
       } else if (settings.sync() != SyncPolicy.NEVER) {

@@ -554,10 +554,47 @@ class FileBackendTest {
     assertThat(end).isEqualTo(1);
     assertThat(FileLogReader.scan(log).validBytes()).isEqualTo(sizes.get(0));
     assertThat(visited).containsExactly(1L);
-    // Recovery cuts the log at the corrupt record: what follows it is not trusted either.
+    // Recovery cuts the log at the corrupt record, so that new events follow valid ones; the
+    // valid records after it are not lost: they are copied first to a directory of their own.
     try (FileBackend recovered = open()) {
       assertThat(Files.size(log)).isEqualTo(sizes.get(0));
       assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+    Path kept = dir.resolve("corrupt-" + log.getFileName() + "-at-byte-" + sizes.get(0));
+    List<Long> keptIds = new ArrayList<>();
+    long keptEnd =
+        FileLogReader.read(
+            kept,
+            new FileLogReader.Visitor() {
+              @Override
+              public void event(long offset, StoredEvent event) {
+                keptIds.add(offset);
+                keptIds.add(event.eventId());
+              }
+            });
+    assertThat(keptIds).as("offset, id").containsExactly(2L, 3L);
+    assertThat(keptEnd).isEqualTo(3);
+  }
+
+  @Test
+  void aTornTailIsCutWithoutACopy() throws IOException {
+    Path log;
+    List<Long> sizes;
+    try (FileBackend backend = open()) {
+      sizes = writeEventsOnePerCommit(backend, 2);
+      log = onlySegment();
+    }
+    // The second record half written, as a crash in the middle of its write leaves it.
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE)) {
+      channel.truncate(sizes.get(0) + (sizes.get(1) - sizes.get(0)) / 2);
+    }
+
+    try (FileBackend recovered = open()) {
+      assertThat(recovered.readEvents()).extracting(StoredEvent::eventId).containsExactly(1L);
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("corrupt"));
     }
   }
 
