@@ -83,9 +83,11 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
     }
     Replay replay = new Replay(producer, err);
     List<ProducerEvent> unacknowledged;
+    StopOnSignal stop = StopOnSignal.install();
     try {
-      // One at a time as they are read: a store may hold more than memory does.
-      DeadLettersCommand.forEach(options, filter, replay::send);
+      // One at a time as they are read, until the end or a signal: a store may hold more than
+      // memory does.
+      DeadLettersCommand.forEach(options, filter, d -> !stop.requested() && replay.send(d, stop));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage()); // the configuration file, read before anything was sent
       producer.close(Duration.ZERO);
@@ -94,8 +96,16 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println("cannot read the log: " + e.getMessage());
       replay.readToEnd = false;
     }
+    if (stop.requested()) {
+      replay.readToEnd = false;
+      err.println(
+          "interrupted: the rest not sent; waiting up to "
+              + timeoutSeconds
+              + " s for the ACKs of what was (Ctrl-C again to quit now)");
+    }
     // After a stall the timeout has passed already without an ACK.
     unacknowledged = producer.close(replay.stalled ? Duration.ZERO : replay.wait);
+    stop.close();
     err.printf(
         "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
         replay.sent, producer.acknowledged(), rejected.count(), unacknowledged.size());
@@ -119,12 +129,18 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       this.err = err;
     }
 
-    boolean send(StoredRecord d) throws InterruptedException {
+    boolean send(StoredRecord d, StopOnSignal stop) throws InterruptedException {
       // The producer needs an id: an event stored without one gets a new one.
       long id = newIds || d.eventId() == 0 ? producer.nextEventId() : d.eventId();
       try {
-        if (!producer.trySend(
-            d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload(), wait)) {
+        if (!stop.tryUntil(
+            wait,
+            w ->
+                producer.trySend(
+                    d.priority(), d.topic(), id, d.clientTimeMicros(), d.payload(), w))) {
+          if (stop.requested()) {
+            return false; // not sent: the signal came while it waited for room
+          }
           err.println(
               "no ACK for "
                   + timeoutSeconds

@@ -28,8 +28,10 @@ import picocli.CommandLine.Parameters;
       "Stream events to a server, one per line of FILE (default: stdin), and wait for their ACKs.",
       "jsonl lines: {\"topic\":\"orders\",\"priority\":\"HIGH\",\"id\":42,\"payload\":\"...\"}",
       "(or \"payload_base64\"); raw lines: each line is one payload for --topic.",
-      "Exit 0 when every event was acknowledged; 1 otherwise (rejected, bad lines, unacknowledged,",
-      "or no server); 2 for bad options."
+      "Ctrl-C stops after the line being sent, waits for the ACKs and prints the summary with the"
+          + " last line sent; a second Ctrl-C quits at once.",
+      "Exit 0 when every event was acknowledged; 1 otherwise (rejected, bad lines, unacknowledged,"
+          + " interrupted, or no server); 2 for bad options."
     })
 public final class SendCommand implements Callable<Integer> {
   /** Input formats. */
@@ -83,15 +85,8 @@ public final class SendCommand implements Callable<Integer> {
     }
     EventLineParser parser = new EventLineParser(topic, priority);
     RejectionReport rejected = new RejectionReport(err);
-    EventStreamProducer producer;
-    try {
-      producer =
-          EventStreamProducer.builder(host, port)
-              .maxInFlightEvents(window)
-              .listener(rejected)
-              .connect();
-    } catch (ConnectException e) {
-      err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+    EventStreamProducer producer = connect(rejected, err);
+    if (producer == null) {
       return 1;
     }
     long started = System.nanoTime();
@@ -100,16 +95,21 @@ public final class SendCommand implements Callable<Integer> {
     boolean stalled = false;
     List<ProducerEvent> unacknowledged;
     Progress progress = new Progress(err, producer);
+    StopOnSignal stop = StopOnSignal.install();
     try (ByteLines in = open()) {
       byte[] line;
       long lineNo = 0;
-      while ((line = in.next()) != null) {
+      while (!stop.requested() && (line = in.next()) != null) {
         lineNo++;
         if (format == Format.JSONL && isBlank(line)) {
           continue; // a raw line is a payload, an empty one too
         }
         try {
-          if (!send(producer, parser, in, line)) {
+          if (!send(producer, parser, in, line, stop)) {
+            if (stop.requested()) {
+              lineNo--; // the signal came while it waited for room: this line was not sent
+              break;
+            }
             err.println(
                 "line "
                     + lineNo
@@ -129,10 +129,17 @@ public final class SendCommand implements Callable<Integer> {
         }
         progress.maybePrint(sent);
       }
+      if (stop.requested()) {
+        stalled = true;
+        progress.clear();
+        interrupted(err, lineNo);
+      }
     } finally {
-      // After a stall the timeout has passed already without an ACK.
-      unacknowledged = producer.close(Duration.ofSeconds(stalled ? 0 : timeoutSeconds));
+      // After a stall the timeout has passed already without an ACK; not after a signal.
+      unacknowledged =
+          producer.close(Duration.ofSeconds(stalled && !stop.requested() ? 0 : timeoutSeconds));
     }
+    stop.close();
     double seconds = (System.nanoTime() - started) / 1e9;
     progress.clear();
     err.printf(
@@ -147,6 +154,29 @@ public final class SendCommand implements Callable<Integer> {
         sent / Math.max(seconds, 1e-9));
     err.flush();
     return !stalled && rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
+  }
+
+  /** A producer connected to the server, or null when it cannot connect (said on err). */
+  private EventStreamProducer connect(RejectionReport rejected, PrintWriter err)
+      throws InterruptedException {
+    try {
+      return EventStreamProducer.builder(host, port)
+          .maxInFlightEvents(window)
+          .listener(rejected)
+          .connect();
+    } catch (ConnectException e) {
+      err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private void interrupted(PrintWriter err, long lineNo) {
+    err.println(
+        "interrupted after line "
+            + lineNo
+            + ": the rest not sent; waiting up to "
+            + timeoutSeconds
+            + " s for the ACKs of what was (Ctrl-C again to quit now)");
   }
 
   private ByteLines open() throws IOException {
@@ -165,22 +195,40 @@ public final class SendCommand implements Callable<Integer> {
     return true;
   }
 
-  /** Sends one line's event; false when the window stayed full for the timeout. */
+  /**
+   * Sends one line's event; false when the window stayed full for the timeout, or a signal came
+   * while it waited for room.
+   */
   private boolean send(
-      EventStreamProducer producer, EventLineParser parser, ByteLines lines, byte[] line)
+      EventStreamProducer producer,
+      EventLineParser parser,
+      ByteLines lines,
+      byte[] line,
+      StopOnSignal stop)
       throws InterruptedException, CharacterCodingException {
-    Duration wait = Duration.ofSeconds(timeoutSeconds);
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
     if (format == Format.RAW) {
       // The line's bytes as they are: a payload need not be text.
-      return producer.trySend(priority, topic, producer.nextEventId(), line, wait);
+      long id = producer.nextEventId();
+      return stop.tryUntil(timeout, wait -> producer.trySend(priority, topic, id, line, wait));
     }
     EventLineParser.Line event = parser.parse(lines.text(line));
     long id = event.eventId() == 0 ? producer.nextEventId() : event.eventId();
     if (event.clientTimeMicros() == 0) {
-      return producer.trySend(event.priority(), event.topic(), id, event.payload(), wait);
+      return stop.tryUntil(
+          timeout,
+          wait -> producer.trySend(event.priority(), event.topic(), id, event.payload(), wait));
     }
-    return producer.trySend(
-        event.priority(), event.topic(), id, event.clientTimeMicros(), event.payload(), wait);
+    return stop.tryUntil(
+        timeout,
+        wait ->
+            producer.trySend(
+                event.priority(),
+                event.topic(),
+                id,
+                event.clientTimeMicros(),
+                event.payload(),
+                wait));
   }
 
   /** A progress line on stderr about once a second: rewritten in place on a terminal. */
