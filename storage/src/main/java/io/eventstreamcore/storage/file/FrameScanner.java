@@ -10,7 +10,7 @@ import net.openhft.chronicle.bytes.Bytes;
 /**
  * Reads the frames of one segment in order through a reused buffer, checking each one's length and
  * checksum. The segment may be growing: a frame that is not complete yet is reported as such, and
- * the next call to {@link #next()} looks again.
+ * the next call to {@link #next()} reads it again from the file.
  */
 final class FrameScanner implements AutoCloseable {
   /** Why {@link #next()} found no frame. */
@@ -67,8 +67,7 @@ final class FrameScanner implements AutoCloseable {
   boolean next() throws IOException {
     long frameStart = position;
     if (!ensure(LogRecordDescriptor.HEADER_BYTES)) {
-      stop = available() == 0 ? Stop.END : Stop.SHORT;
-      return false;
+      return incomplete(available() == 0 ? Stop.END : Stop.SHORT);
     }
     int at = (int) (frameStart - bufferStart);
     long length = buffer.getInt(at + LogRecordDescriptor.LENGTH_OFFSET) & 0xffffffffL;
@@ -83,8 +82,7 @@ final class FrameScanner implements AutoCloseable {
     // The file's size is asked only when the frame is not in the buffer already.
     if (available() < frameBytes && frameStart + frameBytes > channel.size()
         || !ensure(frameBytes)) {
-      stop = Stop.SHORT;
-      return false;
+      return incomplete(Stop.SHORT);
     }
     at = (int) (frameStart - bufferStart); // ensure may have moved the window
     int bodyAt = at + LogRecordDescriptor.HEADER_BYTES;
@@ -100,6 +98,19 @@ final class FrameScanner implements AutoCloseable {
     lastFrameStart = frameStart;
     position = frameStart + frameBytes;
     return true;
+  }
+
+  /**
+   * Drops the bytes read past the position, which make no complete frame, so that the next call
+   * reads them again. They may not stay as they were: a writer killed half-way through a frame
+   * leaves a torn tail, which the restarted writer truncates and then writes its own frames over.
+   * Kept, the torn bytes would be followed by the new frames' later bytes, and read as a corrupt
+   * frame that hides every frame after it. Only a call that finds no frame reads again.
+   */
+  private boolean incomplete(Stop why) {
+    filled = (int) (position - bufferStart);
+    stop = why;
+    return false;
   }
 
   /**

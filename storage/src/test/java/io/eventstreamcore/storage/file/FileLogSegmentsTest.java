@@ -27,6 +27,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Segments, retention, sync policies, the tail and the YAML dump of the file log. */
 class FileLogSegmentsTest {
@@ -518,6 +520,49 @@ class FileLogSegmentsTest {
       assertThat(Segments.list(dir)).hasSize(2);
       assertThat(ids).containsExactlyElementsOf(LongStream.rangeClosed(1, last).boxed().toList());
     }
+  }
+
+  @ParameterizedTest(name = "torn after {0} bytes")
+  @ValueSource(ints = {5, 300}) // inside the header; inside the body
+  void aTailWaitingOnATornFrameReadsWhatARestartedWriterPutInItsPlace(int tornBytes)
+      throws IOException {
+    try (FileBackend backend = open()) {
+      write(backend, 1, 5);
+    }
+    Path segment = Segments.list(dir).get(0).path();
+    long validBytes = Files.size(segment);
+    // The writer is killed while writing event 6, larger than those written after the restart,
+    // so that its header does not read as theirs.
+    try (FileBackend backend = open()) {
+      backend.append(event("t", Priority.HIGH, 6, NOW, payload(600, 6)).slot());
+      backend.commit();
+    }
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      channel.truncate(validBytes + tornBytes);
+    }
+
+    List<Long> ids = new ArrayList<>();
+    FileLogReader.Visitor collect =
+        new FileLogReader.Visitor() {
+          @Override
+          public void event(long offset, StoredEvent event) {
+            ids.add(event.eventId());
+          }
+        };
+    try (FileLogTail tail = FileLogTail.open(dir, 0)) {
+      assertThat(tail.poll(collect, 100)).isEqualTo(5);
+      assertThat(tail.poll(collect, 100)).isZero(); // the torn frame: it waits for the rest
+
+      // The restart cuts the torn frame off and writes new frames from where it began.
+      try (FileBackend restarted = open()) {
+        assertThat(restarted.truncatedBytesAtOpen()).isEqualTo(tornBytes);
+        write(restarted, 7, 12);
+      }
+      assertThat(Segments.list(dir)).hasSize(1);
+      assertThat(tail.poll(collect, 100)).isEqualTo(6);
+      assertThat(tail.skippedTails()).isZero();
+    }
+    assertThat(ids).containsExactly(1L, 2L, 3L, 4L, 5L, 7L, 8L, 9L, 10L, 11L, 12L);
   }
 
   @Test
