@@ -203,6 +203,22 @@ class SendCommandTest {
   }
 
   @Test
+  void anInputThatCannotBeReadIsNamedWithItsReasonNotAnExceptionClass() throws Exception {
+    Path missing = dir.resolve("missing.jsonl");
+    assertThat(send(missing.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("cannot read " + missing + ": no such file or directory")
+        .doesNotContain("Exception");
+
+    err.getBuffer().setLength(0);
+    assertThat(send(dir.toString())).isEqualTo(1); // opens, and fails at the first read
+    assertThat(err.toString())
+        .contains("cannot read " + dir + " after line 0: Is a directory; the rest not sent")
+        .contains("sent 0 events: 0 acknowledged")
+        .doesNotContain("Exception");
+  }
+
+  @Test
   void rawLinesKeepTheirBytes() throws Exception {
     Path input = dir.resolve("raw.bin");
     Files.write(input, new byte[] {'a', '\r', 'b', '\n', (byte) 0xFF, (byte) 0xFE, '\r', '\n'});

@@ -85,59 +85,42 @@ public final class SendCommand implements Callable<Integer> {
     }
     EventLineParser parser = new EventLineParser(topic, priority);
     RejectionReport rejected = new RejectionReport(err);
+    // The input first: a file that cannot be read is said as such, server or no server.
+    ByteLines input;
+    try {
+      input = open();
+    } catch (IOException e) {
+      err.println("cannot read " + file + ": " + IoErrors.describe(e));
+      return 1;
+    }
     EventStreamProducer producer = connect(rejected, err);
     if (producer == null) {
+      input.close();
       return 1;
     }
     long started = System.nanoTime();
-    long sent = 0;
-    long badLines = 0;
-    boolean stalled = false;
+    Counts counts = new Counts();
     List<ProducerEvent> unacknowledged;
     Progress progress = new Progress(err, producer);
     StopOnSignal stop = StopOnSignal.install();
-    try (ByteLines in = open()) {
-      byte[] line;
-      long lineNo = 0;
-      while (!stop.requested() && (line = in.next()) != null) {
-        lineNo++;
-        if (format == Format.JSONL && isBlank(line)) {
-          continue; // a raw line is a payload, an empty one too
-        }
-        try {
-          if (!send(producer, parser, in, line, stop)) {
-            if (stop.requested()) {
-              lineNo--; // the signal came while it waited for room: this line was not sent
-              break;
-            }
-            err.println(
-                "line "
-                    + lineNo
-                    + ": no ACK for "
-                    + timeoutSeconds
-                    + " s with the window full; stopping, this line and the rest not sent");
-            stalled = true;
-            break;
-          }
-          sent++;
-        } catch (IllegalArgumentException e) {
-          badLines++;
-          err.println("line " + lineNo + ": " + e.getMessage() + "; skipped");
-        } catch (CharacterCodingException e) {
-          badLines++;
-          err.println("line " + lineNo + ": not valid UTF-8; skipped");
-        }
-        progress.maybePrint(sent);
-      }
-      if (stop.requested()) {
-        stalled = true;
-        progress.clear();
-        interrupted(err, lineNo);
-      }
+    try (ByteLines in = input) {
+      sendLines(in, producer, parser, stop, progress, counts, err);
+    } catch (IOException e) {
+      counts.stalled = true;
+      progress.clear();
+      err.println(
+          "cannot read "
+              + (file == null ? "stdin" : file)
+              + " after line "
+              + counts.lineNo
+              + ": "
+              + IoErrors.describe(e)
+              + "; the rest not sent");
     } finally {
       // After a stall the timeout has passed already without an ACK; not after a signal.
       unacknowledged =
-          producer.close(Duration.ofSeconds(stalled && !stop.requested() ? 0 : timeoutSeconds));
+          producer.close(
+              Duration.ofSeconds(counts.stalled && !stop.requested() ? 0 : timeoutSeconds));
     }
     stop.close();
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -145,15 +128,73 @@ public final class SendCommand implements Callable<Integer> {
     err.printf(
         "sent %d events: %d acknowledged, %d rejected, %d unacknowledged, %d bad lines; "
             + "%.1f s, %.0f events/s%n",
-        sent,
+        counts.sent,
         producer.acknowledged(),
         rejected.count(),
         unacknowledged.size(),
-        badLines,
+        counts.badLines,
         seconds,
-        sent / Math.max(seconds, 1e-9));
+        counts.sent / Math.max(seconds, 1e-9));
     err.flush();
-    return !stalled && rejected.count() == 0 && unacknowledged.isEmpty() && badLines == 0 ? 0 : 1;
+    boolean all = !counts.stalled && counts.badLines == 0 && rejected.count() == 0;
+    return all && unacknowledged.isEmpty() ? 0 : 1;
+  }
+
+  /** What a send went through so far. */
+  private static final class Counts {
+    long lineNo;
+    long sent;
+    long badLines;
+    // Stopped before the end of the input: window full, a signal, a read error.
+    boolean stalled;
+  }
+
+  /** Sends the input's lines until its end, a window that stays full or a signal. */
+  private void sendLines(
+      ByteLines in,
+      EventStreamProducer producer,
+      EventLineParser parser,
+      StopOnSignal stop,
+      Progress progress,
+      Counts counts,
+      PrintWriter err)
+      throws IOException, InterruptedException {
+    byte[] line;
+    while (!stop.requested() && (line = in.next()) != null) {
+      counts.lineNo++;
+      if (format == Format.JSONL && isBlank(line)) {
+        continue; // a raw line is a payload, an empty one too
+      }
+      try {
+        if (!send(producer, parser, in, line, stop)) {
+          if (stop.requested()) {
+            counts.lineNo--; // the signal came while it waited for room: this line was not sent
+            break;
+          }
+          err.println(
+              "line "
+                  + counts.lineNo
+                  + ": no ACK for "
+                  + timeoutSeconds
+                  + " s with the window full; stopping, this line and the rest not sent");
+          counts.stalled = true;
+          return;
+        }
+        counts.sent++;
+      } catch (IllegalArgumentException e) {
+        counts.badLines++;
+        err.println("line " + counts.lineNo + ": " + e.getMessage() + "; skipped");
+      } catch (CharacterCodingException e) {
+        counts.badLines++;
+        err.println("line " + counts.lineNo + ": not valid UTF-8; skipped");
+      }
+      progress.maybePrint(counts.sent);
+    }
+    if (stop.requested()) {
+      counts.stalled = true;
+      progress.clear();
+      interrupted(err, counts.lineNo);
+    }
   }
 
   /** A producer connected to the server, or null when it cannot connect (said on err). */
