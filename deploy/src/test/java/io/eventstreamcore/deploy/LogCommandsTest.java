@@ -80,6 +80,24 @@ class LogCommandsTest {
   }
 
   @Test
+  void inspectSaysWhenACorruptRecordEndsWhatItCouldReadAndExitsOne() throws Exception {
+    writeLog();
+    Path segment;
+    try (var files = Files.list(dir)) {
+      segment = files.filter(f -> f.toString().endsWith(".log")).max(Path::compareTo).orElseThrow();
+    }
+    // The last byte of the last frame's body: its checksum no longer matches.
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length - 1] ^= (byte) 0xFF;
+    Files.write(segment, bytes);
+
+    assertThat(run("inspect", "-d", dir.toString(), "--records")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("the log was not read whole: a corrupt record at byte ")
+        .contains("of " + segment.getFileName() + " ends what could be read");
+  }
+
+  @Test
   void inspectFiltersByTopicIdAndLimit() throws Exception {
     writeLog();
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
       "Print stored events of the file log or the SQL tables, oldest first.",
       "With --records also alerts, windows, dead letters and derived events; filtered by topic,"
           + " time and event id. Read-only: safe beside a running service.",
-      "Exit 0; 1 when the log cannot be read; 2 for bad options."
+      "Exit 0; 1 when the log cannot be read, or not all of it (a corrupt record); 2 for bad"
+          + " options."
     })
 public final class InspectCommand implements Callable<Integer> {
   @Mixin LogQueryOptions options;
@@ -43,6 +44,7 @@ public final class InspectCommand implements Callable<Integer> {
     try {
       EventQuery query = options.query(Instant.now()).limit(limit);
       long printed;
+      String unread;
       try (LogSource source = options.open(false)) {
         MatchingItems matching =
             new MatchingItems(
@@ -64,9 +66,14 @@ public final class InspectCommand implements Callable<Integer> {
               });
         }
         printed = matching.events();
+        unread = source.unreadParts();
       }
       out.flush();
       err.println(printed + " event(s)");
+      if (unread != null) {
+        err.println("the log was not read whole: " + unread);
+        return 1;
+      }
       return 0;
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

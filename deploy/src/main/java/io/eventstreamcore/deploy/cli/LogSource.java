@@ -35,6 +35,11 @@ interface LogSource extends AutoCloseable {
    */
   void separateRecords(SqlReader.RecordVisitor visitor) throws IOException;
 
+  /** What could not be read of what {@link #poll} went over (a corrupt record, say), or null. */
+  default String unreadParts() {
+    return null;
+  }
+
   @Override
   void close() throws IOException;
 
@@ -54,6 +59,11 @@ interface LogSource extends AutoCloseable {
       @Override
       public String positionName() {
         return "offset";
+      }
+
+      @Override
+      public String unreadParts() {
+        return tail.unreadParts();
       }
 
       @Override

@@ -48,6 +48,9 @@ public final class FileLogTail implements AutoCloseable {
   private FrameScanner frames;
   private long frameOffset;
   private long skippedTails;
+  // Where the last poll stopped at a corrupt frame of the last segment (no next one to go on
+  // with), as "byte N of <segment>"; null when it did not.
+  private String corruptRecord;
 
   private FileLogTail(
       Path directory, long fromOffset, LongSupplier endOffset, SegmentLister segments) {
@@ -78,7 +81,9 @@ public final class FileLogTail implements AutoCloseable {
         // every frame of the newest segment (and of any rolled since the listing)
       }
       long end = counter.nextOffset();
-      return open(directory, 0, () -> end);
+      FileLogTail tail = open(directory, 0, () -> end);
+      tail.corruptRecord = counter.corruptRecord; // what ends "now" ends the reads too
+      return tail;
     }
   }
 
@@ -100,6 +105,28 @@ public final class FileLogTail implements AutoCloseable {
   /** How many times a segment's torn or corrupt tail was skipped to go on with the next one. */
   public long skippedTails() {
     return skippedTails;
+  }
+
+  /**
+   * What the polls so far could not read, said for an operator: the torn or corrupt tails of
+   * segments skipped to go on with the next one, and a corrupt record in the last segment where the
+   * last poll stopped (the records after it are not read); null when there is none.
+   */
+  public String unreadParts() {
+    if (skippedTails == 0 && corruptRecord == null) {
+      return null;
+    }
+    String skipped =
+        skippedTails == 0
+            ? ""
+            : "the torn or corrupt tails of " + skippedTails + " segment(s) were skipped";
+    if (corruptRecord == null) {
+      return skipped;
+    }
+    return (skipped.isEmpty() ? "" : skipped + "; ")
+        + "a corrupt record at "
+        + corruptRecord
+        + " ends what could be read";
   }
 
   /**
@@ -151,6 +178,10 @@ public final class FileLogTail implements AutoCloseable {
         }
         frameOffset++;
       } else if (!moveOn()) {
+        corruptRecord =
+            frames.stop() == FrameScanner.Stop.CORRUPT
+                ? "byte " + frames.position() + " of " + segment.path().getFileName()
+                : null;
         return delivered;
       }
     }
