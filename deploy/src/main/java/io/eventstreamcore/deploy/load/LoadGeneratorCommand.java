@@ -1,5 +1,9 @@
 package io.eventstreamcore.deploy.load;
 
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -102,20 +106,41 @@ public final class LoadGeneratorCommand implements Callable<Integer> {
               new InetSocketAddress(host, port),
               connections,
               rate,
-              Duration.parse("PT" + duration.toUpperCase(java.util.Locale.ROOT)),
+              duration("--duration", duration),
               payload,
               topics,
               duplicates,
               !v1,
               ackEvery,
               maxInFlight,
-              Duration.parse("PT" + warmup.toUpperCase(java.util.Locale.ROOT)),
+              duration("--warmup", warmup),
               timerSlackNanos);
-    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-      spec.commandLine().getErr().println("loadgen: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("bench: " + e.getMessage());
       return 2;
     }
-    LoadResult result = new LoadGenerator(settings, out).run();
+    LoadResult result;
+    try {
+      result = new LoadGenerator(settings, out).run();
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("bench: " + e.getMessage()); // cannot connect, say
+      return 1;
+    }
     return result.allTaken(settings) ? 0 : 1;
+  }
+
+  /** A duration as configuration writes it (500ms, 30s, 5m), with its unit. */
+  private static Duration duration(String option, String text) {
+    try {
+      if (!text.isEmpty() && Character.isLetter(text.charAt(text.length() - 1))) {
+        return ConfigFactory.empty()
+            .withValue("d", ConfigValueFactory.fromAnyRef(text))
+            .getDuration("d");
+      }
+    } catch (ConfigException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        option + " must be a duration with its unit, such as 500ms, 30s or 5m; was " + text);
   }
 }

@@ -1,5 +1,6 @@
 package io.eventstreamcore.deploy.load;
 
+import io.eventstreamcore.engine.config.DurationText;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -36,8 +37,16 @@ public record LoadSettings(
 
   /** Checks the values; throws naming the bad one. */
   public LoadSettings {
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(
+          "--duration must be positive, was " + DurationText.of(duration));
+    }
     if (warmup.isNegative() || warmup.compareTo(duration) >= 0) {
-      throw new IllegalArgumentException("warm-up must be within 0 and the duration: " + warmup);
+      throw new IllegalArgumentException(
+          "--warmup must be at least 0 and less than --duration ("
+              + DurationText.of(duration)
+              + "), was "
+              + DurationText.of(warmup));
     }
     if (connections < 1) {
       throw new IllegalArgumentException("connections must be at least 1: " + connections);
