@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,8 +17,8 @@ import java.nio.file.StandardOpenOption;
  * not: a flipped bit in its body) may have valid, acknowledged frames after it: cutting them all
  * would lose them. So when the frame its length points past checks out, the bytes from there on are
  * copied, before the cut, into a segment of a directory of their own beside the log's ({@code
- * corrupt-<segment>-<byte>}), which {@code eventstream inspect -d} reads. A corruption that also
- * garbled the length is not told from a torn tail.
+ * corrupt-<segment>-at-byte-<n>}), which {@code eventstream inspect -d} reads. A corruption that
+ * also garbled the length is not told from a torn tail.
  */
 final class CorruptFrame {
   /**
@@ -50,23 +51,42 @@ final class CorruptFrame {
           return null; // nothing valid where the next frame would start: a torn or garbled tail
         }
       }
-      Path kept =
-          directory.resolve("corrupt-" + active.path().getFileName() + "-at-byte-" + validBytes);
-      Files.createDirectories(kept);
+      Path kept = newDirectory(directory, active.path().getFileName() + "-at-byte-" + validBytes);
       Path copy = Segments.path(kept, active.baseOffset() + records + 1);
       try (FileChannel out =
-          FileChannel.open(
-              copy,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
-        // Written again if a crash came between the copy and the cut.
+          FileChannel.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (long at = next; at < size; ) {
           at += in.transferTo(at, size - at, out);
         }
         out.force(true);
       }
+      // The copy's names made durable before the segment is cut: a power loss must not keep the
+      // cut and lose the copy.
+      forceDirectory(kept);
+      forceDirectory(directory);
       return new Kept(kept, FileLogReader.scan(copy).records());
+    }
+  }
+
+  /**
+   * A new directory {@code corrupt-<name>} in {@code directory}, or {@code corrupt-<name>-2} and so
+   * on when that is taken: a second corruption at the same byte (a bad sector), or a crash between
+   * the copy and the cut, must not overwrite a copy made before.
+   */
+  private static Path newDirectory(Path directory, String name) throws IOException {
+    for (int n = 1; ; n++) {
+      Path candidate = directory.resolve("corrupt-" + name + (n == 1 ? "" : "-" + n));
+      try {
+        return Files.createDirectory(candidate);
+      } catch (FileAlreadyExistsException taken) {
+        // the next name
+      }
+    }
+  }
+
+  private static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
     }
   }
 

@@ -209,7 +209,7 @@ public final class FileBackend implements ReadableBackend {
             CorruptFrame.keepFramesAfter(directory, active, scan.validBytes(), scan.records());
         if (kept == null) {
           LOG.warn(
-              "file log {}: torn tail of {} bytes after {} records in {}; truncating",
+              "file log {}: torn or corrupt tail of {} bytes after {} records in {}; truncating",
               directory,
               cut,
               scan.records(),

@@ -51,6 +51,9 @@ public final class FileLogTail implements AutoCloseable {
   // Where the last poll stopped at a corrupt frame of the last segment (no next one to go on
   // with), as "byte N of <segment>"; null when it did not.
   private String corruptRecord;
+  // For a tail bounded at the log's end as of its opening: the corrupt frame that ended the log
+  // then, said once a poll reaches that end.
+  private String corruptAtEnd;
 
   private FileLogTail(
       Path directory, long fromOffset, LongSupplier endOffset, SegmentLister segments) {
@@ -82,7 +85,7 @@ public final class FileLogTail implements AutoCloseable {
       }
       long end = counter.nextOffset();
       FileLogTail tail = open(directory, 0, () -> end);
-      tail.corruptRecord = counter.corruptRecord; // what ends "now" ends the reads too
+      tail.corruptAtEnd = counter.corruptRecord;
       return tail;
     }
   }
@@ -156,19 +159,22 @@ public final class FileLogTail implements AutoCloseable {
   int poll(FrameHandler handler, int maxRecords) throws IOException {
     int delivered = 0;
     long end = endOffset.getAsLong();
+    corruptRecord = null;
     while (delivered < maxRecords) {
       if (frames == null && !openSegment()) {
         return delivered;
       }
       if (frameOffset >= end) {
+        corruptRecord = corruptAtEnd;
         return delivered;
       }
       if (frames.next()) {
         long offset = frameOffset;
         if (offset >= nextOffset) {
           if (!handler.frame(offset, frames.body())) {
-            frames.unread();
+            frames.unread(); // checksummed, yet not a record: corrupt all the same
             if (!moveOn()) {
+              corruptRecord = corruptHere();
               return delivered;
             }
             continue;
@@ -178,14 +184,18 @@ public final class FileLogTail implements AutoCloseable {
         }
         frameOffset++;
       } else if (!moveOn()) {
-        corruptRecord =
-            frames.stop() == FrameScanner.Stop.CORRUPT
-                ? "byte " + frames.position() + " of " + segment.path().getFileName()
-                : null;
+        corruptRecord = corruptHere();
         return delivered;
       }
     }
     return delivered;
+  }
+
+  /** Where the current segment's frames stop at a corrupt one, or null when they do not. */
+  private String corruptHere() {
+    return frames.stop() == FrameScanner.Stop.CORRUPT
+        ? "byte " + frames.position() + " of " + segment.path().getFileName()
+        : null;
   }
 
   /**

@@ -73,8 +73,7 @@ final class FrameScanner implements AutoCloseable {
     long length = buffer.getInt(at + LogRecordDescriptor.LENGTH_OFFSET) & 0xffffffffL;
     int expectedCrc = buffer.getInt(at + LogRecordDescriptor.CRC_OFFSET);
     if (length == 0 || length > LogRecordDescriptor.MAX_BODY_BYTES) {
-      stop = Stop.CORRUPT;
-      return false;
+      return incomplete(Stop.CORRUPT);
     }
     int frameBytes = LogRecordDescriptor.HEADER_BYTES + (int) length;
     // A length that runs past the end of the file is a torn tail (or a frame still being
@@ -91,8 +90,7 @@ final class FrameScanner implements AutoCloseable {
     crc.update(buffer);
     buffer.limit(buffer.capacity()); // absolute reads check against the limit
     if ((int) crc.getValue() != expectedCrc) {
-      stop = Stop.CORRUPT;
-      return false;
+      return incomplete(Stop.CORRUPT);
     }
     view.readPositionRemaining(bodyAt, length);
     lastFrameStart = frameStart;
@@ -105,7 +103,8 @@ final class FrameScanner implements AutoCloseable {
    * reads them again. They may not stay as they were: a writer killed half-way through a frame
    * leaves a torn tail, which the restarted writer truncates and then writes its own frames over.
    * Kept, the torn bytes would be followed by the new frames' later bytes, and read as a corrupt
-   * frame that hides every frame after it. Only a call that finds no frame reads again.
+   * frame that hides every frame after it. A corrupt frame is read again too: the restarted writer
+   * cuts the segment there and writes over it. Only a call that finds no frame reads again.
    */
   private boolean incomplete(Stop why) {
     filled = (int) (position - bufferStart);
@@ -119,7 +118,7 @@ final class FrameScanner implements AutoCloseable {
    */
   void unread() {
     position = lastFrameStart;
-    stop = Stop.CORRUPT;
+    incomplete(Stop.CORRUPT);
   }
 
   /** The last frame's body, valid until the next call. */
