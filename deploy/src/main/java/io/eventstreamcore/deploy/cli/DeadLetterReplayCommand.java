@@ -84,7 +84,7 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
     Replay replay = new Replay(producer, err);
     List<ProducerEvent> unacknowledged;
     StopOnSignal stop = StopOnSignal.install();
-    try {
+    try (stop) {
       // One at a time as they are read, until the end or a signal: a store may hold more than
       // memory does.
       DeadLettersCommand.forEach(options, filter, d -> !stop.requested() && replay.send(d, stop));
@@ -101,11 +101,10 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println(
           "interrupted: the rest not sent; waiting up to "
               + timeoutSeconds
-              + " s for the ACKs of what was (Ctrl-C again to quit now)");
+              + " s for the ACKs of what was");
     }
     // After a stall the timeout has passed already without an ACK.
     unacknowledged = producer.close(replay.stalled ? Duration.ZERO : replay.wait);
-    stop.close();
     err.printf(
         "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
         replay.sent, producer.acknowledged(), rejected.count(), unacknowledged.size());

@@ -74,8 +74,8 @@ final class EventLineParser {
               throw new IllegalArgumentException(
                   "unknown field \""
                       + field
-                      + "\" (an event has topic, priority, id, client_time_us, payload or"
-                      + " payload_base64)");
+                      + "\" (an event has topic, priority, id or event_id, client_time_us,"
+                      + " payload or payload_base64, and kind event)");
             }
             p.skipChildren();
           }

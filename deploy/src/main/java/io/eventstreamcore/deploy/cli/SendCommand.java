@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Parameters;
       "Stream events to a server, one per line of FILE (default: stdin), and wait for their ACKs.",
       "jsonl lines: {\"topic\":\"orders\",\"priority\":\"HIGH\",\"id\":42,\"payload\":\"...\"}",
       "(or \"payload_base64\"); raw lines: each line is one payload for --topic.",
-      "Ctrl-C stops after the line being sent, waits for the ACKs and prints the summary with the"
-          + " last line sent; a second Ctrl-C quits at once.",
+      "Ctrl-C stops after the line being sent (or, waiting for input, before the next one), waits"
+          + " for the ACKs and prints the summary with the last line sent; a second one quits.",
       "Exit 0 when every event was acknowledged; 1 otherwise (rejected, bad lines, unacknowledged,"
           + " interrupted, or no server); 2 for bad options."
     })
@@ -103,10 +104,11 @@ public final class SendCommand implements Callable<Integer> {
     List<ProducerEvent> unacknowledged;
     Progress progress = new Progress(err, producer);
     StopOnSignal stop = StopOnSignal.install();
-    try (ByteLines in = input) {
+    try (stop;
+        ByteLines in = input) {
       sendLines(in, producer, parser, stop, progress, counts, err);
     } catch (IOException e) {
-      counts.stalled = true;
+      counts.stopped = true;
       progress.clear();
       err.println(
           "cannot read "
@@ -117,12 +119,9 @@ public final class SendCommand implements Callable<Integer> {
               + IoErrors.describe(e)
               + "; the rest not sent");
     } finally {
-      // After a stall the timeout has passed already without an ACK; not after a signal.
-      unacknowledged =
-          producer.close(
-              Duration.ofSeconds(counts.stalled && !stop.requested() ? 0 : timeoutSeconds));
+      // When the window stayed full, the timeout has passed already without an ACK.
+      unacknowledged = producer.close(Duration.ofSeconds(counts.windowFull ? 0 : timeoutSeconds));
     }
-    stop.close();
     double seconds = (System.nanoTime() - started) / 1e9;
     progress.clear();
     err.printf(
@@ -136,7 +135,7 @@ public final class SendCommand implements Callable<Integer> {
         seconds,
         counts.sent / Math.max(seconds, 1e-9));
     err.flush();
-    boolean all = !counts.stalled && counts.badLines == 0 && rejected.count() == 0;
+    boolean all = !counts.stopped && counts.badLines == 0 && rejected.count() == 0;
     return all && unacknowledged.isEmpty() ? 0 : 1;
   }
 
@@ -146,7 +145,9 @@ public final class SendCommand implements Callable<Integer> {
     long sent;
     long badLines;
     // Stopped before the end of the input: window full, a signal, a read error.
-    boolean stalled;
+    boolean stopped;
+    // Stopped because the window stayed full for the timeout.
+    boolean windowFull;
   }
 
   /** Sends the input's lines until its end, a window that stays full or a signal. */
@@ -160,7 +161,8 @@ public final class SendCommand implements Callable<Integer> {
       PrintWriter err)
       throws IOException, InterruptedException {
     byte[] line;
-    while (!stop.requested() && (line = in.next()) != null) {
+    // A line read after a signal (it came while the read waited for input) is not sent.
+    while (!stop.requested() && (line = in.next()) != null && !stop.requested()) {
       counts.lineNo++;
       if (format == Format.JSONL && isBlank(line)) {
         continue; // a raw line is a payload, an empty one too
@@ -177,7 +179,8 @@ public final class SendCommand implements Callable<Integer> {
                   + ": no ACK for "
                   + timeoutSeconds
                   + " s with the window full; stopping, this line and the rest not sent");
-          counts.stalled = true;
+          counts.stopped = true;
+          counts.windowFull = true;
           return;
         }
         counts.sent++;
@@ -191,7 +194,7 @@ public final class SendCommand implements Callable<Integer> {
       progress.maybePrint(counts.sent);
     }
     if (stop.requested()) {
-      counts.stalled = true;
+      counts.stopped = true;
       progress.clear();
       interrupted(err, counts.lineNo);
     }
@@ -217,12 +220,15 @@ public final class SendCommand implements Callable<Integer> {
             + lineNo
             + ": the rest not sent; waiting up to "
             + timeoutSeconds
-            + " s for the ACKs of what was (Ctrl-C again to quit now)");
+            + " s for the ACKs of what was");
   }
 
   private ByteLines open() throws IOException {
     if (file == null || file.toString().equals("-")) {
       return new ByteLines(System.in);
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory");
     }
     return new ByteLines(Files.newInputStream(file));
   }
