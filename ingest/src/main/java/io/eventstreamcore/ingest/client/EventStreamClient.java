@@ -89,12 +89,7 @@ public final class EventStreamClient implements AutoCloseable {
   private void writeFrame(
       int head, String topic, boolean extended, long eventId, long timeMicros, byte[] payload)
       throws IOException {
-    byte[] topicBytes = StrictUtf8.encode(topic, "topic");
-    if (topicBytes.length == 0 || topicBytes.length > 0xFFFF) {
-      // The u16 length field would wrap and the server misread the frame.
-      throw new IllegalArgumentException(
-          "topic must be 1..65535 UTF-8 bytes, was " + topicBytes.length);
-    }
+    byte[] topicBytes = StrictUtf8.topic(topic); // a u16 length beyond 65535 would wrap
     int length =
         FrameDescriptor.FIXED_HEADER_BYTES
             + topicBytes.length

@@ -57,11 +57,7 @@ final class InFlightEvent {
       throw new IllegalArgumentException(
           "event id 0 means none: a resent event without an id could be stored twice");
     }
-    byte[] topicUtf8 = StrictUtf8.encode(topic, "topic");
-    if (topicUtf8.length == 0 || topicUtf8.length > 0xFFFF) {
-      throw new IllegalArgumentException(
-          "topic must be 1..65535 UTF-8 bytes, was " + topicUtf8.length);
-    }
+    byte[] topicUtf8 = StrictUtf8.topic(topic);
     long frameBytes = ProducerConnection.frameBodyBytes(topicUtf8.length, payload.length);
     if (frameBytes > maxFrameBytes) {
       throw new IllegalArgumentException(

@@ -33,4 +33,17 @@ public final class StrictUtf8 {
     }
     return text.getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * The UTF-8 bytes of a frame's topic: 1..65535 of them, the range of its u16 length.
+   *
+   * @throws IllegalArgumentException for an empty or too long topic, or one with a lone surrogate
+   */
+  public static byte[] topic(String topic) {
+    byte[] utf8 = encode(topic, "topic");
+    if (utf8.length == 0 || utf8.length > 0xFFFF) {
+      throw new IllegalArgumentException("topic must be 1..65535 UTF-8 bytes, was " + utf8.length);
+    }
+    return utf8;
+  }
 }
