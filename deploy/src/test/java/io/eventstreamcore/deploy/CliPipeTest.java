@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CLI as a process writing into a pipe, as in {@code eventstream tail -f | head -1}: once the
  * reader is gone it exits at its next write instead of following for ever, and it writes UTF-8
- * whatever the platform's charset.
+ * whatever the platform's charset. Ctrl-C ends it as its help says, with exit 0.
  */
 class CliPipeTest {
   private static final Duration DEADLINE = Duration.ofSeconds(20);
@@ -48,6 +48,28 @@ class CliPipeTest {
               }
             });
         assertThat(tail.isAlive()).as("tail still following a closed pipe").isFalse();
+        assertThat(tail.exitValue()).isZero();
+      } finally {
+        tail.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void ctrlCEndsAFollowingTailWithExitZeroAsItsHelpSays() throws Exception {
+    String config = "eventstream.storage.backends = [file]\n" + TestConfigs.fileDirectory(dir);
+    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
+        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
+      send(client, 1);
+      Process tail = startTail();
+      try {
+        BufferedReader lines =
+            new BufferedReader(
+                new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8));
+        assertTimeoutPreemptively(DEADLINE, () -> assertThat(lines.readLine()).isNotNull());
+        new ProcessBuilder("kill", "-INT", Long.toString(tail.pid())).start().waitFor();
+
+        assertThat(tail.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(tail.exitValue()).isZero();
       } finally {
         tail.destroyForcibly();

@@ -74,10 +74,15 @@ public final class TailCommand implements Callable<Integer> {
         }
         latest.replay(printer);
         MatchingItems arriving = new MatchingItems(query, options, printer);
-        // Until stopped, or until the output is gone (a pipe whose reader exited).
-        while (follow && running.getAsBoolean() && !out.checkError()) {
-          if (source.poll(arriving, 4096) == 0) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+        // Until stopped (Ctrl-C ends a follow normally: exit 0), or until the output is gone (a
+        // pipe whose reader exited).
+        if (follow) {
+          try (StopOnSignal stop = StopOnSignal.install()) {
+            while (!stop.requested() && running.getAsBoolean() && !out.checkError()) {
+              if (source.poll(arriving, 4096) == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollMillis));
+              }
+            }
           }
         }
       }
