@@ -1,6 +1,8 @@
 package io.eventstreamcore.deploy.cli;
 
+import com.typesafe.config.ConfigException;
 import io.eventstreamcore.deploy.Main;
+import io.eventstreamcore.engine.config.DurationText;
 import io.eventstreamcore.engine.spi.StoredRecord;
 import io.eventstreamcore.ingest.client.EventStreamProducer;
 import io.eventstreamcore.ingest.client.ProducerEvent;
@@ -73,6 +75,13 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Main.EXIT_CONFIG;
     }
+    Duration dedupWindow;
+    try {
+      dedupWindow = Main.load(options.config).getDuration("eventstream.dedup.window");
+    } catch (ConfigException e) {
+      err.println("configuration error: " + e.getMessage());
+      return Main.EXIT_CONFIG;
+    }
     RejectionReport rejected = new RejectionReport(err);
     EventStreamProducer producer;
     try {
@@ -81,7 +90,7 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
       err.println("cannot connect to " + host + ":" + port + ": " + e.getMessage());
       return 1;
     }
-    Replay replay = new Replay(producer, err);
+    Replay replay = new Replay(producer, err, dedupWindow);
     List<ProducerEvent> unacknowledged;
     StopOnSignal stop = StopOnSignal.install();
     try (stop) {
@@ -108,6 +117,14 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
     err.printf(
         "replayed %d dead letter(s): %d acknowledged, %d rejected, %d unacknowledged%n",
         replay.sent, producer.acknowledged(), rejected.count(), unacknowledged.size());
+    if (replay.remembered > 0) {
+      // An ACK for a duplicate looks like any other: say what it may mean here.
+      err.printf(
+          "%d of them kept ids received within the dedup window (%s): a server that still"
+              + " remembers those ids acknowledges them as duplicates without processing them"
+              + " again; --new-ids sends them as new events%n",
+          replay.remembered, DurationText.of(replay.dedupWindow));
+    }
     err.flush();
     boolean all = !replay.stalled && replay.skipped == 0 && rejected.count() == 0;
     return all && unacknowledged.isEmpty() && replay.readToEnd ? 0 : 1;
@@ -118,14 +135,20 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
     private final EventStreamProducer producer;
     private final PrintWriter err;
     private final Duration wait = Duration.ofSeconds(timeoutSeconds);
+    private final Duration dedupWindow;
+    private final long receivedSince;
     private long sent;
     private long skipped;
+    // Sent with an original id received within the dedup window of now.
+    private long remembered;
     private boolean stalled;
     private boolean readToEnd = true;
 
-    Replay(EventStreamProducer producer, PrintWriter err) {
+    Replay(EventStreamProducer producer, PrintWriter err, Duration dedupWindow) {
       this.producer = producer;
       this.err = err;
+      this.dedupWindow = dedupWindow;
+      this.receivedSince = System.currentTimeMillis() - dedupWindow.toMillis();
     }
 
     boolean send(StoredRecord d, StopOnSignal stop) throws InterruptedException {
@@ -148,6 +171,9 @@ public final class DeadLetterReplayCommand implements Callable<Integer> {
           return false;
         }
         sent++;
+        if (id == d.eventId() && d.timeMillis() > receivedSince) {
+          remembered++;
+        }
       } catch (IllegalArgumentException e) {
         // A frame larger than the producer sends, say: the others go on.
         skipped++;
