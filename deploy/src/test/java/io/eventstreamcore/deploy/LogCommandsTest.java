@@ -159,6 +159,9 @@ class LogCommandsTest {
 
     assertThat(run("inspect", "-d", dir.toString(), "--id", "-2")).isEqualTo(2);
     assertThat(err.toString()).contains("-2 is not a number from 0 to 18446744073709551615");
+    // 0 is "no id": it would match every event rather than none.
+    assertThat(run("inspect", "-d", dir.toString(), "--id", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--id must be 1 to 2^64 - 1: 0 stands for no id");
   }
 
   @Test

@@ -67,8 +67,8 @@ final class LogQueryOptions {
       names = "--id",
       paramLabel = "EVENT_ID",
       converter = UnsignedIds.class,
-      description = "Only the event with this id (0 to 2^64 - 1).")
-  long eventId;
+      description = "Only the event with this id (1 to 2^64 - 1).")
+  Long eventId;
 
   @Option(
       names = "--records",
@@ -113,7 +113,13 @@ final class LogQueryOptions {
     if (topic != null) {
       query = query.topic(topic);
     }
-    if (eventId != 0) {
+    if (eventId != null) {
+      if (eventId == 0) {
+        // 0 means "no id" to the protocol and to the query: it would match every event.
+        throw new IllegalArgumentException(
+            "--id must be 1 to 2^64 - 1: 0 stands for no id, and events stored without one cannot"
+                + " be looked up by it");
+      }
       query = query.eventId(eventId);
     }
     long from = since == null ? Long.MIN_VALUE : millis(since, now, "--since");
