@@ -28,49 +28,57 @@ class CliPipeTest {
 
   @Test
   void aFollowingTailExitsOnceItsPipeIsClosedAndWritesUtf8() throws Exception {
-    String config = "eventstream.storage.backends = [file]\n" + TestConfigs.fileDirectory(dir);
-    try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
-        EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
-      send(client, 1);
-      Process tail = startTail();
-      try {
-        assertTimeoutPreemptively(
-            Duration.ofSeconds(60),
-            () -> {
-              BufferedReader lines =
-                  new BufferedReader(
-                      new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8));
-              assertThat(lines.readLine()).contains("\"topic\":\"café\"");
-              tail.getInputStream().close(); // the reader exits, as head -1 does
-              for (long id = 2; tail.isAlive() && id < 200; id++) {
-                send(client, id); // the tail notices at its next write
-                tail.waitFor(100, TimeUnit.MILLISECONDS);
-              }
-            });
-        assertThat(tail.isAlive()).as("tail still following a closed pipe").isFalse();
-        assertThat(tail.exitValue()).isZero();
-      } finally {
-        tail.destroyForcibly();
-      }
-    }
+    withFollowingTail(
+        (client, tail, lines) -> {
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () -> {
+                assertThat(lines.readLine()).contains("\"topic\":\"café\"");
+                tail.getInputStream().close(); // the reader exits, as head -1 does
+                for (long id = 2; tail.isAlive() && id < 200; id++) {
+                  send(client, id); // the tail notices at its next write
+                  tail.waitFor(100, TimeUnit.MILLISECONDS);
+                }
+              });
+          assertThat(tail.isAlive()).as("tail still following a closed pipe").isFalse();
+          assertThat(tail.exitValue()).isZero();
+        });
   }
 
   @Test
   void ctrlCEndsAFollowingTailWithExitZeroAsItsHelpSays() throws Exception {
+    withFollowingTail(
+        (client, tail, lines) -> {
+          assertTimeoutPreemptively(DEADLINE, () -> assertThat(lines.readLine()).isNotNull());
+          new ProcessBuilder("kill", "-INT", Long.toString(tail.pid())).start().waitFor();
+
+          assertThat(tail.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+          assertThat(tail.exitValue()).isZero();
+        });
+  }
+
+  /** What a test does with a {@code tail -f} child and the service it follows. */
+  @FunctionalInterface
+  private interface FollowingTail {
+    void check(EventStreamClient client, Process tail, BufferedReader lines) throws Exception;
+  }
+
+  /**
+   * Runs {@code test} against a {@code tail -f} of a service's file log that holds one event, the
+   * tail's output read as UTF-8 lines; the tail is killed after.
+   */
+  private void withFollowingTail(FollowingTail test) throws Exception {
     String config = "eventstream.storage.backends = [file]\n" + TestConfigs.fileDirectory(dir);
     try (EventStreamService service = EventStreamService.start(TestConfigs.withOverrides(config));
         EventStreamClient client = EventStreamClient.connect(service.ingestAddress())) {
       send(client, 1);
       Process tail = startTail();
       try {
-        BufferedReader lines =
+        test.check(
+            client,
+            tail,
             new BufferedReader(
-                new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8));
-        assertTimeoutPreemptively(DEADLINE, () -> assertThat(lines.readLine()).isNotNull());
-        new ProcessBuilder("kill", "-INT", Long.toString(tail.pid())).start().waitFor();
-
-        assertThat(tail.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(tail.exitValue()).isZero();
+                new InputStreamReader(tail.getInputStream(), StandardCharsets.UTF_8)));
       } finally {
         tail.destroyForcibly();
       }
