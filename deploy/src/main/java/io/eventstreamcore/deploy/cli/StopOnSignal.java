@@ -1,8 +1,9 @@
 package io.eventstreamcore.deploy.cli;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 // CHECKSTYLE:OFF IllegalImport: sun.misc.Signal is the only way to handle Ctrl-C and carry on.
 import sun.misc.Signal;
@@ -21,8 +22,8 @@ final class StopOnSignal implements AutoCloseable {
   private static final long SLICE_NANOS = 100_000_000;
 
   private final AtomicBoolean requested = new AtomicBoolean();
-  private final List<Signal> handled = new ArrayList<>();
-  private final List<SignalHandler> previous = new ArrayList<>();
+  // The handling each signal had before, to put back.
+  private final Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
 
   private StopOnSignal() {}
 
@@ -48,8 +49,7 @@ final class StopOnSignal implements AutoCloseable {
       if (before == SignalHandler.SIG_IGN) {
         Signal.handle(signal, before);
       } else {
-        stop.handled.add(signal);
-        stop.previous.add(before);
+        stop.previous.put(signal, before);
       }
     }
     return stop;
@@ -79,8 +79,6 @@ final class StopOnSignal implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = 0; i < handled.size(); i++) {
-      Signal.handle(handled.get(i), previous.get(i));
-    }
+    previous.forEach(Signal::handle);
   }
 }
