@@ -62,8 +62,8 @@ final class CorruptFrame {
       }
       // The copy's names made durable before the segment is cut: a power loss must not keep the
       // cut and lose the copy.
-      forceDirectory(kept);
-      forceDirectory(directory);
+      Segments.forceDirectory(kept);
+      Segments.forceDirectory(directory);
       return new Kept(kept, FileLogReader.scan(copy).records());
     }
   }
@@ -81,12 +81,6 @@ final class CorruptFrame {
       } catch (FileAlreadyExistsException taken) {
         // the next name
       }
-    }
-  }
-
-  private static void forceDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
     }
   }
 

@@ -253,9 +253,7 @@ public final class FileBackend implements ReadableBackend {
     if (settings.sync() == SyncPolicy.NEVER) {
       return;
     }
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    }
+    Segments.forceDirectory(directory);
   }
 
   @Override

@@ -1,10 +1,12 @@
 package io.eventstreamcore.storage.file;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +44,13 @@ final class Segments {
       return Long.parseLong(fileName.substring(0, digits));
     } catch (NumberFormatException e) {
       return -1; // beyond a long
+    }
+  }
+
+  /** Makes the entries of {@code directory} (a new segment, say) durable. */
+  static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+      dir.force(true);
     }
   }
 
